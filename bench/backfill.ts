@@ -1,0 +1,61 @@
+import { migrate } from '../src/engine/index.js';
+import { quoteIdent } from '../src/engine/identifiers.js';
+import { usersShape } from '../src/fixtures/shapes.js';
+import type { CaseFigures } from '../src/results/row.js';
+import { measureCase } from './measure-case.js';
+import { iterationsFor, type BenchStrategy, type BenchSuite } from './types.js';
+
+const VALUE = 'backfilled bio';
+
+/**
+ * The seed's TestBenchmarkBackfillPerformance: fill a new column of every row, per strategy and
+ * size, against one whole-table UPDATE as the baseline. setup_ms is the COPY that built the table.
+ */
+export const backfillSuite: BenchSuite = {
+  name: 'backfill',
+  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + (o.strategies.length + 1) * iterationsFor(o, rows), 0),
+  async run(ctx) {
+    const { client, options } = ctx;
+    const stateTable = `pgmb_bench_state_${process.pid}`;
+    const rows: CaseFigures[] = [];
+    const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
+    try {
+      for (const size of options.sizes) {
+        for (const strategy of strategies) {
+          const figures = await measureCase(ctx, {
+            label: `backfill ${strategy} ${size} rows`,
+            shape: usersShape,
+            rows: size,
+            iterations: iterationsFor(options, size),
+            prepare: async (table) => {
+              await client.query(`ALTER TABLE ${quoteIdent(table.name)} ADD COLUMN bio text`);
+            },
+            run: async (table) => {
+              if (strategy === 'single-update') {
+                await client.query(`UPDATE ${quoteIdent(table.name)} SET bio = $1`, [VALUE]);
+                return;
+              }
+              const result = await migrate(client, [{ op: 'backfill', table: quoteIdent(table.name), column: 'bio', value: VALUE }], {
+                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable },
+                onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
+              });
+              return { throttledMs: result.backfills[0]?.throttledMs };
+            },
+          });
+          const batched = strategy !== 'single-update';
+          rows.push({
+            suite: 'backfill',
+            case: 'backfill',
+            strategy,
+            batch_size: batched ? options.batchSize : undefined,
+            delay_ms: batched ? options.delayMs : undefined,
+            ...figures,
+          });
+        }
+      }
+    } finally {
+      await client.query(`DROP TABLE IF EXISTS ${quoteIdent(stateTable)}`);
+    }
+    return rows;
+  },
+};

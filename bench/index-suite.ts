@@ -1,0 +1,42 @@
+import { migrate } from '../src/engine/index.js';
+import { quoteIdent } from '../src/engine/identifiers.js';
+import { emailsShape } from '../src/fixtures/shapes.js';
+import type { CaseFigures } from '../src/results/row.js';
+import { measureCase } from './measure-case.js';
+import { iterationsFor, type BenchSuite } from './types.js';
+
+const CASES = ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'] as const;
+
+/** The seed's TestBenchmarkIndexCreation: an index on email, plain against CONCURRENTLY. */
+export const indexSuite: BenchSuite = {
+  name: 'index',
+  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + CASES.length * iterationsFor(o, rows), 0),
+  async run(ctx) {
+    const { client, options } = ctx;
+    const rows: CaseFigures[] = [];
+    for (const size of options.sizes) {
+      for (const name of CASES) {
+        const plain = name === 'create-index';
+        const figures = await measureCase(ctx, {
+          label: `index ${name} ${size} rows`,
+          shape: emailsShape,
+          rows: size,
+          iterations: iterationsFor(options, size),
+          // A plain build runs in a transaction, so its locks are read exactly; CONCURRENTLY cannot.
+          inTransaction: plain,
+          run: async (table) => {
+            if (plain) {
+              await client.query(`CREATE INDEX ${quoteIdent(`${table.name}_email`)} ON ${quoteIdent(table.name)} (email)`);
+              return;
+            }
+            await migrate(client, [
+              { op: 'create-index', table: quoteIdent(table.name), columns: ['email'], unique: name.includes('unique') },
+            ]);
+          },
+        });
+        rows.push({ suite: 'index', case: name, ...figures });
+      }
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,42 @@
+import { copyRows, createTableSql, addPrimaryKeySql } from '../src/fixtures/copy-loader.js';
+import { insertSelect, insertValues } from '../src/fixtures/insert-loader.js';
+import { usersShape } from '../src/fixtures/shapes.js';
+import type { CaseFigures } from '../src/results/row.js';
+import { measureCase } from './measure-case.js';
+import { iterationsFor, type BenchSuite } from './types.js';
+
+const METHODS = ['copy', 'copy-index-after', 'insert-select', 'insert-values'] as const;
+
+/** How fast the seed's 1M-row table can be built: COPY, COPY then the key, and the INSERT ways. */
+export const setupSuite: BenchSuite = {
+  name: 'setup',
+  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + METHODS.length * iterationsFor(o, rows), 0),
+  async run(ctx) {
+    const { client, options } = ctx;
+    const rows: CaseFigures[] = [];
+    for (const size of options.sizes) {
+      for (const method of METHODS) {
+        const keyAfter = method === 'copy-index-after';
+        const figures = await measureCase(ctx, {
+          label: `setup ${method} ${size} rows`,
+          shape: usersShape,
+          rows: size,
+          iterations: iterationsFor(options, size),
+          writers: false,
+          load: async (table) => {
+            await client.query(createTableSql(table, usersShape, !keyAfter));
+          },
+          run: async (table) => {
+            if (method === 'insert-select') await insertSelect(client, table.name, usersShape, size);
+            else if (method === 'insert-values') await insertValues(client, table.name, usersShape, size);
+            else await copyRows(client, table.name, usersShape, size);
+            if (keyAfter) await client.query(addPrimaryKeySql(table.name, usersShape));
+          },
+        });
+        // The load is the operation here: its own setup is only CREATE TABLE.
+        rows.push({ suite: 'setup', case: method, ...figures, setup_ms: undefined });
+      }
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,45 @@
+import type pg from 'pg';
+import type { Reporter } from '../src/cli/progress-view.js';
+import type { CaseFigures, Suite } from '../src/results/row.js';
+import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
+
+export type BenchStrategy = (typeof BACKFILL_STRATEGIES)[number];
+
+/** Everything `npm run bench` can be told; see `pgmb bench --help`. */
+export interface BenchOptions {
+  suites: Suite[];
+  sizes: number[];
+  /** Batched strategies; the single-update baseline always runs in the backfill suite. */
+  strategies: Exclude<BenchStrategy, 'single-update'>[];
+  batchSize: number;
+  delayMs: number;
+  /** Exact iterations per case; undefined: 3 up to 100K rows, 2 above. */
+  iterations?: number;
+  /** Rows of the DDL suite's table (the seed used 100K). */
+  ddlRows: number;
+  /** Simulated application writers beside every case. */
+  writers: boolean;
+  out: string;
+  profile?: 'seed';
+}
+
+export interface SuiteContext {
+  url: string;
+  /** Runs the measured operations. */
+  client: pg.Client;
+  /** Reads statistics and locks beside them. */
+  observer: pg.Client;
+  options: BenchOptions;
+  reporter: Reporter;
+}
+
+export interface BenchSuite {
+  name: Suite;
+  /** How many case-iterations it will run, for the progress bar. */
+  plannedIterations(options: BenchOptions): number;
+  run(ctx: SuiteContext): Promise<CaseFigures[]>;
+}
+
+export function iterationsFor(options: BenchOptions, rows: number): number {
+  return options.iterations ?? (rows <= 100_000 ? 3 : 2);
+}

@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { connect, serverInfo } from '../../db/connect.js';
+import { resolveDatabaseUrl } from '../../db/url.js';
+import { InvalidOptionError } from '../../engine/errors.js';
+import { migrate, resolveEngineOptions, STRATEGIES, type StrategyName } from '../../engine/index.js';
+import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
+import { backfillLine, createBackfillView } from '../progress-view.js';
+
+interface BackfillFlags {
+  table: string;
+  column: string;
+  value: string;
+  where?: string;
+  strategy: string;
+  batchSize: string;
+  delay: string;
+  targetBatchMs?: string;
+  lockTimeout: string;
+  stateTable: string;
+}
+
+export function backfillCommand(): Command {
+  return new Command('backfill')
+    .description("fill a column of your own table with a value, in batches: resumable, throttled, never overwriting a value already set")
+    .requiredOption('--table <name>', 'table, as in SQL: users, "Order", app."user data"')
+    .requiredOption('--column <name>', 'column to fill where it IS NULL')
+    .requiredOption('--value <text>', 'the value, cast by the server to the column type')
+    .option('--where <sql>', 'extra condition, trusted SQL like pt-online-schema-change --where')
+    .option('--strategy <name>', `${STRATEGIES.join(' | ')}`, 'ctid')
+    .option('--batch-size <n>', 'rows per batch (the first batch with --target-batch-ms)', '5000')
+    .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
+    .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
+    .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
+    .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
+    .addHelpText(
+      'after',
+      '\nConnects to TEST_DATABASE_URL, else DATABASE_URL (no embedded server: this works on your database).\n' +
+        'Killed or interrupted? Run the same command again: it resumes from its checkpoint.\n' +
+        'Exit codes: 0 done, 1 failed, 2 bad input (nothing ran), 3 database unreachable.',
+    )
+    .action(async (f: BackfillFlags) => {
+      // Every option is checked before the first connection.
+      const options = resolveEngineOptions({
+        lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
+        backfill: {
+          strategy: parseChoices('--strategy', f.strategy, STRATEGIES)[0] as StrategyName,
+          batchSize: parsePositiveInt('--batch-size', f.batchSize),
+          delayMs: parseDuration('--delay', f.delay),
+          targetBatchMs: f.targetBatchMs === undefined ? undefined : parsePositiveInt('--target-batch-ms', f.targetBatchMs),
+          stateTable: f.stateTable,
+        },
+      });
+      const resolved = resolveDatabaseUrl();
+      if (!resolved) {
+        throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
+      }
+      const client = await connect(resolved.url, 'pgmb-backfill');
+      const view = createBackfillView();
+      try {
+        const info = await serverInfo(client, resolved.url);
+        process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
+        let last: string | undefined;
+        const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
+          ...options,
+          onEvent: (e) => {
+            if (e.type !== 'backfill-progress') return;
+            view.update(e.progress);
+            last = backfillLine(e.progress);
+          },
+        });
+        view.stop();
+        const r = result.backfills[0]!;
+        process.stdout.write(
+          `${last ?? 'backfill done'}\n${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches` +
+            `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
+        );
+      } finally {
+        view.stop();
+        await client.end();
+      }
+    });
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { runBench } from '../../../bench/runner.js';
+import type { BenchOptions } from '../../../bench/types.js';
+import { InvalidOptionError } from '../../engine/errors.js';
+import { SUITES } from '../../results/row.js';
+import { parseChoices, parseDuration, parsePositiveInt, parseSize } from '../parse.js';
+
+const BATCHED = ['ctid', 'keyset', 'classic'] as const;
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('run the benchmark suites on a real PostgreSQL and append one CSV row per case')
+    .option('--suite <list>', `suites to run: ${SUITES.join(',')}`, SUITES.join(','))
+    .option('--sizes <list>', 'table sizes in rows', '10k,50k,100k,500k,1m')
+    .option('--strategy <list>', 'batched backfill strategies (single-update always runs)', BATCHED.join(','))
+    .option('--batch-size <n>', 'rows per backfill batch', '5000')
+    .option('--delay <duration>', 'sleep between backfill batches, e.g. 0ms or 1s', '0ms')
+    .option('--iterations <n>', 'exact iterations per case (default: 3 up to 100k rows, 2 above)')
+    .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
+    .option('--no-writers', 'do not run simulated application writers beside each case')
+    .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
+    .option('--profile <name>', "'seed': the seed's exact policy (1M rows, batches of 5,000, 1 s sleep)")
+    .addHelpText('after', '\nThe database: TEST_DATABASE_URL, else DATABASE_URL, else an embedded PostgreSQL started for the run.')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      if (o.profile !== undefined && o.profile !== 'seed') throw new InvalidOptionError('--profile', `unknown profile ${JSON.stringify(o.profile)}; the one profile is 'seed'`);
+      const options: BenchOptions = {
+        suites: parseChoices('--suite', String(o.suite), SUITES),
+        sizes: String(o.sizes).split(',').map(parseSize),
+        strategies: parseChoices('--strategy', String(o.strategy), BATCHED),
+        batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),
+        delayMs: parseDuration('--delay', String(o.delay)),
+        iterations: o.iterations === undefined ? undefined : parsePositiveInt('--iterations', String(o.iterations)),
+        ddlRows: parseSize(String(o.ddlRows)),
+        writers: o.writers !== false,
+        out: typeof o.out === 'string' ? o.out : `results/run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.csv`,
+        profile: o.profile === 'seed' ? 'seed' : undefined,
+      };
+      await runBench(options);
+    });
+}

@@ -1,0 +1,45 @@
+import { InvalidOptionError } from '../engine/errors.js';
+
+/** `10k` -> 10000, `1m` -> 1000000, `2500` -> 2500. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!m) throw new InvalidOptionError('--sizes', `${JSON.stringify(text)} is not a row count such as 10k, 500k or 1m`);
+  const n = Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidOptionError('--sizes', `${JSON.stringify(text)} must be a positive whole number of rows`);
+  return n;
+}
+
+/** The inverse, for labels: 10000 -> 10k. */
+export function sizeLabel(n: number): string {
+  return n % 1e6 === 0 ? `${n / 1e6}m` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
+}
+
+/** A comma list whose every item must be one of `allowed`. */
+export function parseChoices<T extends string>(option: string, text: string, allowed: readonly T[]): T[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidOptionError(option, 'needs at least one value');
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new InvalidOptionError(option, `${JSON.stringify(item)} is not one of ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+/** `0`, `250ms`, `1s`, `1.5s`, `2m` -> milliseconds. */
+export function parseDuration(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new InvalidOptionError(option, `${JSON.stringify(text)} is not a duration such as 0ms, 500ms or 1s`);
+  const unit = m[2] ?? 'ms';
+  return Math.round(Number(m[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 1));
+}
+
+export function parsePositiveInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n <= 0) throw new InvalidOptionError(option, `must be a positive whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function parseFraction(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n >= 10) throw new InvalidOptionError(option, `must be a positive fraction such as 0.15, got ${JSON.stringify(text)}`);
+  return n;
+}

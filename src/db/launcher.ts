@@ -1,0 +1,50 @@
+import { connect, serverInfo, type ServerInfo } from './connect.js';
+import { startEmbedded, type EmbeddedServer } from './embedded.js';
+import { resolveDatabaseUrl, type UrlSource } from './url.js';
+
+export interface Database {
+  url: string;
+  source: UrlSource | 'embedded';
+  info: ServerInfo;
+}
+
+export interface LaunchOptions {
+  /** Where to say which database is used; stderr by default so stdout stays for results. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The one way npm test and the bench get a database: the URL from TEST_DATABASE_URL, then
+ * DATABASE_URL, else an embedded server started for this run. The embedded server is always
+ * stopped and its data directory removed: on success, on failure and on SIGINT/SIGTERM.
+ */
+export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options: LaunchOptions = {}): Promise<T> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const resolved = resolveDatabaseUrl();
+  let embedded: EmbeddedServer | undefined;
+  let url: string;
+  if (resolved) {
+    url = resolved.url;
+  } else {
+    embedded = await startEmbedded();
+    url = embedded.url;
+  }
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`pgmb: ${signal} received, stopping${embedded ? ' the embedded server' : ''}`);
+    void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const client = await connect(url);
+    const info = await serverInfo(client, url).finally(() => client.end());
+    const source = resolved?.source ?? 'embedded';
+    log(`database: PostgreSQL ${info.version} at ${info.where} (${source === 'embedded' ? 'embedded, started for this run' : `from ${source}`})`);
+    return await fn({ url, source, info });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await embedded?.stop();
+  }
+}

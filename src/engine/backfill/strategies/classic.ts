@@ -1,0 +1,39 @@
+import { stillNull, updateSet, type Strategy } from '../strategy.js';
+import { primaryKeySql } from './primary-key.js';
+
+/**
+ * The seed's method, kept to compare against: `... WHERE c IS NULL AND id IN (SELECT id ...
+ * WHERE c IS NULL LIMIT n)`. Every batch scans past the rows already done, so the cost per row
+ * grows with the table. Its "cursor" is the IS NULL condition itself.
+ */
+export const classicStrategy: Strategy = {
+  name: 'classic',
+
+  async begin(client, target) {
+    primaryKeySql(target, 'classic');
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ${stillNull(target)}`,
+    );
+    return { done: 0, totalRows: rows[0]!.n };
+  },
+
+  fraction(cursor) {
+    return cursor.totalRows > 0 ? Math.min(0.99, (cursor.done as number) / cursor.totalRows) : 0;
+  },
+
+  async batch(client, target, cursor, rows) {
+    const pk = primaryKeySql(target, 'classic');
+    const result = await client.query(
+      `${updateSet(target)} WHERE ${stillNull(target)}
+         AND (${pk.list}) IN (SELECT ${pk.list} FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2)`,
+      [target.value, rows],
+    );
+    const updated = result.rowCount ?? 0;
+    return {
+      updated,
+      scanned: updated,
+      cursor: { done: (cursor.done as number) + updated, totalRows: cursor.totalRows },
+      done: updated === 0,
+    };
+  },
+};

@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import type { Cursor } from '../checkpoint.js';
+import { estimatedRows, stillNull, updateSet, type BackfillTarget, type BatchResult, type Strategy } from '../strategy.js';
+
+interface CtidCursor extends Cursor {
+  page: number;
+  endPage: number;
+  rowsPerPage: number;
+}
+
+const SAMPLE_PAGES = 32;
+
+/**
+ * Walk the heap by page ranges with TID range scans (PostgreSQL 14+): each batch reads only its
+ * own pages, so the cost per row stays flat however big the table. The end page is fixed at the
+ * start: new row versions land beyond it and are not walked again; the sweep catches the rest.
+ */
+export const ctidStrategy: Strategy = {
+  name: 'ctid',
+
+  async begin(client, target) {
+    const { rows } = await client.query<{ pages: number }>(
+      "SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::int AS pages",
+      [target.table.oid],
+    );
+    const endPage = rows[0]!.pages;
+    const sample = Math.min(endPage, SAMPLE_PAGES);
+    const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ctid < $1::tid`, [
+      `(${sample},0)`,
+    ]);
+    const rowsPerPage = sample > 0 ? Math.max(1, counted.rows[0]!.n / sample) : 1;
+    const estimate = await estimatedRows(client, target);
+    const cursor: CtidCursor = { page: 0, endPage, rowsPerPage, totalRows: estimate > 0 ? estimate : Math.round(rowsPerPage * endPage) };
+    return cursor;
+  },
+
+  fraction(cursor) {
+    const c = cursor as CtidCursor;
+    return c.endPage === 0 ? 1 : c.page / c.endPage;
+  },
+
+  async batch(client: pg.Client, target: BackfillTarget, cursor: Cursor, rows: number): Promise<BatchResult> {
+    const c = cursor as CtidCursor;
+    const pages = Math.max(1, Math.round(rows / c.rowsPerPage));
+    const to = Math.min(c.endPage, c.page + pages);
+    const result = await client.query(
+      `${updateSet(target)} WHERE ctid >= $2::tid AND ctid < $3::tid AND ${stillNull(target)}`,
+      [target.value, `(${c.page},0)`, `(${to},0)`],
+    );
+    const next: CtidCursor = { ...c, page: to };
+    return {
+      updated: result.rowCount ?? 0,
+      scanned: Math.round((to - c.page) * c.rowsPerPage),
+      cursor: next,
+      done: to >= c.endPage,
+    };
+  },
+};

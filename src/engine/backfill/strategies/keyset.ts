@@ -1,0 +1,58 @@
+import type { Cursor } from '../checkpoint.js';
+import { estimatedRows, stillNull, updateSet, type Strategy } from '../strategy.js';
+import { primaryKeySql } from './primary-key.js';
+
+interface KeysetCursor extends Cursor {
+  /** The last key done, as text, or null before the first batch. */
+  after: string[] | null;
+  seen: number;
+}
+
+/**
+ * Walk the table in primary-key order, any key type, composite keys included. Each batch first
+ * finds its upper bound (the key `rows` entries ahead in the index), then updates that range, so
+ * a batch whose rows were all filled already still moves the cursor on.
+ */
+export const keysetStrategy: Strategy = {
+  name: 'keyset',
+
+  async begin(client, target) {
+    primaryKeySql(target, 'keyset');
+    const totalRows = await estimatedRows(client, target);
+    const cursor: KeysetCursor = { after: null, seen: 0, totalRows };
+    return cursor;
+  },
+
+  fraction(cursor) {
+    const c = cursor as KeysetCursor;
+    return c.totalRows > 0 ? Math.min(0.99, c.seen / c.totalRows) : 0;
+  },
+
+  async batch(client, target, cursor, rows) {
+    const c = cursor as KeysetCursor;
+    const pk = primaryKeySql(target, 'keyset');
+    const after = c.after ?? [];
+    const lowerFrom = (first: number) => (c.after ? `(${pk.list}) > ${pk.params(first)}` : 'true');
+    const bound = await client.query<string[]>({
+      text: `SELECT ${pk.asText} FROM ${target.table.sql} WHERE ${lowerFrom(1)}
+              ORDER BY ${pk.list} OFFSET ${Math.max(0, rows - 1)} LIMIT 1`,
+      values: after,
+      rowMode: 'array',
+    });
+    const upper = bound.rows[0] ?? null;
+    const upperSql = upper ? ` AND (${pk.list}) <= ${pk.params(2 + after.length)}` : '';
+    const result = await client.query(`${updateSet(target)} WHERE ${lowerFrom(2)}${upperSql} AND ${stillNull(target)}`, [
+      target.value,
+      ...after,
+      ...(upper ?? []),
+    ]);
+    const seen = c.seen + rows;
+    const next: KeysetCursor = { ...c, after: upper, seen };
+    return {
+      updated: result.rowCount ?? 0,
+      scanned: rows,
+      cursor: next,
+      done: upper === null,
+    };
+  },
+};

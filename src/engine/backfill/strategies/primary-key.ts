@@ -1,0 +1,24 @@
+import { NoPrimaryKeyError } from '../../errors.js';
+import { quoteIdent } from '../../identifiers.js';
+import type { BackfillTarget } from '../strategy.js';
+
+export interface PrimaryKeySql {
+  /** `"a", "b"` */
+  list: string;
+  /** `"a"::text, "b"::text`: the key read back losslessly, to be bound again. */
+  asText: string;
+  /** `($2::uuid, $3::int)`: the key as bound parameters, numbered from `first`. */
+  params(first: number): string;
+}
+
+/** The table's primary key as SQL pieces, or a clear refusal for strategies that need one. */
+export function primaryKeySql(target: BackfillTarget, strategy: string): PrimaryKeySql {
+  const pk = target.table.primaryKey;
+  if (pk.length === 0) throw new NoPrimaryKeyError(target.table.sql, strategy);
+  const types = pk.map((c) => target.table.columns.get(c)!.type);
+  return {
+    list: pk.map(quoteIdent).join(', '),
+    asText: pk.map((c) => `${quoteIdent(c)}::text`).join(', '),
+    params: (first) => `(${types.map((t, i) => `$${first + i}::${t}`).join(', ')})`,
+  };
+}

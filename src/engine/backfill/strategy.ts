@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import type { TableInfo } from '../catalog.js';
+import { quoteIdent } from '../identifiers.js';
+import type { StrategyName } from '../types.js';
+import type { Cursor } from './checkpoint.js';
+
+export interface BackfillTarget {
+  table: TableInfo;
+  /** Exact column name. */
+  column: string;
+  /** Bound as $1 in every statement. */
+  value: string;
+  where?: string;
+}
+
+export interface BatchResult {
+  updated: number;
+  /** Rows this batch looked at: what the batch sizer learns its rate from. */
+  scanned: number;
+  cursor: Cursor;
+  done: boolean;
+}
+
+/** How a backfill walks the table. Batches run inside a transaction the executor owns. */
+export interface Strategy {
+  readonly name: StrategyName;
+  /** The first position of a main pass, and the estimated rows it will cover. */
+  begin(client: pg.Client, target: BackfillTarget): Promise<Cursor>;
+  /** Share of the main pass done at this position, 0..1. */
+  fraction(cursor: Cursor): number;
+  batch(client: pg.Client, target: BackfillTarget, cursor: Cursor, rows: number): Promise<BatchResult>;
+}
+
+/** `UPDATE t SET c = $1`: the value is always the first bound parameter. */
+export function updateSet(target: BackfillTarget): string {
+  return `UPDATE ${target.table.sql} SET ${quoteIdent(target.column)} = $1`;
+}
+
+/** The guard every batch carries: never overwrite a value the application wrote. */
+export function stillNull(target: BackfillTarget, alias?: string): string {
+  const col = alias ? `${alias}.${quoteIdent(target.column)}` : quoteIdent(target.column);
+  return target.where ? `${col} IS NULL AND (${target.where})` : `${col} IS NULL`;
+}
+
+/** The planner's row estimate (reltuples), 0 when the table was never analyzed. */
+export async function estimatedRows(client: pg.Client, target: BackfillTarget): Promise<number> {
+  const { rows } = await client.query<{ n: number }>('SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = $1', [
+    target.table.oid,
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The last pass of every strategy: fill rows that are still NULL wherever they are (rows inserted
+ * while the backfill ran, rows moved by an application UPDATE). Loops until nothing is left.
+ */
+export async function sweepBatch(client: pg.Client, target: BackfillTarget, rows: number): Promise<number> {
+  const result = await client.query(
+    `${updateSet(target)} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2))
+       AND ${stillNull(target)}`,
+    [target.value, rows],
+  );
+  return result.rowCount ?? 0;
+}

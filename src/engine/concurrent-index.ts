@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { DuplicateKeyError, InvalidIndexError } from './errors.js';
+import { quoteIdent } from './identifiers.js';
+import type { TableInfo } from './catalog.js';
+import type { StepContext } from './types.js';
+
+export interface IndexBuild {
+  table: TableInfo;
+  name: string;
+  columns: string[];
+  unique: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** CREATE [UNIQUE] INDEX CONCURRENTLY: the statement itself, exposed so tests can check it. */
+export function createIndexSql(build: IndexBuild, concurrently = true): string {
+  const cols = build.columns.map(quoteIdent).join(', ');
+  return `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(build.name)} ON ${build.table.sql} (${cols})`;
+}
+
+function indexSql(build: IndexBuild): string {
+  return `${quoteIdent(build.table.name.schema)}.${quoteIdent(build.name)}`;
+}
+
+/** The index of that name in the table's schema, with its validity, or undefined. */
+export async function findIndex(client: pg.Client, build: IndexBuild): Promise<{ valid: boolean; table: number } | undefined> {
+  const { rows } = await client.query<{ indisvalid: boolean; indrelid: number }>(
+    `SELECT i.indisvalid, i.indrelid::int AS indrelid
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relname = $1 AND n.nspname = $2`,
+    [build.name, build.table.name.schema],
+  );
+  return rows[0] ? { valid: rows[0].indisvalid, table: rows[0].indrelid } : undefined;
+}
+
+/**
+ * Build an index without blocking writers: CONCURRENTLY, outside any transaction, then check
+ * pg_index.indisvalid. An INVALID index left by an earlier failed attempt (cancelled, or a unique
+ * build over duplicates) is dropped CONCURRENTLY and rebuilt; a valid one is left as it is.
+ * A unique build over duplicates drops what it left and says which key is duplicated.
+ */
+export async function buildIndexConcurrently(ctx: StepContext, build: IndexBuild): Promise<'built' | 'exists'> {
+  const { client } = ctx;
+  const existing = await findIndex(client, build);
+  if (existing?.valid) return 'exists';
+  if (existing) {
+    await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexSql(build)}`);
+    ctx.emit({ type: 'index-invalid-dropped', index: build.name });
+  }
+  try {
+    await client.query(createIndexSql(build));
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexSql(build)}`);
+      throw new DuplicateKeyError(build.name, (err as { detail?: string }).detail ?? (err as Error).message);
+    }
+    throw err;
+  }
+  const after = await findIndex(client, build);
+  if (!after?.valid) throw new InvalidIndexError(build.name);
+  return 'built';
+}

@@ -1,0 +1,8 @@
+/** The engine's public surface. */
+export { migrate, type MigrationResult } from './migrate.js';
+export { resolveEngineOptions, type EngineOptionsInput } from './options.js';
+export { splitPhases, type Phase } from './phases.js';
+export { generateBatchedUpdate } from './backfill/seed-sql.js';
+export { createIndexSql } from './concurrent-index.js';
+export * from './errors.js';
+export * from './types.js';

@@ -1,0 +1,59 @@
+import type { Catalog, TableInfo } from '../catalog.js';
+import { InvalidWhereError } from '../errors.js';
+import { parseColumnName, quoteIdent } from '../identifiers.js';
+import { runBackfill } from '../backfill/backfill.js';
+import type { BackfillSpec, Step } from '../types.js';
+import type { Operation } from './operation.js';
+
+/** The Data-phase step that fills `column` with `value`, checked against the catalog first. */
+export async function backfillStep(catalog: Catalog, table: TableInfo, column: string, value: string, where?: string): Promise<Step> {
+  const info = catalog.column(table, column);
+  await catalog.checkValue(value, info.type);
+  if (where !== undefined) await checkWhere(catalog, table, where);
+  return {
+    phase: 'data',
+    description: `backfill ${table.sql}.${quoteIdent(column)}`,
+    run: (ctx) => runBackfill(ctx, { table, column, value, where }, ctx.options.backfill),
+  };
+}
+
+/**
+ * The condition is the operator's SQL, pasted into several statements: it must be one balanced
+ * expression (no semicolon, comment or stray parenthesis outside quotes), and the server must be
+ * able to plan it.
+ */
+async function checkWhere(catalog: Catalog, table: TableInfo, where: string): Promise<void> {
+  if (!where.trim()) throw new InvalidWhereError(where, 'empty condition');
+  const problem = shapeProblem(where);
+  if (problem) throw new InvalidWhereError(where, problem);
+  try {
+    await catalog.explainWhere(table, where);
+  } catch (err) {
+    throw new InvalidWhereError(where, (err as Error).message);
+  }
+}
+
+/** What makes a condition unsafe to paste into a larger statement, scanning outside quotes. */
+export function shapeProblem(where: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < where.length; i++) {
+    const ch = where[i]!;
+    if (ch === "'" || ch === '"') {
+      const end = where.indexOf(ch, i + 1);
+      if (end === -1) return 'unterminated quote';
+      i = end;
+    } else if (ch === ';') return 'a semicolon: one condition only';
+    else if ((ch === '-' && where[i + 1] === '-') || (ch === '/' && where[i + 1] === '*')) return 'a comment';
+    else if (ch === '$') return 'dollar quoting or parameters';
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return 'an unbalanced parenthesis';
+  }
+  return depth === 0 ? undefined : 'an unbalanced parenthesis';
+}
+
+export const backfill: Operation<BackfillSpec> = {
+  async plan(spec, catalog) {
+    const table = await catalog.table(spec.table);
+    return [await backfillStep(catalog, table, parseColumnName(spec.column), spec.value, spec.where)];
+  },
+};

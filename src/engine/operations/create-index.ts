@@ -1,0 +1,36 @@
+import { buildIndexConcurrently } from '../concurrent-index.js';
+import { InvalidOptionError } from '../errors.js';
+import { parseColumnName, parseQualifiedName } from '../identifiers.js';
+import type { CreateIndexSpec } from '../types.js';
+import type { Operation } from './operation.js';
+
+const MAX_NAME_BYTES = 63;
+
+/** `<table>_<columns>_idx`, cut to what PostgreSQL keeps. */
+export function defaultIndexName(table: string, columns: string[]): string {
+  let name = `${table}_${columns.join('_')}_idx`;
+  while (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) name = name.slice(0, -1);
+  return name;
+}
+
+/** CREATE [UNIQUE] INDEX CONCURRENTLY in the Index phase, with recovery of an invalid leftover. */
+export const createIndex: Operation<CreateIndexSpec> = {
+  async plan(spec, catalog) {
+    const table = await catalog.table(spec.table);
+    if (spec.columns.length === 0) throw new InvalidOptionError('columns', 'an index needs at least one column');
+    const columns = spec.columns.map(parseColumnName);
+    for (const column of columns) catalog.column(table, column);
+    const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns);
+    const build = { table, name, columns, unique: spec.unique ?? false };
+    return [
+      {
+        phase: 'index',
+        description: `create ${build.unique ? 'unique ' : ''}index ${name} concurrently`,
+        run: async (ctx) => {
+          const outcome = await buildIndexConcurrently(ctx, build);
+          if (outcome === 'exists') ctx.emit({ type: 'step', phase: 'index', description: name, skip: `index ${name} exists and is valid` });
+        },
+      },
+    ];
+  },
+};

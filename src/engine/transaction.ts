@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { LockTimeoutError } from './errors.js';
+import type { StepContext } from './types.js';
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const MAX_BACKOFF_MS = 10_000;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with jitter: 200 ms, 400 ms, 800 ms ... capped. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1));
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+/**
+ * Run statements in one short transaction with lock_timeout and statement_timeout, so that a
+ * migration waiting for a lock never queues the application's queries behind it for long. On a
+ * lock timeout it rolls back, waits and tries again; after maxAttempts it gives up clearly.
+ * `inside` runs after the statements, before COMMIT, in the same transaction (a backfill batch and
+ * its checkpoint; a look at the locks taken).
+ */
+export async function runShortTransaction<T = void>(
+  ctx: StepContext,
+  description: string,
+  statements: string[],
+  extra: {
+    inside?: (client: pg.Client) => Promise<T>;
+    statementTimeoutMs?: number;
+    /**
+     * For redoable work only (a backfill batch with its checkpoint): the commit does not wait
+     * for the WAL flush. If the server crashes, the batch and its checkpoint are lost together
+     * and a rerun redoes them; nothing the application wrote is affected.
+     */
+    asyncCommit?: boolean;
+  } = {},
+): Promise<T | undefined> {
+  const { client, options } = ctx;
+  const statementTimeoutMs = Math.round(extra.statementTimeoutMs ?? options.statementTimeoutMs);
+  // One round trip to open the transaction: per-batch overhead adds up over hundreds of batches.
+  const begin = [
+    'BEGIN',
+    `SET LOCAL lock_timeout = ${Math.round(options.lockTimeoutMs)}`,
+    `SET LOCAL statement_timeout = ${statementTimeoutMs}`,
+    ...(extra.asyncCommit ? ['SET LOCAL synchronous_commit = off'] : []),
+  ].join('; ');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(begin);
+      for (const sql of statements) await client.query(sql);
+      const result = extra.inside ? await extra.inside(client) : undefined;
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
+      if (attempt >= options.maxAttempts) throw new LockTimeoutError(description, attempt, options.lockTimeoutMs);
+      const waitMs = backoffMs(attempt);
+      ctx.emit({ type: 'ddl-retry', description, attempt, waitMs });
+      await sleep(waitMs);
+    }
+  }
+}

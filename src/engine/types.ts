@@ -1,0 +1,160 @@
+/**
+ * The engine's boundary types: what a caller asks for (operations, options) and what it is told
+ * (events, results). Everything a script or the CLI passes in is described here.
+ */
+import type pg from 'pg';
+
+export type PhaseName = 'ddl' | 'index' | 'data' | 'validate';
+export const PHASE_ORDER: readonly PhaseName[] = ['ddl', 'index', 'data', 'validate'];
+
+/** Names are written as in SQL: `users`, `"Order"`, `public."user data"`. Values are text, cast by the server. */
+export type OperationSpec =
+  | AddColumnSpec
+  | DropColumnSpec
+  | RenameColumnSpec
+  | CreateIndexSpec
+  | SetNotNullSpec
+  | BackfillSpec;
+
+export interface AddColumnSpec {
+  op: 'add-column';
+  table: string;
+  column: string;
+  type: string;
+  /** A constant default (PostgreSQL 11+ adds it without a rewrite). */
+  default?: string;
+  /** Fill existing rows with this value in the Data phase, batch by batch. */
+  backfill?: string;
+  /** Set NOT NULL at the end (the safe way when there is a backfill). */
+  notNull?: boolean;
+}
+
+export interface DropColumnSpec {
+  op: 'drop-column';
+  table: string;
+  column: string;
+}
+
+export interface RenameColumnSpec {
+  op: 'rename-column';
+  table: string;
+  column: string;
+  to: string;
+}
+
+export interface CreateIndexSpec {
+  op: 'create-index';
+  table: string;
+  columns: string[];
+  /** Defaults to `<table>_<columns>_idx`. */
+  name?: string;
+  unique?: boolean;
+}
+
+export interface SetNotNullSpec {
+  op: 'set-not-null';
+  table: string;
+  column: string;
+}
+
+export interface BackfillSpec {
+  op: 'backfill';
+  table: string;
+  column: string;
+  value: string;
+  /** An extra SQL condition, trusted like pt-online-schema-change's --where; checked before use. */
+  where?: string;
+}
+
+export type StrategyName = 'ctid' | 'keyset' | 'classic';
+export const STRATEGIES: readonly StrategyName[] = ['ctid', 'keyset', 'classic'];
+
+export interface BackfillOptions {
+  strategy: StrategyName;
+  /** Rows per batch (the first batch's size when targetBatchMs is set). */
+  batchSize: number;
+  /** Sleep between batches, outside any transaction (the seed: 1000). */
+  delayMs: number;
+  /** Adapt the batch size so that one batch takes about this long (pt-osc's --chunk-time). */
+  targetBatchMs?: number;
+  /** Where the checkpoint lives; one row per (table, column). */
+  stateTable: string;
+  /** Asked before each batch: wait this long first (replica lag, writer latency). */
+  throttle?: () => Promise<number>;
+}
+
+export interface EngineOptions {
+  /** lock_timeout for each DDL transaction. */
+  lockTimeoutMs: number;
+  /** statement_timeout for each DDL transaction. */
+  statementTimeoutMs: number;
+  /** Attempts of a DDL transaction that hits lock_timeout, with exponential backoff. */
+  maxAttempts: number;
+  backfill: BackfillOptions;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export const DEFAULT_BACKFILL: BackfillOptions = {
+  strategy: 'ctid',
+  batchSize: 5000,
+  delayMs: 0,
+  stateTable: 'pgmb_backfill_state',
+};
+
+export const DEFAULT_ENGINE: EngineOptions = {
+  lockTimeoutMs: 2000,
+  statementTimeoutMs: 60_000,
+  maxAttempts: 5,
+  backfill: DEFAULT_BACKFILL,
+};
+
+export interface BackfillProgress {
+  table: string;
+  column: string;
+  strategy: StrategyName;
+  rowsDone: number;
+  batches: number;
+  /** Share of the main pass done, 0..1 (the sweep is the last step). */
+  fraction: number;
+  /** Estimated rows in all, from the catalog or the strategy's own count. */
+  totalEstimate: number;
+  rowsPerSec: number;
+  /** Seconds left at the recent rate; undefined until there is a rate. */
+  etaSec?: number;
+  batchSize: number;
+  throttledMs: number;
+  stage: 'main' | 'sweep' | 'done';
+}
+
+export interface BackfillResult {
+  rowsUpdated: number;
+  batches: number;
+  ms: number;
+  throttledMs: number;
+  /** True when a checkpoint from an earlier run was picked up. */
+  resumed: boolean;
+}
+
+export type EngineEvent =
+  | { type: 'phase-start'; phase: PhaseName; steps: number }
+  | { type: 'phase-end'; phase: PhaseName; ms: number }
+  | { type: 'step'; phase: PhaseName; description: string; skip?: string }
+  | { type: 'ddl-retry'; description: string; attempt: number; waitMs: number }
+  | { type: 'index-invalid-dropped'; index: string }
+  | { type: 'backfill-progress'; progress: BackfillProgress };
+
+/** What a step runs with. The client is not inside a transaction when a step starts. */
+export interface StepContext {
+  client: pg.Client;
+  options: EngineOptions;
+  emit(event: EngineEvent): void;
+}
+
+/** One unit of work of an operation, tagged with its phase. */
+export interface Step {
+  phase: PhaseName;
+  description: string;
+  /** Why the step has nothing to do, when it has nothing to do. */
+  skip?: string;
+  run(ctx: StepContext): Promise<BackfillResult | void>;
+}

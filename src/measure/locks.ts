@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import { connect } from '../db/connect.js';
+
+/** PostgreSQL's table lock modes, weakest first. */
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+
+/** The strongest of the modes seen, or undefined when none. */
+export function strongestLock(modes: Iterable<string>): string | undefined {
+  let best = -1;
+  for (const m of modes) best = Math.max(best, LOCK_MODES.indexOf(m as (typeof LOCK_MODES)[number]));
+  return best >= 0 ? LOCK_MODES[best] : undefined;
+}
+
+/** The table locks this session holds now: exact, for an operation run inside a transaction. */
+export async function locksHeld(client: pg.Client, tableOid: number): Promise<string[]> {
+  const { rows } = await client.query<{ mode: string }>(
+    "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = $1 AND granted",
+    [tableOid],
+  );
+  return rows.map((r) => r.mode);
+}
+
+/**
+ * Polls pg_locks from its own connection for the locks a given backend holds (or waits for) on a
+ * table: for what cannot run inside a transaction (CREATE INDEX CONCURRENTLY, a batched backfill).
+ */
+export class LockWatcher {
+  private readonly seen = new Set<string>();
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string): Promise<LockWatcher> {
+    return new LockWatcher(await connect(url, 'pgmb-lock-watcher'));
+  }
+
+  start(pid: number, tableOid: number, everyMs = 2): void {
+    this.seen.clear();
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const { rows } = await this.client.query<{ mode: string }>(
+          "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = $2",
+          [pid, tableOid],
+        );
+        for (const r of rows) this.seen.add(r.mode);
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    })();
+  }
+
+  async stop(): Promise<string | undefined> {
+    this.running = false;
+    await this.loop;
+    return strongestLock(this.seen);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}

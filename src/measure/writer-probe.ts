@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import { connect } from '../db/connect.js';
+import { quoteIdent } from '../engine/identifiers.js';
+import type { Shape } from '../fixtures/shapes.js';
+import { percentile } from './percentile.js';
+
+export interface WriterStats {
+  writes: number;
+  p99Ms?: number;
+  maxMs?: number;
+  /** Writes that waited longer than blockedMs: an application would have noticed. */
+  blocked: number;
+  errors: number;
+}
+
+export interface WriterOptions {
+  connections: number;
+  /** Pause between two writes of one connection. */
+  intervalMs: number;
+  blockedMs: number;
+}
+
+export const DEFAULT_WRITERS: WriterOptions = { connections: 2, intervalMs: 10, blockedMs: 1000 };
+
+/** Keys of existing rows to update: sampled cheaply, so updates hit rows a migration may hold. */
+const SAMPLE_KEYS = 200;
+
+/**
+ * The application, simulated: a few connections doing a steady mix of single-row INSERTs and
+ * UPDATEs by key on the table under migration, each write timed. The answer to "did writers
+ * notice?" is the latency distribution, its maximum and the count of writes over 1 s.
+ */
+export class WriterProbe {
+  private latencies: number[] = [];
+  private blocked = 0;
+  private errors = 0;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private seq = 0;
+
+  private constructor(
+    private readonly clients: pg.Client[],
+    private table: string,
+    private readonly shape: Shape,
+    private readonly options: WriterOptions,
+  ) {}
+
+  static async open(url: string, table: string, shape: Shape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
+    const o = { ...DEFAULT_WRITERS, ...options };
+    const clients = await Promise.all(Array.from({ length: o.connections }, () => connect(url, 'pgmb-writer')));
+    for (const c of clients) await c.query('SET statement_timeout = 60000');
+    return new WriterProbe(clients, table, shape, o);
+  }
+
+  /** Write to another table from the next start() on (benches rebuild the table each iteration). */
+  retarget(table: string): void {
+    this.table = table;
+  }
+
+  /** Begin writing; the table must exist (it may be a fresh one for each iteration). */
+  async start(): Promise<void> {
+    this.latencies = [];
+    this.blocked = 0;
+    this.errors = 0;
+    const t = quoteIdent(this.table);
+    const cols = this.shape.loaded;
+    const updated = quoteIdent(cols[cols.length - 1]!.name);
+    const key = quoteIdent(this.shape.primaryKey[0]!);
+    const keys = (await this.clients[0]!.query<{ k: string }>(`SELECT ${key}::text AS k FROM ${t} LIMIT ${SAMPLE_KEYS}`)).rows.map((r) => r.k);
+    const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
+    const updateSql = `UPDATE ${t} SET ${updated} = $1 WHERE ${key} = $2`;
+    this.running = true;
+    this.loops = this.clients.map(async (client) => {
+      while (this.running) {
+        const n = ++this.seq;
+        // Values far above any fixture row number, so unique columns stay unique.
+        const values = cols.map((c) => c.value(1_000_000_000 + process.pid * 100_000 + n));
+        const t0 = performance.now();
+        try {
+          if (n % 2 === 0 && keys.length) await client.query(updateSql, [`writer-${n}`, keys[n % keys.length]]);
+          else await client.query(insertSql, values);
+          const ms = performance.now() - t0;
+          this.latencies.push(ms);
+          if (ms > this.options.blockedMs) this.blocked += 1;
+        } catch {
+          this.errors += 1;
+        }
+        await new Promise((r) => setTimeout(r, this.options.intervalMs));
+      }
+    });
+  }
+
+  async stop(): Promise<WriterStats> {
+    this.running = false;
+    await Promise.all(this.loops);
+    return {
+      writes: this.latencies.length,
+      p99Ms: percentile(this.latencies, 99),
+      maxMs: this.latencies.length ? Math.max(...this.latencies) : undefined,
+      blocked: this.blocked,
+      errors: this.errors,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.end().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * One CSV row per measured case: the contract scripts and people rely on (../shared/DESIGN.md).
+ * Columns are added at the end, never renamed. A figure that does not apply is empty, never 0.
+ */
+export const CSV_COLUMNS = [
+  'run_id',
+  'started_at',
+  'git_sha',
+  'pkg_version',
+  'pg_version',
+  'suite',
+  'case',
+  'strategy',
+  'rows',
+  'batch_size',
+  'delay_ms',
+  'iterations',
+  'mean_ms',
+  'p50_ms',
+  'p99_ms',
+  'min_ms',
+  'max_ms',
+  'rme_pct',
+  'rows_per_sec',
+  'setup_ms',
+  'dead_tuples',
+  'wal_bytes',
+  'table_rewritten',
+  'lock_mode',
+  'writer_p99_ms',
+  'writer_max_ms',
+  'writer_blocked',
+  // Added after the design card's list:
+  'pg_settings',
+  'throttled_ms',
+  'writer_baseline_p99_ms',
+  'replica_lag_max_ms',
+  'replica_lag_max_bytes',
+] as const;
+
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export type Cell = string | number | boolean | undefined;
+export type CsvRow = Record<CsvColumn, Cell>;
+
+export type Suite = 'setup' | 'backfill' | 'index' | 'ddl';
+export const SUITES: readonly Suite[] = ['setup', 'backfill', 'index', 'ddl'];
+
+/** The case names of each suite, as the contract lists them. */
+export const CASES: Record<Suite, readonly string[]> = {
+  setup: ['copy', 'copy-index-after', 'insert-select', 'insert-values'],
+  backfill: ['backfill'],
+  index: ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'],
+  ddl: [
+    'add-column-nullable',
+    'add-column-default',
+    'add-column-volatile-default',
+    'drop-column',
+    'rename-column',
+    'set-not-null',
+    'set-not-null-safe',
+    'alter-column-type',
+  ],
+};
+
+export const BACKFILL_STRATEGIES = ['single-update', 'classic', 'keyset', 'ctid'] as const;
+
+/** Run-wide metadata repeated on every row. */
+export interface RunMetadata {
+  run_id: string;
+  started_at: string;
+  git_sha: string;
+  pkg_version: string;
+  pg_version: string;
+  pg_settings: string;
+}
+
+/** What a suite measures for one case; the runner adds the metadata. */
+export type CaseFigures = Partial<Omit<CsvRow, keyof RunMetadata>> & Pick<CsvRow, 'suite' | 'case'>;
+
+export function toRow(meta: RunMetadata, figures: CaseFigures): CsvRow {
+  const row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, undefined])) as CsvRow;
+  return Object.assign(row, meta, figures);
+}
