@@ -1,0 +1,44 @@
+/** Each bench suite at 10K rows writes CSV rows that keep the contract. */
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBench } from '../../bench/runner.js';
+import { readCsv } from '../../src/results/csv.js';
+import { BACKFILL_STRATEGIES, CASES, CSV_COLUMNS, SUITES } from '../../src/results/row.js';
+import { LOCK_MODES } from '../../src/measure/locks.js';
+
+test('all suites at 10K rows: contract columns, listed names, positive figures, empty where n/a', async (t) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'pgmb-smoke-')), 'smoke.csv');
+  await runBench(
+    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, iterations: 2, ddlRows: 10_000, writers: true, out },
+    () => undefined,
+  );
+  t.deepEqual(readFileSync(out, 'utf8').split('\n')[0]!.split(','), [...CSV_COLUMNS]);
+  const rows = readCsv(out);
+  t.is(rows.length, 4 + 4 + 3 + 8);
+  for (const r of rows) {
+    const where = `${r.suite}/${r.case}/${r.strategy}`;
+    t.true(CASES[r.suite as keyof typeof CASES].includes(r.case!), where);
+    for (const col of ['mean_ms', 'p50_ms', 'p99_ms', 'min_ms', 'max_ms', 'rme_pct']) t.true(Number(r[col]) > 0, `${where} ${col}=${r[col]}`);
+    t.is(r.rows, '10000');
+    t.is(r.iterations, '2');
+    t.regex(r.run_id!, /^\d{8}T\d{6}-[0-9a-f]{6}$/);
+    t.regex(r.pg_version!, /^\d+\.\d+/);
+    t.true(LOCK_MODES.includes(r.lock_mode as never), `${where} lock ${r.lock_mode}`);
+    t.regex(r.wal_bytes!, /^\d+$/);
+    if (r.suite === 'ddl') t.is(r.rows_per_sec, '', `${where}: rows/s does not apply`);
+    else t.true(Number(r.rows_per_sec) > 0, where);
+    if (r.suite === 'setup') t.is(r.writer_max_ms, '', 'no writers while a table is being built');
+    else t.true(Number(r.writer_max_ms) > 0, `${where} writer_max_ms`);
+  }
+  const backfill = rows.filter((r) => r.suite === 'backfill');
+  t.deepEqual(backfill.map((r) => r.strategy).sort(), [...BACKFILL_STRATEGIES].sort());
+  t.is(backfill.find((r) => r.strategy === 'single-update')!.batch_size, '', 'no batch size for one UPDATE');
+  const byCase = (c: string) => rows.find((r) => r.case === c)!;
+  t.is(byCase('create-index').lock_mode, 'ShareLock');
+  t.is(byCase('create-index-concurrently').lock_mode, 'ShareUpdateExclusiveLock');
+  t.is(byCase('add-column-volatile-default').table_rewritten, 'true');
+  t.is(byCase('alter-column-type').table_rewritten, 'true');
+  t.is(byCase('add-column-default').table_rewritten, 'false');
+});

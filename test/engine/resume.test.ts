@@ -1,0 +1,106 @@
+/** The seed's TestPhaseFailureRecovery_BackfillResumability, plus a real SIGKILL. */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../../src/engine/index.js';
+import { usersShape } from '../../src/fixtures/shapes.js';
+import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
+
+const BATCH = 2000;
+const backfill = (table: string, value: string) => [{ op: 'backfill' as const, table: q(table), column: 'bio', value }];
+
+test('stopped at 50%, resumed: completes, nothing redone, zero NULLs', async (t) => {
+  const c = await client(t);
+  const table = await fixture(t, c, usersShape, 100_000);
+  await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
+  const state = stateTable(t);
+  const crash = new Error('stop at 50%');
+  await t.throwsAsync(
+    migrate(c, backfill(table, 'v'), {
+      backfill: { batchSize: BATCH, stateTable: state },
+      onEvent: (e) => {
+        if (e.type === 'backfill-progress' && e.progress.fraction >= 0.5) throw crash;
+      },
+    }),
+    { is: crash },
+  );
+  const done = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio IS NOT NULL`);
+  t.true(done >= 50_000 && done < 60_000, `${done} rows done at the stop`);
+  const second = await migrate(c, backfill(table, 'v'), { backfill: { batchSize: BATCH, stateTable: state } });
+  t.true(second.backfills[0]!.resumed);
+  t.is(second.backfills[0]!.rowsUpdated, 100_000 - done, 'the second run filled exactly the rest');
+  t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio IS NULL`), 0);
+});
+
+test('a finished backfill run again changes no row', async (t) => {
+  const c = await client(t);
+  const table = await fixture(t, c, usersShape, 20_000);
+  await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
+  const state = stateTable(t);
+  await migrate(c, backfill(table, 'v'), { backfill: { stateTable: state } });
+  const xid = await scalar<string>(c, 'SELECT pg_current_xact_id()::text');
+  const again = await migrate(c, backfill(table, 'v'), { backfill: { stateTable: state } });
+  t.is(again.backfills[0]!.rowsUpdated, 0);
+  t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE xmin::text::bigint > $1::bigint`, [xid]), 0, 'no row was rewritten');
+});
+
+test('value A then value B: every row keeps A (IS NULL never overwrites)', async (t) => {
+  const c = await client(t);
+  const table = await fixture(t, c, usersShape, 20_000);
+  await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
+  for (const [value, state] of [['A', stateTable(t)], ['B', stateTable(t)]] as const) {
+    await migrate(c, backfill(table, value), { backfill: { stateTable: state } });
+  }
+  t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'A'`), 20_000);
+});
+
+const CHILD = fileURLToPath(new URL('../helpers/backfill-child.ts', import.meta.url));
+
+for (const strategy of ['ctid', 'keyset'] as const) {
+  test(`a ${strategy} backfill killed with SIGKILL at a random batch resumes, redoing at most one batch`, async (t) => {
+    const c = await client(t);
+    const table = await fixture(t, c, usersShape, 200_000);
+    await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
+    // Rows the application set before: they must survive.
+    await c.query(`UPDATE ${q(table)} SET bio = 'app' WHERE name LIKE '%7'`);
+    const appRows = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'app'`);
+    const state = stateTable(t);
+    const killAfter = 5 + Math.floor(Math.random() * 60);
+    const child = spawn(process.execPath, ['--import=tsx', CHILD, testUrl(), table, state, strategy, String(BATCH), '10'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let batches = 0;
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
+        if (batches >= killAfter && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} before the kill`))));
+    });
+    t.log(`killed after ${batches} batches (aimed at ${killAfter})`);
+    const cp = await c.query<{ cursor: { page?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)}`);
+    t.is(cp.rows.length, 1, 'a checkpoint survived the kill');
+    const { cursor, rows_done } = cp.rows[0]!;
+    const filledBefore = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v'`);
+    t.is(filledBefore, rows_done, 'checkpoint and data agree: they commit together');
+    // What the resumed run will walk again that was already done: at most one batch.
+    const beyond =
+      strategy === 'ctid'
+        ? `ctid >= '(${cursor.page},0)'::tid`
+        : cursor.after
+          ? `id > '${cursor.after[0]}'::uuid`
+          : 'true';
+    const redone = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v' AND ${beyond}`);
+    t.log(`killed at checkpoint ${JSON.stringify(cursor).slice(0, 80)}; rows done beyond it: ${redone}`);
+    t.true(redone <= BATCH, `${redone} rows past the checkpoint were done already`);
+
+    const resumed = await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'v' }], {
+      backfill: { strategy, batchSize: BATCH, stateTable: state },
+    });
+    const r = resumed.backfills[0]!;
+    t.true(r.resumed, 'the second run picked up the checkpoint');
+    t.is(r.rowsUpdated, 200_000 - appRows - filledBefore, 'the second run filled only what was left');
+    t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio IS NULL`), 0);
+    t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'app'`), appRows, 'no application value overwritten');
+  });
+}

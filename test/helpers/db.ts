@@ -1,0 +1,54 @@
+import type { ExecutionContext } from 'ava';
+import type pg from 'pg';
+import { connect } from '../../src/db/connect.js';
+import { resolveDatabaseUrl } from '../../src/db/url.js';
+import { quoteIdent } from '../../src/engine/identifiers.js';
+import { dropTables } from '../../src/fixtures/cleanup.js';
+import { loadTable } from '../../src/fixtures/copy-loader.js';
+import type { Shape } from '../../src/fixtures/shapes.js';
+import { uniqueTableName } from '../../src/fixtures/table-names.js';
+
+/** The database npm test started (or the URL the user set). Never skips: no URL is an error. */
+export function testUrl(): string {
+  const resolved = resolveDatabaseUrl();
+  if (!resolved) {
+    throw new Error('no database: run the tests with `npm test` (it starts an embedded PostgreSQL) or set TEST_DATABASE_URL');
+  }
+  return resolved.url;
+}
+
+/** A connection closed when the test ends. */
+export async function client(t: ExecutionContext, name = 'pgmb-test'): Promise<pg.Client> {
+  const c = await connect(testUrl(), name);
+  t.teardown(() => c.end().catch(() => undefined));
+  return c;
+}
+
+/** A unique table name, dropped when the test ends (pass or fail). */
+export function tableName(t: ExecutionContext, label: string): string {
+  const name = uniqueTableName(label);
+  t.teardown(async () => {
+    const c = await connect(testUrl(), 'pgmb-cleanup');
+    await dropTables(c, [name]).finally(() => c.end());
+  });
+  return name;
+}
+
+/** A seed-shaped table of `rows` rows loaded with COPY, dropped when the test ends. */
+export async function fixture(t: ExecutionContext, c: pg.Client, shape: Shape, rows: number): Promise<string> {
+  const name = tableName(t, shape.name);
+  await loadTable(c, name, shape, rows, { primaryKey: 'after' });
+  return name;
+}
+
+/** A checkpoint table of the test's own, so tests never share state. */
+export function stateTable(t: ExecutionContext): string {
+  return tableName(t, 'state');
+}
+
+export async function scalar<T = number>(c: pg.Client, sql: string, params: unknown[] = []): Promise<T> {
+  const { rows } = await c.query({ text: sql, values: params, rowMode: 'array' });
+  return rows[0]?.[0] as T;
+}
+
+export const q = quoteIdent;

@@ -1,0 +1,45 @@
+import test from 'ava';
+import { parse } from 'csv-parse/sync';
+import { compareRuns } from '../../src/results/compare.js';
+import { toCsv, type ReadRow } from '../../src/results/csv.js';
+import { buildCharts } from '../../src/results/report.js';
+import { CSV_COLUMNS, toRow, type RunMetadata } from '../../src/results/row.js';
+
+const meta: RunMetadata = { run_id: 'r1', started_at: '2026-11-24T00:00:00Z', git_sha: 'abc', pkg_version: '0.1.0', pg_version: '17.10', pg_settings: 'fsync=on' };
+
+test('CSV has the contract columns in order; a figure that does not apply is empty, not 0', (t) => {
+  const csv = toCsv([toRow(meta, { suite: 'ddl', case: 'rename-column', mean_ms: 1.23456, rows: 100_000, rows_per_sec: undefined, table_rewritten: false })]);
+  const [header, line] = csv.trim().split('\n');
+  t.deepEqual(header!.split(','), [...CSV_COLUMNS]);
+  const row = parse(csv, { columns: true })[0] as ReadRow;
+  t.is(row.mean_ms, '1.235');
+  t.is(row.rows_per_sec, '');
+  t.is(row.table_rewritten, 'false');
+  t.truthy(line);
+});
+
+const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({ suite: 'backfill', case: 'backfill', strategy: c, rows: '1000', mean_ms: String(mean), rme_pct: String(rme), ...extra });
+
+test('compare flags a slowdown over the threshold and the noise, and nothing else', (t) => {
+  const base = [row('ctid', 100, 2), row('keyset', 100, 2), row('classic', 100, 30), row('gone', 1, 1)];
+  const next = [row('ctid', 130, 2), row('keyset', 105, 2), row('classic', 130, 30), row('new', 1, 1)];
+  const v = Object.fromEntries(compareRuns(base, next, 0.15).map((c) => [c.strategy, c.verdict]));
+  t.deepEqual(v, { ctid: 'regression', keyset: 'same', classic: 'slower', gone: 'gone', new: 'new' });
+});
+
+test('compare takes the newest row of a case when a CSV holds several runs', (t) => {
+  const base = [row('ctid', 500, 1), row('ctid', 100, 1)];
+  t.is(compareRuns(base, [row('ctid', 100, 1)], 0.15)[0]!.verdict, 'same');
+});
+
+test('the report charts backfill rows/s per strategy and size, one dataset per file and series', (t) => {
+  const a = [row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }), row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' })];
+  const charts = buildCharts([
+    { name: 'v1', rows: a },
+    { name: 'v2', rows: a },
+  ]);
+  const backfill = charts.find((c) => c.id === 'backfill')!;
+  t.deepEqual(backfill.labels, ['1000', '10000']);
+  t.deepEqual(backfill.datasets.map((d) => d.label), ['v1: ctid', 'v2: ctid']);
+  t.deepEqual(backfill.datasets[0]!.data, [100, 1000]);
+});
