@@ -4,11 +4,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ReadRow } from '../../src/results/csv.js';
 import { renderReport } from '../../src/results/report.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
-const rows = (version: string, factor: number) =>
+const rows = (version: string, factor: number): ReadRow[] =>
   [10_000, 100_000].flatMap((n) => [
     ...['single-update', 'ctid', 'classic'].map((strategy) => ({ suite: 'backfill', case: 'backfill', strategy, rows: String(n), mean_ms: String(n / 100), rows_per_sec: String(100_000 * factor), writer_max_ms: '12', pg_version: '17.10', git_sha: version })),
     { suite: 'index', case: 'create-index-concurrently', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: '8' },
