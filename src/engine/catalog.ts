@@ -6,9 +6,16 @@ import { parseTableName, quoteTable, type TableName } from './identifiers.js';
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?( [A-Za-z_][A-Za-z0-9_]*)*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])*$/;
 
 export interface ColumnInfo {
+  /**
+   * The name after every DDL step of the migration: all DDL runs before the Index, Data and
+   * Validate phases, so their steps read this when they run, not when they are planned.
+   */
+  name: string;
   /** The server's own spelling of the type (format_type), safe to put in SQL. */
   type: string;
   notNull: boolean;
+  /** A step of a later phase uses the column: it must not be dropped by the same migration. */
+  usedLater?: boolean;
 }
 
 export interface TableInfo {
@@ -63,7 +70,7 @@ export class Catalog {
       oid: row.oid,
       name,
       sql: quoteTable(name),
-      columns: new Map(columns.rows.map((c) => [c.attname, { type: c.type, notNull: c.attnotnull }])),
+      columns: new Map(columns.rows.map((c) => [c.attname, { name: c.attname, type: c.type, notNull: c.attnotnull }])),
       primaryKey: pk.rows.map((r) => r.attname),
     };
     this.tables.set(key, info);

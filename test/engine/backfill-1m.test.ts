@@ -34,8 +34,9 @@ test('1M rows: add column, backfill in batches with progress, NOT NULL; every ro
   // Each batch committed in its own transaction: the rows carry the xids that wrote them.
   const writers = await scalar(c, `SELECT count(DISTINCT xmin::text) FROM ${q(table)} WHERE xmin::text::bigint >= $1::bigint`, [xidBefore]);
   const batches = result.backfills[0]!.batches;
-  t.is(writers, batches, 'one transaction per batch');
-  t.true(batches >= (ROWS / 5000) * 0.9, `${batches} batches of about 5,000 rows`);
+  const batchesThatWrote = progress.filter((p, i) => p.rowsDone > (i ? progress[i - 1]!.rowsDone : 0)).length;
+  t.is(writers, batchesThatWrote, 'every batch that wrote rows was its own transaction');
+  t.true(batches >= (ROWS / 5000) * 0.9 && batchesThatWrote >= batches - 2, `${batches} batches of about 5,000 rows, ${batchesThatWrote} wrote rows`);
 
   // Progress: monotonic, with a rate and an ETA, ending at 100%.
   t.true(progress.length >= ROWS / 5000);

@@ -78,7 +78,7 @@ for (const strategy of ['ctid', 'keyset'] as const) {
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} before the kill`))));
     });
     t.log(`killed after ${batches} batches (aimed at ${killAfter})`);
-    const cp = await c.query<{ cursor: { page?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)}`);
+    const cp = await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)}`);
     t.is(cp.rows.length, 1, 'a checkpoint survived the kill');
     const { cursor, rows_done } = cp.rows[0]!;
     const filledBefore = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v'`);
@@ -86,7 +86,7 @@ for (const strategy of ['ctid', 'keyset'] as const) {
     // What the resumed run will walk again that was already done: at most one batch.
     const beyond =
       strategy === 'ctid'
-        ? `ctid >= '(${cursor.page},0)'::tid`
+        ? `ctid >= '(${cursor.page},0)'::tid AND ctid < '(${cursor.endPage},0)'::tid`
         : cursor.after
           ? `id > '${cursor.after[0]}'::uuid`
           : 'true';

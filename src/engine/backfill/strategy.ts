@@ -24,6 +24,8 @@ export interface BatchResult {
 /** How a backfill walks the table. Batches run inside a transaction the executor owns. */
 export interface Strategy {
   readonly name: StrategyName;
+  /** Refused at plan time on a table without a primary key. */
+  readonly needsPrimaryKey: boolean;
   /** The first position of a main pass, and the estimated rows it will cover. */
   begin(client: pg.Client, target: BackfillTarget): Promise<Cursor>;
   /** Share of the main pass done at this position, 0..1. */

@@ -12,7 +12,7 @@ import { safeNotNullStep } from './set-not-null.js';
  * A rerun after the DDL committed finds the column and goes on with the later phases.
  */
 export const addColumn: Operation<AddColumnSpec> = {
-  async plan(spec, catalog) {
+  async plan(spec, catalog, options) {
     const table = await catalog.table(spec.table);
     const column = parseColumnName(spec.column);
     const type = await catalog.type(spec.type);
@@ -36,11 +36,15 @@ export const addColumn: Operation<AddColumnSpec> = {
       const notNullSql = spec.default !== undefined && spec.notNull ? ' NOT NULL' : '';
       const sql = `ALTER TABLE ${table.sql} ADD COLUMN ${col} ${type}${defaultSql}${notNullSql}`;
       steps.push({ phase: 'ddl', description: sql, run: (ctx) => runShortTransaction(ctx, `add column ${col}`, [sql]) });
-      table.columns.set(column, { type, notNull: notNullSql !== '' });
+      table.columns.set(column, { name: column, type, notNull: notNullSql !== '' });
     }
     if (spec.backfill !== undefined) {
-      steps.push(await backfillStep(catalog, table, column, spec.backfill));
-      if (spec.notNull && !existing?.notNull) steps.push(safeNotNullStep(table, column));
+      const info = catalog.column(table, column);
+      steps.push(await backfillStep(catalog, options, table, info, spec.backfill));
+      if (spec.notNull && !info.notNull) {
+        steps.push(safeNotNullStep(table, info));
+        info.notNull = true;
+      }
     }
     return steps;
   },

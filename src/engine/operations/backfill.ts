@@ -1,19 +1,28 @@
-import type { Catalog, TableInfo } from '../catalog.js';
-import { InvalidWhereError } from '../errors.js';
+import type { Catalog, ColumnInfo, TableInfo } from '../catalog.js';
+import { InvalidWhereError, NoPrimaryKeyError } from '../errors.js';
 import { parseColumnName, quoteIdent } from '../identifiers.js';
-import { runBackfill } from '../backfill/backfill.js';
-import type { BackfillSpec, Step } from '../types.js';
+import { runBackfill, STRATEGY_IMPLS } from '../backfill/backfill.js';
+import type { BackfillSpec, EngineOptions, Step } from '../types.js';
 import type { Operation } from './operation.js';
 
-/** The Data-phase step that fills `column` with `value`, checked against the catalog first. */
-export async function backfillStep(catalog: Catalog, table: TableInfo, column: string, value: string, where?: string): Promise<Step> {
-  const info = catalog.column(table, column);
+/** The Data-phase step that fills a column with `value`, checked against the catalog first. */
+export async function backfillStep(
+  catalog: Catalog,
+  options: EngineOptions,
+  table: TableInfo,
+  info: ColumnInfo,
+  value: string,
+  where?: string,
+): Promise<Step> {
+  const strategy = options.backfill.strategy;
+  if (STRATEGY_IMPLS[strategy].needsPrimaryKey && table.primaryKey.length === 0) throw new NoPrimaryKeyError(table.sql, strategy);
   await catalog.checkValue(value, info.type);
   if (where !== undefined) await checkWhere(catalog, table, where);
+  info.usedLater = true;
   return {
     phase: 'data',
-    description: `backfill ${table.sql}.${quoteIdent(column)}`,
-    run: (ctx) => runBackfill(ctx, { table, column, value, where }, ctx.options.backfill),
+    description: `backfill ${table.sql}.${quoteIdent(info.name)}`,
+    run: (ctx) => runBackfill(ctx, { table, column: info.name, value, where }, ctx.options.backfill),
   };
 }
 
@@ -52,8 +61,8 @@ export function shapeProblem(where: string): string | undefined {
 }
 
 export const backfill: Operation<BackfillSpec> = {
-  async plan(spec, catalog) {
+  async plan(spec, catalog, options) {
     const table = await catalog.table(spec.table);
-    return [await backfillStep(catalog, table, parseColumnName(spec.column), spec.value, spec.where)];
+    return [await backfillStep(catalog, options, table, catalog.column(table, parseColumnName(spec.column)), spec.value, spec.where)];
   },
 };

@@ -18,16 +18,16 @@ export const createIndex: Operation<CreateIndexSpec> = {
   async plan(spec, catalog) {
     const table = await catalog.table(spec.table);
     if (spec.columns.length === 0) throw new InvalidOptionError('columns', 'an index needs at least one column');
-    const columns = spec.columns.map(parseColumnName);
-    for (const column of columns) catalog.column(table, column);
-    const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns);
-    const build = { table, name, columns, unique: spec.unique ?? false };
+    const columns = spec.columns.map((c) => catalog.column(table, parseColumnName(c)));
+    for (const info of columns) info.usedLater = true;
+    const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns.map((c) => c.name));
+    const unique = spec.unique ?? false;
     return [
       {
         phase: 'index',
-        description: `create ${build.unique ? 'unique ' : ''}index ${name} concurrently`,
+        description: `create ${unique ? 'unique ' : ''}index ${name} concurrently`,
         run: async (ctx) => {
-          const outcome = await buildIndexConcurrently(ctx, build);
+          const outcome = await buildIndexConcurrently(ctx, { table, name, unique, columns: columns.map((c) => c.name) });
           if (outcome === 'exists') ctx.emit({ type: 'step', phase: 'index', description: name, skip: `index ${name} exists and is valid` });
         },
       },

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors.js';
 import { parseColumnName, quoteIdent } from '../identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { DropColumnSpec } from '../types.js';
@@ -8,7 +9,9 @@ export const dropColumn: Operation<DropColumnSpec> = {
   async plan(spec, catalog) {
     const table = await catalog.table(spec.table);
     const column = parseColumnName(spec.column);
-    catalog.column(table, column);
+    if (catalog.column(table, column).usedLater) {
+      throw new InvalidOptionError('drop-column', `${column} is used by an earlier operation of this migration; drop it in a later one`);
+    }
     table.columns.delete(column);
     const sql = `ALTER TABLE ${table.sql} DROP COLUMN ${quoteIdent(column)}`;
     return [{ phase: 'ddl', description: sql, run: (ctx) => runShortTransaction(ctx, `drop column ${quoteIdent(column)}`, [sql]) }];

@@ -17,6 +17,7 @@ export const renameColumn: Operation<RenameColumnSpec> = {
     const info = catalog.column(table, from);
     table.columns.delete(from);
     table.columns.set(to, info);
+    info.name = to;
     const sql = `ALTER TABLE ${table.sql} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
     return [{ phase: 'ddl', description: sql, run: (ctx) => runShortTransaction(ctx, `rename column ${quoteIdent(from)}`, [sql]) }];
   },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableInfo } from '../catalog.js';
+import type { ColumnInfo, TableInfo } from '../catalog.js';
 import { parseColumnName, quoteIdent } from '../identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { SetNotNullSpec, Step } from '../types.js';
@@ -15,13 +15,15 @@ function checkName(column: string): string {
  * (scans under SHARE UPDATE EXCLUSIVE: writers go on), then SET NOT NULL, which PostgreSQL 12+
  * proves from the valid check without scanning, and the check is dropped. Safe to rerun.
  */
-export function safeNotNullStep(table: TableInfo, column: string): Step {
-  const check = quoteIdent(checkName(column));
-  const col = quoteIdent(column);
+export function safeNotNullStep(table: TableInfo, info: ColumnInfo): Step {
+  info.usedLater = true;
   return {
     phase: 'validate',
-    description: `set ${table.sql}.${col} NOT NULL (check, validate, set)`,
+    description: `set ${table.sql}.${quoteIdent(info.name)} NOT NULL (check, validate, set)`,
     async run(ctx) {
+      const column = info.name;
+      const check = quoteIdent(checkName(column));
+      const col = quoteIdent(column);
       const { rows } = await ctx.client.query<{ convalidated: boolean }>(
         'SELECT convalidated FROM pg_constraint WHERE conrelid = $1 AND conname = $2',
         [table.oid, checkName(column)],
@@ -52,6 +54,6 @@ export const setNotNull: Operation<SetNotNullSpec> = {
     const info = catalog.column(table, column);
     if (info.notNull) return [skipped('validate', `${table.sql}.${quoteIdent(column)} is NOT NULL already`)];
     info.notNull = true;
-    return [safeNotNullStep(table, column)];
+    return [safeNotNullStep(table, info)];
   },
 };

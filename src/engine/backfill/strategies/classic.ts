@@ -8,9 +8,9 @@ import { primaryKeySql } from './primary-key.js';
  */
 export const classicStrategy: Strategy = {
   name: 'classic',
+  needsPrimaryKey: true,
 
   async begin(client, target) {
-    primaryKeySql(target, 'classic');
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ${stillNull(target)}`,
     );

@@ -17,6 +17,7 @@ const SAMPLE_PAGES = 32;
  */
 export const ctidStrategy: Strategy = {
   name: 'ctid',
+  needsPrimaryKey: false,
 
   async begin(client, target) {
     const { rows } = await client.query<{ pages: number }>(

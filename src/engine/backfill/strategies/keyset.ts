@@ -15,9 +15,9 @@ interface KeysetCursor extends Cursor {
  */
 export const keysetStrategy: Strategy = {
   name: 'keyset',
+  needsPrimaryKey: true,
 
   async begin(client, target) {
-    primaryKeySql(target, 'keyset');
     const totalRows = await estimatedRows(client, target);
     const cursor: KeysetCursor = { after: null, seen: 0, totalRows };
     return cursor;

@@ -5,7 +5,10 @@ import type { BackfillTarget } from '../strategy.js';
 export interface PrimaryKeySql {
   /** `"a", "b"` */
   list: string;
-  /** `"a"::text, "b"::text`: the key read back losslessly, to be bound again. */
+  /**
+   * `"a"::text AS k0, ...`: the key read back losslessly, to be bound again. The aliases matter:
+   * an output column named like the key would make ORDER BY sort by the text, not the key.
+   */
   asText: string;
   /** `($2::uuid, $3::int)`: the key as bound parameters, numbered from `first`. */
   params(first: number): string;
@@ -18,7 +21,7 @@ export function primaryKeySql(target: BackfillTarget, strategy: string): Primary
   const types = pk.map((c) => target.table.columns.get(c)!.type);
   return {
     list: pk.map(quoteIdent).join(', '),
-    asText: pk.map((c) => `${quoteIdent(c)}::text`).join(', '),
+    asText: pk.map((c, i) => `${quoteIdent(c)}::text AS k${i}`).join(', '),
     params: (first) => `(${types.map((t, i) => `$${first + i}::${t}`).join(', ')})`,
   };
 }
