@@ -7,5 +7,7 @@ export default {
   workerThreads: false,
   // Database files share one server on 2 cores: run them one at a time so timings stay sane.
   concurrency: 1,
+  // Tests in a file run one after another too: timings and lock probes need a quiet server.
+  serial: true,
   timeout: '5m',
 };

@@ -1,3 +1,4 @@
+import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/engine/index.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
@@ -19,6 +20,7 @@ export const backfillSuite: BenchSuite = {
     const stateTable = `pgmb_bench_state_${process.pid}`;
     const rows: CaseFigures[] = [];
     const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
+    const workersOf = (s: BenchStrategy) => (s === 'ctid' ? options.workers : 1);
     try {
       for (const size of options.sizes) {
         for (const strategy of strategies) {
@@ -36,7 +38,8 @@ export const backfillSuite: BenchSuite = {
                 return;
               }
               const result = await migrate(client, [{ op: 'backfill', table: quoteIdent(table.name), column: 'bio', value: VALUE }], {
-                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable },
+                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy) },
+                connect: () => connect(ctx.url, 'pgmb-bench-worker'),
                 onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
               });
               return { throttledMs: result.backfills[0]?.throttledMs };
@@ -49,6 +52,7 @@ export const backfillSuite: BenchSuite = {
             strategy,
             batch_size: batched ? options.batchSize : undefined,
             delay_ms: batched ? options.delayMs : undefined,
+            workers: workersOf(strategy),
             ...figures,
           });
         }

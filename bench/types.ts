@@ -13,6 +13,8 @@ export interface BenchOptions {
   strategies: Exclude<BenchStrategy, 'single-update'>[];
   batchSize: number;
   delayMs: number;
+  /** Parallel workers of the ctid strategy (the others always use one). */
+  workers: number;
   /** Exact iterations per case; undefined: 3 up to 100K rows, 2 above. */
   iterations?: number;
   /** Rows of the DDL suite's table (the seed used 100K). */

@@ -79,7 +79,12 @@ export interface BackfillOptions {
   targetBatchMs?: number;
   /** Where the checkpoint lives; one row per (table, column). */
   stateTable: string;
-  /** Asked before each batch: wait this long first (replica lag, writer latency). */
+  /**
+   * Parallel workers, each on its own connection and its own part of the table (ctid only).
+   * Each part has its own checkpoint; a crash redoes at most one batch per worker.
+   */
+  workers: number;
+  /** Called before each batch; resolves after any wait it imposed, with the ms it waited. */
   throttle?: () => Promise<number>;
 }
 
@@ -92,6 +97,8 @@ export interface EngineOptions {
   maxAttempts: number;
   backfill: BackfillOptions;
   onEvent?: (event: EngineEvent) => void;
+  /** Opens another connection to the same database: needed for parallel backfill workers. */
+  connect?: () => Promise<pg.Client>;
 }
 
 export const DEFAULT_BACKFILL: BackfillOptions = {
@@ -99,6 +106,7 @@ export const DEFAULT_BACKFILL: BackfillOptions = {
   batchSize: 5000,
   delayMs: 0,
   stateTable: 'pgmb_backfill_state',
+  workers: 1,
 };
 
 export const DEFAULT_ENGINE: EngineOptions = {
@@ -133,6 +141,7 @@ export interface BackfillResult {
   throttledMs: number;
   /** True when a checkpoint from an earlier run was picked up. */
   resumed: boolean;
+  workers: number;
 }
 
 export type EngineEvent =

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { num, type ReadRow } from './csv.js';
 
 export interface ReportInput {
@@ -73,9 +74,10 @@ export function buildCharts(inputs: ReportInput[]): ChartSpec[] {
   return charts.filter((c) => c.datasets.length > 0);
 }
 
+/** Chart.js's browser bundle, found beside its main file (the package does not export the path). */
 function chartJsSource(): string {
-  const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+  const main = createRequire(import.meta.url).resolve('chart.js');
+  return readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

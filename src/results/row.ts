@@ -36,6 +36,7 @@ export const CSV_COLUMNS = [
   'writer_baseline_p99_ms',
   'replica_lag_max_ms',
   'replica_lag_max_bytes',
+  'workers',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

@@ -11,7 +11,7 @@ import { LOCK_MODES } from '../../src/measure/locks.js';
 test('all suites at 10K rows: contract columns, listed names, positive figures, empty where n/a', async (t) => {
   const out = join(mkdtempSync(join(tmpdir(), 'pgmb-smoke-')), 'smoke.csv');
   await runBench(
-    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, iterations: 2, ddlRows: 10_000, writers: true, out },
+    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, writers: true, out },
     () => undefined,
   );
   t.deepEqual(readFileSync(out, 'utf8').split('\n')[0]!.split(','), [...CSV_COLUMNS]);
@@ -35,6 +35,7 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
   const backfill = rows.filter((r) => r.suite === 'backfill');
   t.deepEqual(backfill.map((r) => r.strategy).sort(), [...BACKFILL_STRATEGIES].sort());
   t.is(backfill.find((r) => r.strategy === 'single-update')!.batch_size, '', 'no batch size for one UPDATE');
+  t.is(backfill.find((r) => r.strategy === 'ctid')!.workers, '2');
   const byCase = (c: string) => rows.find((r) => r.case === c)!;
   t.is(byCase('create-index').lock_mode, 'ShareLock');
   t.is(byCase('create-index-concurrently').lock_mode, 'ShareUpdateExclusiveLock');

@@ -40,8 +40,8 @@ test('phases run DDL -> Index -> Data -> Validate whatever the order of operatio
     c,
     [
       { op: 'set-not-null', table: q(table), column: 'created_at' },
-      { op: 'create-index', table: q(table), columns: ['score'] },
       { op: 'add-column', table: q(table), column: 'score', type: 'integer', backfill: '7', notNull: true },
+      { op: 'create-index', table: q(table), columns: ['score'] },
       { op: 'drop-column', table: q(table), column: 'name' },
     ],
     { backfill: { stateTable: stateTable(t) }, onEvent: (e) => e.type === 'phase-start' && phases.push(e.phase) },

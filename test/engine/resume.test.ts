@@ -2,6 +2,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
@@ -56,8 +57,8 @@ test('value A then value B: every row keeps A (IS NULL never overwrites)', async
 
 const CHILD = fileURLToPath(new URL('../helpers/backfill-child.ts', import.meta.url));
 
-for (const strategy of ['ctid', 'keyset'] as const) {
-  test(`a ${strategy} backfill killed with SIGKILL at a random batch resumes, redoing at most one batch`, async (t) => {
+for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 1]] as const) {
+  test(`a ${strategy} backfill with ${workers} worker(s) killed with SIGKILL at a random batch resumes, redoing at most one batch per worker`, async (t) => {
     const c = await client(t);
     const table = await fixture(t, c, usersShape, 200_000);
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
@@ -66,7 +67,7 @@ for (const strategy of ['ctid', 'keyset'] as const) {
     const appRows = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'app'`);
     const state = stateTable(t);
     const killAfter = 5 + Math.floor(Math.random() * 60);
-    const child = spawn(process.execPath, ['--import=tsx', CHILD, testUrl(), table, state, strategy, String(BATCH), '10'], {
+    const child = spawn(process.execPath, ['--import=tsx', CHILD, testUrl(), table, state, strategy, String(BATCH), '10', String(workers)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let batches = 0;
@@ -77,25 +78,28 @@ for (const strategy of ['ctid', 'keyset'] as const) {
       });
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} before the kill`))));
     });
-    t.log(`killed after ${batches} batches (aimed at ${killAfter})`);
-    const cp = await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)}`);
-    t.is(cp.rows.length, 1, 'a checkpoint survived the kill');
-    const { cursor, rows_done } = cp.rows[0]!;
+    const parts = (
+      await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)} ORDER BY part`)
+    ).rows;
+    t.is(parts.length, workers, 'a checkpoint per worker survived the kill');
     const filledBefore = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v'`);
-    t.is(filledBefore, rows_done, 'checkpoint and data agree: they commit together');
-    // What the resumed run will walk again that was already done: at most one batch.
-    const beyond =
-      strategy === 'ctid'
-        ? `ctid >= '(${cursor.page},0)'::tid AND ctid < '(${cursor.endPage},0)'::tid`
-        : cursor.after
-          ? `id > '${cursor.after[0]}'::uuid`
-          : 'true';
-    const redone = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v' AND ${beyond}`);
-    t.log(`killed at checkpoint ${JSON.stringify(cursor).slice(0, 80)}; rows done beyond it: ${redone}`);
-    t.true(redone <= BATCH, `${redone} rows past the checkpoint were done already`);
+    t.is(filledBefore, parts.reduce((n, p) => n + p.rows_done, 0), 'checkpoints and data agree: they commit together');
+    // What the resumed run will walk again that was already done: at most one batch per part.
+    for (const { cursor } of parts) {
+      const ahead =
+        strategy === 'ctid'
+          ? `ctid >= '(${cursor.page},0)'::tid AND ctid < '(${cursor.endPage},0)'::tid`
+          : cursor.after
+            ? `id > '${cursor.after[0]}'::uuid`
+            : 'true';
+      const redone = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v' AND ${ahead}`);
+      t.log(`killed after ${batches} batches; rows already done ahead of this part's checkpoint: ${redone}`);
+      t.true(redone <= BATCH, `${redone} rows past the checkpoint were done already`);
+    }
 
     const resumed = await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'v' }], {
-      backfill: { strategy, batchSize: BATCH, stateTable: state },
+      backfill: { strategy, batchSize: BATCH, stateTable: state, workers },
+      connect: () => connect(testUrl()),
     });
     const r = resumed.backfills[0]!;
     t.true(r.resumed, 'the second run picked up the checkpoint');

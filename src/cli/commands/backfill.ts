@@ -15,6 +15,7 @@ interface BackfillFlags {
   batchSize: string;
   delay: string;
   targetBatchMs?: string;
+  workers: string;
   lockTimeout: string;
   stateTable: string;
 }
@@ -30,6 +31,7 @@ export function backfillCommand(): Command {
     .option('--batch-size <n>', 'rows per batch (the first batch with --target-batch-ms)', '5000')
     .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
+    .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
     .addHelpText(
@@ -48,7 +50,9 @@ export function backfillCommand(): Command {
           delayMs: parseDuration('--delay', f.delay),
           targetBatchMs: f.targetBatchMs === undefined ? undefined : parsePositiveInt('--target-batch-ms', f.targetBatchMs),
           stateTable: f.stateTable,
+          workers: parsePositiveInt('--workers', f.workers),
         },
+        connect: () => connect(resolveDatabaseUrl()!.url, 'pgmb-backfill-worker'),
       });
       const resolved = resolveDatabaseUrl();
       if (!resolved) {
@@ -71,7 +75,7 @@ export function backfillCommand(): Command {
         view.stop();
         const r = result.backfills[0]!;
         process.stdout.write(
-          `${last ?? 'backfill done'}\n${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches` +
+          `${last ?? 'backfill done'}\n${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
         );
       } finally {

@@ -15,6 +15,7 @@ export function benchCommand(): Command {
     .option('--strategy <list>', 'batched backfill strategies (single-update always runs)', BATCHED.join(','))
     .option('--batch-size <n>', 'rows per backfill batch', '5000')
     .option('--delay <duration>', 'sleep between backfill batches, e.g. 0ms or 1s', '0ms')
+    .option('--workers <n>', 'parallel workers of the ctid strategy', '2')
     .option('--iterations <n>', 'exact iterations per case (default: 3 up to 100k rows, 2 above)')
     .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
     .option('--no-writers', 'do not run simulated application writers beside each case')
@@ -29,6 +30,7 @@ export function benchCommand(): Command {
         strategies: parseChoices('--strategy', String(o.strategy), BATCHED),
         batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),
         delayMs: parseDuration('--delay', String(o.delay)),
+        workers: parsePositiveInt('--workers', String(o.workers)),
         iterations: o.iterations === undefined ? undefined : parsePositiveInt('--iterations', String(o.iterations)),
         ddlRows: parseSize(String(o.ddlRows)),
         writers: o.writers !== false,

@@ -1,7 +1,8 @@
-import { sleep, runShortTransaction } from '../transaction.js';
-import type { BackfillOptions, BackfillProgress, BackfillResult, StepContext, StrategyName } from '../types.js';
+import type pg from 'pg';
+import { runShortTransaction, sleep } from '../transaction.js';
+import type { BackfillOptions, BackfillResult, StepContext, StrategyName } from '../types.js';
 import { BatchSizer } from './batch-sizer.js';
-import { CheckpointStore } from './checkpoint.js';
+import { CheckpointStore, type Checkpoint } from './checkpoint.js';
 import { rateAndEta } from './eta.js';
 import { classicStrategy } from './strategies/classic.js';
 import { ctidStrategy } from './strategies/ctid.js';
@@ -14,103 +15,150 @@ export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
   classic: classicStrategy,
 };
 
-/**
- * Fill a column batch by batch, one transaction a batch with its checkpoint, throttled, then sweep
- * what is still NULL. Only NULLs are written: a value the application set is never overwritten.
- * A second run resumes from the checkpoint; a run after a finished one only sweeps (a no-op when
- * nothing is NULL).
- */
-export async function runBackfill(ctx: StepContext, target: BackfillTarget, options: BackfillOptions): Promise<BackfillResult> {
-  const { client } = ctx;
-  const strategy = STRATEGY_IMPLS[options.strategy];
-  const store = new CheckpointStore(client, options.stateTable);
-  const oid = target.table.oid;
-  await store.ensure();
+/** What every worker adds to, and what progress events are made of. */
+class RunState {
+  readonly started = performance.now();
+  rowsThisRun = 0;
+  batches = 0;
+  throttledMs = 0;
+  stopped = false;
+  readonly fractionAtStart: number;
 
-  const previous = await store.load(oid, target.column);
-  const resumed = previous !== undefined && !previous.finished;
-  let checkpoint = previous;
-  if (!checkpoint || (!checkpoint.finished && checkpoint.strategy !== strategy.name)) {
-    checkpoint = await store.start(oid, target.column, target.table.sql, strategy.name, await strategy.begin(client, target));
+  constructor(
+    private readonly ctx: StepContext,
+    private readonly target: BackfillTarget,
+    private readonly strategy: Strategy,
+    readonly parts: Checkpoint[],
+    private readonly rowsBefore: number,
+    private readonly batchesBefore: number,
+  ) {
+    this.fractionAtStart = this.fraction();
   }
-  const totalRows = checkpoint.cursor.totalRows;
 
-  const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
-  const started = performance.now();
-  let cursor = checkpoint.cursor;
-  let fraction = checkpoint.finished ? 1 : strategy.fraction(cursor);
-  const fractionAtStart = fraction;
-  let rowsThisRun = 0;
-  let batches = 0;
-  let throttledMs = 0;
-  let stage: BackfillProgress['stage'] = checkpoint.finished ? 'sweep' : 'main';
+  /** The main pass's share done: the parts' fractions weighted by their estimated rows. */
+  fraction(): number {
+    const total = this.parts.reduce((n, p) => n + p.cursor.totalRows, 0);
+    if (this.parts.every((p) => p.finished)) return 1;
+    if (total <= 0) return 0;
+    return this.parts.reduce((n, p) => n + (p.finished ? 1 : this.strategy.fraction(p.cursor)) * p.cursor.totalRows, 0) / total;
+  }
 
-  const report = () => {
-    const { rowsPerSec, etaSec } = rateAndEta(rowsThisRun, performance.now() - started, fractionAtStart, fraction);
-    ctx.emit({
+  report(stage: 'main' | 'sweep' | 'done', batchSize: number): void {
+    const fraction = stage === 'main' ? this.fraction() : 1;
+    const { rowsPerSec, etaSec } = rateAndEta(this.rowsThisRun, performance.now() - this.started, this.fractionAtStart, fraction);
+    this.ctx.emit({
       type: 'backfill-progress',
       progress: {
-        table: target.table.sql,
-        column: target.column,
-        strategy: strategy.name,
-        rowsDone: checkpoint!.rowsDone + rowsThisRun,
-        batches: checkpoint!.batches + batches,
+        table: this.target.table.sql,
+        column: this.target.column,
+        strategy: this.strategy.name,
+        rowsDone: this.rowsBefore + this.rowsThisRun,
+        batches: this.batchesBefore + this.batches,
         fraction,
-        totalEstimate: totalRows,
+        totalEstimate: this.parts.reduce((n, p) => n + p.cursor.totalRows, 0),
         rowsPerSec,
-        etaSec: stage === 'done' ? 0 : etaSec,
-        batchSize: sizer.size,
-        throttledMs,
+        etaSec: stage === 'main' ? etaSec : 0,
+        batchSize,
+        throttledMs: this.throttledMs,
         stage,
       },
     });
+  }
+}
+
+/**
+ * Fill a column batch by batch, one transaction a batch with its checkpoint, throttled, then sweep
+ * what is still NULL. Only NULLs are written: a value the application set is never overwritten.
+ * A second run resumes from the checkpoints; a run after a finished one only sweeps (a no-op when
+ * nothing is NULL). With workers > 1 (ctid), each worker walks its own part of the table.
+ */
+export async function runBackfill(ctx: StepContext, target: BackfillTarget, options: BackfillOptions): Promise<BackfillResult> {
+  const strategy = STRATEGY_IMPLS[options.strategy];
+  const store = new CheckpointStore(ctx.client, options.stateTable);
+  const oid = target.table.oid;
+  await store.ensure();
+
+  let parts = await store.load(oid, target.column);
+  const resumed = parts.some((p) => !p.finished);
+  if (parts.length === 0 || (resumed && parts[0]!.strategy !== strategy.name)) {
+    const first = await strategy.begin(ctx.client, target);
+    const cursors = options.workers > 1 && strategy.split ? strategy.split(first, options.workers) : [first];
+    parts = await store.start(oid, target.column, target.table.sql, strategy.name, cursors);
+  }
+  const run = new RunState(
+    ctx,
+    target,
+    strategy,
+    parts,
+    parts.reduce((n, p) => n + p.rowsDone, 0),
+    parts.reduce((n, p) => n + p.batches, 0),
+  );
+
+  const pause = async (first: boolean) => {
+    if (!first && options.delayMs > 0) await sleep(options.delayMs);
+    if (options.throttle) run.throttledMs += await options.throttle();
   };
 
-  const pause = async () => {
-    if (batches > 0 && options.delayMs > 0) await sleep(options.delayMs);
-    if (options.throttle) throttledMs += await options.throttle();
-  };
-
-  // Main pass: the strategy walks the table; each batch and its checkpoint commit together.
-  while (stage === 'main') {
-    await pause();
-    const t0 = performance.now();
-    const result = await runShortTransaction(ctx, `backfill batch of ${target.table.sql}`, [], {
-      asyncCommit: true,
-      inside: async (c) => {
-      const r = await strategy.batch(c, target, cursor, sizer.size);
-      await store.advance(oid, target.column, r.cursor, r.updated);
-      return r;
-      },
-    });
-    const r = result!;
-    sizer.observe(r.scanned, performance.now() - t0);
-    cursor = r.cursor;
-    fraction = r.done ? 1 : strategy.fraction(cursor);
-    rowsThisRun += r.updated;
-    batches += 1;
-    if (r.done) stage = 'sweep';
-    report();
+  // Main pass: each unfinished part on its own connection (the caller's for the first).
+  const open = parts.filter((p) => !p.finished);
+  const clients: pg.Client[] = [ctx.client];
+  try {
+    for (let i = 1; i < open.length; i++) clients.push(await ctx.options.connect!());
+    const outcomes = await Promise.allSettled(
+      open.map(async (part, i) => {
+        const worker: StepContext = { ...ctx, client: clients[i]! };
+        const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
+        for (let first = true; !run.stopped; first = false) {
+          await pause(first);
+          const t0 = performance.now();
+          const r = (await runShortTransaction(worker, `backfill batch of ${target.table.sql}`, [], {
+            asyncCommit: true,
+            inside: async (c) => {
+              const batch = await strategy.batch(c, target, part.cursor, sizer.size);
+              await store.advance(c, oid, target.column, part.part, batch.cursor, batch.updated);
+              return batch;
+            },
+          }))!;
+          sizer.observe(r.scanned, performance.now() - t0);
+          part.cursor = r.cursor;
+          run.rowsThisRun += r.updated;
+          run.batches += 1;
+          if (r.done) {
+            await store.finish(oid, target.column, part.part);
+            part.finished = true;
+          }
+          run.report('main', sizer.size);
+          if (r.done) return;
+        }
+      }).map((walk) => walk.catch((err: unknown) => {
+        // One worker failed: the others stop after their current batch.
+        run.stopped = true;
+        throw err;
+      })),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    await Promise.all(clients.slice(1).map((c) => c.end().catch(() => undefined)));
   }
 
   // Sweep: rows inserted meanwhile, or moved by the application's updates, still NULL anywhere.
-  for (;;) {
-    await pause();
-    const updated = await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
+  const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
+  for (let first = true; ; first = false) {
+    await pause(first);
+    const updated = (await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
       asyncCommit: true,
       inside: async (c) => {
         const n = await sweepBatch(c, target, sizer.size);
-        if (n > 0) await store.advance(oid, target.column, cursor, n);
+        if (n > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, n);
         return n;
       },
-    });
-    rowsThisRun += updated!;
+    }))!;
     if (updated === 0) break;
-    batches += 1;
+    run.rowsThisRun += updated;
+    run.batches += 1;
+    run.report('sweep', sizer.size);
   }
-  await store.finish(oid, target.column);
-  stage = 'done';
-  fraction = 1;
-  report();
-  return { rowsUpdated: rowsThisRun, batches, ms: performance.now() - started, throttledMs, resumed };
+  run.report('done', sizer.size);
+  return { rowsUpdated: run.rowsThisRun, batches: run.batches, ms: performance.now() - run.started, throttledMs: run.throttledMs, resumed, workers: open.length || 1 };
 }

@@ -4,23 +4,26 @@ import type { StrategyName } from '../types.js';
 
 /** A strategy's position, stored as jsonb; each strategy adds its own fields. */
 export interface Cursor {
-  /** Estimated rows the main pass covers, fixed when it begins. */
+  /** Estimated rows this part of the main pass covers, fixed when it begins. */
   totalRows: number;
   [field: string]: unknown;
 }
 
+/** The checkpoint of one part of a backfill: the whole table, or one worker's page range. */
 export interface Checkpoint {
+  part: number;
   strategy: StrategyName;
   cursor: Cursor;
   rowsDone: number;
   batches: number;
+  /** This part's walk is over. When every part is, a run only sweeps. */
   finished: boolean;
 }
 
 /**
- * One row per (table, column) backfill in a small state table. The row is written in the same
- * transaction as the batch it describes, so after a crash (SIGKILL included) the checkpoint and
- * the data agree and a rerun redoes at most the batch that was in flight.
+ * One row per part of a (table, column) backfill in a small state table. A part's row is written
+ * in the same transaction as the batch it describes, so after a crash (SIGKILL included) the
+ * checkpoint and the data agree and a rerun redoes at most the batch each worker had in flight.
  * Keyed by the table's oid, so a table dropped and created again under the same name starts fresh.
  */
 export class CheckpointStore {
@@ -41,6 +44,7 @@ export class CheckpointStore {
       await this.client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
         table_oid oid NOT NULL,
         column_name text NOT NULL,
+        part integer NOT NULL,
         table_name text NOT NULL,
         strategy text NOT NULL,
         cursor jsonb NOT NULL,
@@ -49,7 +53,7 @@ export class CheckpointStore {
         started_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
-        PRIMARY KEY (table_oid, column_name))`);
+        PRIMARY KEY (table_oid, column_name, part))`);
       await this.client.query('COMMIT');
     } catch (err) {
       await this.client.query('ROLLBACK').catch(() => undefined);
@@ -57,48 +61,56 @@ export class CheckpointStore {
     }
   }
 
-  async load(tableOid: number, column: string): Promise<Checkpoint | undefined> {
+  async load(tableOid: number, column: string): Promise<Checkpoint[]> {
     const { rows } = await this.client.query<{
+      part: number;
       strategy: StrategyName;
       cursor: Cursor;
       rows_done: number;
       batches: number;
       finished: boolean;
     }>(
-      `SELECT strategy, cursor, rows_done, batches, finished_at IS NOT NULL AS finished
-         FROM ${this.table} WHERE table_oid = $1 AND column_name = $2`,
+      `SELECT part, strategy, cursor, rows_done, batches, finished_at IS NOT NULL AS finished
+         FROM ${this.table} WHERE table_oid = $1 AND column_name = $2 ORDER BY part`,
       [tableOid, column],
     );
-    const r = rows[0];
-    return r && { strategy: r.strategy, cursor: r.cursor, rowsDone: r.rows_done, batches: r.batches, finished: r.finished };
+    return rows.map((r) => ({ part: r.part, strategy: r.strategy, cursor: r.cursor, rowsDone: r.rows_done, batches: r.batches, finished: r.finished }));
   }
 
-  /** Start (or restart with another strategy) a main pass from its first position. */
-  async start(tableOid: number, column: string, tableName: string, strategy: StrategyName, cursor: Cursor): Promise<Checkpoint> {
-    await this.client.query(
-      `INSERT INTO ${this.table} (table_oid, column_name, table_name, strategy, cursor)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (table_oid, column_name)
-       DO UPDATE SET strategy = EXCLUDED.strategy, cursor = EXCLUDED.cursor, finished_at = NULL, updated_at = now()`,
-      [tableOid, column, tableName, strategy, JSON.stringify(cursor)],
-    );
-    return (await this.load(tableOid, column))!;
+  /** Start a main pass afresh (or again, with another strategy): one row per part. */
+  async start(tableOid: number, column: string, tableName: string, strategy: StrategyName, cursors: Cursor[]): Promise<Checkpoint[]> {
+    await this.client.query('BEGIN');
+    try {
+      await this.client.query(`DELETE FROM ${this.table} WHERE table_oid = $1 AND column_name = $2`, [tableOid, column]);
+      for (const [part, cursor] of cursors.entries()) {
+        await this.client.query(
+          `INSERT INTO ${this.table} (table_oid, column_name, part, table_name, strategy, cursor) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [tableOid, column, part, tableName, strategy, JSON.stringify(cursor)],
+        );
+      }
+      await this.client.query('COMMIT');
+    } catch (err) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return this.load(tableOid, column);
   }
 
-  /** Record a batch; call inside the batch's own transaction. */
-  async advance(tableOid: number, column: string, cursor: Cursor, rows: number): Promise<void> {
-    await this.client.query(
+  /** Record a batch; call inside the batch's own transaction, on the worker's connection. */
+  async advance(client: pg.Client, tableOid: number, column: string, part: number, cursor: Cursor, rows: number): Promise<void> {
+    await client.query(
       `UPDATE ${this.table}
-          SET cursor = $3, rows_done = rows_done + $4, batches = batches + 1, updated_at = now()
-        WHERE table_oid = $1 AND column_name = $2`,
-      [tableOid, column, JSON.stringify(cursor), rows],
+          SET cursor = $4, rows_done = rows_done + $5, batches = batches + 1, updated_at = now()
+        WHERE table_oid = $1 AND column_name = $2 AND part = $3`,
+      [tableOid, column, part, JSON.stringify(cursor), rows],
     );
   }
 
-  async finish(tableOid: number, column: string): Promise<void> {
+  async finish(tableOid: number, column: string, part?: number): Promise<void> {
     await this.client.query(
-      `UPDATE ${this.table} SET finished_at = now(), updated_at = now() WHERE table_oid = $1 AND column_name = $2`,
-      [tableOid, column],
+      `UPDATE ${this.table} SET finished_at = now(), updated_at = now()
+        WHERE table_oid = $1 AND column_name = $2 AND ($3::int IS NULL OR part = $3)`,
+      [tableOid, column, part ?? null],
     );
   }
 }

@@ -28,8 +28,10 @@ export interface Strategy {
   readonly needsPrimaryKey: boolean;
   /** The first position of a main pass, and the estimated rows it will cover. */
   begin(client: pg.Client, target: BackfillTarget): Promise<Cursor>;
-  /** Share of the main pass done at this position, 0..1. */
+  /** Share of this part of the main pass done at this position, 0..1. */
   fraction(cursor: Cursor): number;
+  /** Cut a fresh cursor into independent parts for parallel workers (strategies that can). */
+  split?(cursor: Cursor, parts: number): Cursor[];
   batch(client: pg.Client, target: BackfillTarget, cursor: Cursor, rows: number): Promise<BatchResult>;
 }
 
