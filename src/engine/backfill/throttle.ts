@@ -1,0 +1,14 @@
+import { sleep } from '../transaction.js';
+
+/**
+ * A backfill throttle (BackfillOptions.throttle): before each batch, wait while the health signal
+ * (replica lag in ms, say) is over the limit, like gh-ost's --max-lag-millis. Resolves with the ms
+ * it waited, which the backfill reports as throttled time.
+ */
+export function throttleOver(read: () => Promise<number>, limit: number, pollMs = 100): () => Promise<number> {
+  return async () => {
+    const t0 = performance.now();
+    while ((await read()) > limit) await sleep(pollMs);
+    return performance.now() - t0;
+  };
+}

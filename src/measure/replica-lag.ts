@@ -1,0 +1,69 @@
+import type pg from 'pg';
+
+export interface ReplicaLag {
+  /** Standbys streaming from this server. */
+  standbys: number;
+  /** The worst standby's replay lag in ms. */
+  ms: number;
+  /** The worst standby's WAL not yet replayed, in bytes. */
+  bytes: number;
+}
+
+/**
+ * Replay lag of every standby, read on the primary (pg_stat_replication), so it works for the
+ * user's own standbys too. `replay_lag` is only refreshed when a standby reports progress, so it
+ * goes stale when replay stalls; the reader therefore also counts how long a standby's replay
+ * position has not moved while WAL kept coming, and takes the larger of the two.
+ */
+export class ReplicaLagReader {
+  private readonly lastMove = new Map<string, { lsn: string; at: number }>();
+
+  constructor(private readonly primary: pg.Client) {}
+
+  async read(): Promise<ReplicaLag> {
+    const { rows } = await this.primary.query<{ name: string; replay: string | null; behind: number; lag_ms: number }>(
+      `SELECT application_name || ':' || pid AS name, replay_lsn::text AS replay,
+              coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::float8 AS behind,
+              coalesce(extract(epoch FROM replay_lag) * 1000, 0)::float8 AS lag_ms
+         FROM pg_stat_replication`,
+    );
+    const now = performance.now();
+    let ms = 0;
+    let bytes = 0;
+    for (const r of rows) {
+      const last = this.lastMove.get(r.name);
+      if (!last || last.lsn !== r.replay) this.lastMove.set(r.name, { lsn: r.replay ?? '', at: now });
+      const stalled = r.behind > 0 && last && last.lsn === r.replay ? now - last.at : 0;
+      ms = Math.max(ms, r.lag_ms, stalled);
+      bytes = Math.max(bytes, r.behind);
+    }
+    return { standbys: rows.length, ms, bytes };
+  }
+}
+
+/** Samples lag beside an operation and keeps the worst seen. */
+export class LagSampler {
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  max: ReplicaLag = { standbys: 0, ms: 0, bytes: 0 };
+
+  constructor(private readonly reader: ReplicaLagReader) {}
+
+  start(everyMs = 100): void {
+    this.max = { standbys: 0, ms: 0, bytes: 0 };
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const lag = await this.reader.read();
+        this.max = { standbys: Math.max(this.max.standbys, lag.standbys), ms: Math.max(this.max.ms, lag.ms), bytes: Math.max(this.max.bytes, lag.bytes) };
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    })();
+  }
+
+  async stop(): Promise<ReplicaLag> {
+    this.running = false;
+    await this.loop;
+    return this.max;
+  }
+}
