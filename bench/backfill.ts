@@ -1,5 +1,6 @@
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/engine/index.js';
+import { throttleOver } from '../src/engine/backfill/throttle.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
@@ -21,6 +22,8 @@ export const backfillSuite: BenchSuite = {
     const rows: CaseFigures[] = [];
     const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
     const workersOf = (s: BenchStrategy) => (s === 'ctid' ? options.workers : 1);
+    const maxLagMs = options.maxLagMs;
+    const throttle = maxLagMs === undefined ? undefined : throttleOver(async () => (await ctx.lag.read()).ms, maxLagMs);
     try {
       for (const size of options.sizes) {
         for (const strategy of strategies) {
@@ -38,7 +41,7 @@ export const backfillSuite: BenchSuite = {
                 return;
               }
               const result = await migrate(client, [{ op: 'backfill', table: quoteIdent(table.name), column: 'bio', value: VALUE }], {
-                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy) },
+                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy), throttle },
                 connect: () => connect(ctx.url, 'pgmb-bench-worker'),
                 onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
               });

@@ -7,6 +7,10 @@ import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { LockWatcher, locksHeld, strongestLock } from '../src/measure/locks.js';
 import { snapshotTable, tableChange } from '../src/measure/table-stats.js';
 import { WriterProbe } from '../src/measure/writer-probe.js';
+import { LagSampler } from '../src/measure/replica-lag.js';
+
+/** How long the writers run alone on each case's first table, as the baseline. */
+const BASELINE_MS = 1000;
 import type { CaseFigures } from '../src/results/row.js';
 import type { SuiteContext } from './types.js';
 
@@ -55,6 +59,10 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
   const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const watcher = spec.inTransaction ? undefined : await LockWatcher.open(url);
   let writers: WriterProbe | undefined;
+  let writerBaselineP99: number | undefined;
+  const lagSampler = new LagSampler(ctx.lag);
+  const lagMs: number[] = [];
+  const lagBytes: number[] = [];
   const withWriters = ctx.options.writers && spec.writers !== false;
   let iteration = 0;
 
@@ -66,6 +74,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       const before = await snapshotTable(observer, client, t.oid);
       await writers?.start();
       watcher?.start(pid, t.oid);
+      if (ctx.options.standby) lagSampler.start();
       const t0 = performance.now();
       if (spec.inTransaction) {
         await client.query('BEGIN');
@@ -77,6 +86,11 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         throttledMs += out?.throttledMs ?? 0;
       }
       const ms = performance.now() - t0;
+      if (ctx.options.standby) {
+        const lag = await lagSampler.stop();
+        lagMs.push(lag.ms);
+        lagBytes.push(lag.bytes);
+      }
       const seen = await watcher?.stop();
       if (seen) locks.push(seen);
       const w = await writers?.stop();
@@ -102,7 +116,13 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         table = { name, oid };
         await spec.prepare?.(table);
         await client.query('CHECKPOINT');
-        if (withWriters && !writers) writers = await WriterProbe.open(url, name, spec.shape);
+        if (withWriters && !writers) {
+          // The baseline: the same writers on the same fresh table with no migration running.
+          writers = await WriterProbe.open(url, name, spec.shape);
+          await writers.start();
+          await new Promise((r) => setTimeout(r, BASELINE_MS));
+          writerBaselineP99 = (await writers.stop()).p99Ms;
+        }
         writers?.retarget(name);
       },
       afterEach: async () => {
@@ -140,5 +160,8 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     writer_max_ms: writerMax.length ? Math.max(...writerMax) : undefined,
     writer_blocked: withWriters ? writerBlocked : undefined,
     throttled_ms: throttledMs > 0 ? throttledMs / l.samplesCount : undefined,
+    writer_baseline_p99_ms: writerBaselineP99,
+    replica_lag_max_ms: lagMs.length ? Math.max(...lagMs) : undefined,
+    replica_lag_max_bytes: lagBytes.length ? Math.max(...lagBytes) : undefined,
   };
 }

@@ -5,6 +5,9 @@ import { createReporter } from '../src/cli/progress-view.js';
 import { appendCsv, formatCell } from '../src/results/csv.js';
 import { runMetadata } from '../src/results/metadata.js';
 import { toRow, type CsvRow, type Suite } from '../src/results/row.js';
+import { startStandby } from '../src/db/standby.js';
+import { InvalidOptionError } from '../src/engine/errors.js';
+import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { backfillSuite } from './backfill.js';
 import { ddlSuite } from './ddl.js';
 import { indexSuite } from './index-suite.js';
@@ -26,28 +29,60 @@ export function applyProfile(options: BenchOptions): BenchOptions {
 /** Run the chosen suites on one database, append every row to the CSV, return the rows. */
 export async function runBench(input: BenchOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<CsvRow[]> {
   const options = applyProfile(input);
-  return withDatabase(async ({ url }) => {
+  return withDatabase(async ({ url, embedded }) => {
+    if (options.standby && !embedded) {
+      throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
+    }
+    const standby = options.standby ? await startStandby(embedded!) : undefined;
+    if (standby) log(`standby: streaming from the embedded primary (slot ${standby.slot})`);
     const client = await connect(url, 'pgmb-bench');
     const observer = await connect(url, 'pgmb-observer');
+    const lagClient = await connect(url, 'pgmb-lag');
+    const lag = new ReplicaLagReader(lagClient);
     const reporter = createReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
     const all: CsvRow[] = [];
     try {
       const meta = await runMetadata(client);
       for (const name of options.suites) {
-        const rows = (await SUITES[name].run({ url, client, observer, options, reporter })).map((f) => toRow(meta, f));
+        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag })).map((f) => toRow(meta, f));
         appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
         all.push(...rows);
       }
     } finally {
       reporter.stop();
-      await client.end();
-      await observer.end();
+      await Promise.all([client, observer, lagClient].map((c) => c.end()));
+      await standby?.stop();
     }
     log(summaryTable(all));
+    log(safetyTable(all));
     if (options.profile === 'seed') log(seedComparison(all));
     log(`wrote ${all.length} rows to ${options.out}`);
     return all;
   });
+}
+
+/**
+ * Did an operation hurt the application? From the simulated writers: any write over 1 s is
+ * "blocked"; a worst write 10x the baseline's p99 (and over 100 ms) is "slowed".
+ */
+export function writerVerdict(row: CsvRow): string | undefined {
+  const max = typeof row.writer_max_ms === 'number' ? row.writer_max_ms : undefined;
+  if (max === undefined) return undefined;
+  const baseline = typeof row.writer_baseline_p99_ms === 'number' ? row.writer_baseline_p99_ms : 1;
+  if (Number(row.writer_blocked) > 0 || max >= 1000) return 'BLOCKED writers';
+  if (max > 100 && max > 10 * baseline) return 'slowed writers';
+  return 'no harm seen';
+}
+
+export function safetyTable(rows: CsvRow[]): string {
+  const table = new Table({ head: ['safety (measured)', 'strategy', 'rows', 'writer max ms', 'baseline p99 ms', 'blocked', 'verdict'], style: { head: [], border: [] } });
+  for (const r of rows) {
+    const verdict = writerVerdict(r);
+    if (!verdict || r.suite === 'setup') continue;
+    const ms = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '');
+    table.push([`${r.suite} ${r.case}`, formatCell(r.strategy), formatCell(r.rows), ms(r.writer_max_ms), ms(r.writer_baseline_p99_ms), formatCell(r.writer_blocked), verdict]);
+  }
+  return table.toString();
 }
 
 export function summaryTable(rows: CsvRow[]): string {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Reporter } from '../src/cli/progress-view.js';
+import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
 import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
 
@@ -23,6 +24,10 @@ export interface BenchOptions {
   writers: boolean;
   out: string;
   profile?: 'seed';
+  /** Start a streaming standby of the embedded server and record its replay lag. */
+  standby: boolean;
+  /** Backfills pause while replica lag is over this (gh-ost's --max-lag-millis). */
+  maxLagMs?: number;
 }
 
 export interface SuiteContext {
@@ -33,6 +38,8 @@ export interface SuiteContext {
   observer: pg.Client;
   options: BenchOptions;
   reporter: Reporter;
+  /** Replica lag as the primary sees it; no standby means no lag figures. */
+  lag: ReplicaLagReader;
 }
 
 export interface BenchSuite {

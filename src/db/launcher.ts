@@ -6,6 +6,8 @@ export interface Database {
   url: string;
   source: UrlSource | 'embedded';
   info: ServerInfo;
+  /** The server started for this run, when no URL was given (a standby can be made from it). */
+  embedded?: EmbeddedServer;
 }
 
 export interface LaunchOptions {
@@ -41,7 +43,7 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options:
     const info = await serverInfo(client, url).finally(() => client.end());
     const source = resolved?.source ?? 'embedded';
     log(`database: PostgreSQL ${info.version} at ${info.where} (${source === 'embedded' ? 'embedded, started for this run' : `from ${source}`})`);
-    return await fn({ url, source, info });
+    return await fn({ url, source, info, embedded });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -13,7 +13,8 @@ export interface ReplicaLag {
  * Replay lag of every standby, read on the primary (pg_stat_replication), so it works for the
  * user's own standbys too. `replay_lag` is only refreshed when a standby reports progress, so it
  * goes stale when replay stalls; the reader therefore also counts how long a standby's replay
- * position has not moved while WAL kept coming, and takes the larger of the two.
+ * position has not moved while WAL kept coming, and takes the larger of the two. A standby with
+ * no WAL left to replay has no lag.
  */
 export class ReplicaLagReader {
   private readonly lastMove = new Map<string, { lsn: string; at: number }>();
@@ -34,7 +35,9 @@ export class ReplicaLagReader {
       const last = this.lastMove.get(r.name);
       if (!last || last.lsn !== r.replay) this.lastMove.set(r.name, { lsn: r.replay ?? '', at: now });
       const stalled = r.behind > 0 && last && last.lsn === r.replay ? now - last.at : 0;
-      ms = Math.max(ms, r.lag_ms, stalled);
+      // A standby with nothing left to replay is not behind, whatever replay_lag still shows
+      // (PostgreSQL keeps the last measured value a while after it caught up).
+      if (r.behind > 0) ms = Math.max(ms, r.lag_ms, stalled);
       bytes = Math.max(bytes, r.behind);
     }
     return { standbys: rows.length, ms, bytes };

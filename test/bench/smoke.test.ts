@@ -1,6 +1,6 @@
 /** Each bench suite at 10K rows writes CSV rows that keep the contract. */
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBench } from '../../bench/runner.js';
@@ -9,9 +9,11 @@ import { BACKFILL_STRATEGIES, CASES, CSV_COLUMNS, SUITES } from '../../src/resul
 import { LOCK_MODES } from '../../src/measure/locks.js';
 
 test('all suites at 10K rows: contract columns, listed names, positive figures, empty where n/a', async (t) => {
-  const out = join(mkdtempSync(join(tmpdir(), 'pgmb-smoke-')), 'smoke.csv');
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-smoke-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'smoke.csv');
   await runBench(
-    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, writers: true, out },
+    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, writers: true, standby: false, out },
     () => undefined,
   );
   t.deepEqual(readFileSync(out, 'utf8').split('\n')[0]!.split(','), [...CSV_COLUMNS]);

@@ -1,7 +1,7 @@
 /** The HTML report, opened in headless Chromium: the charts must actually draw. */
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadRow } from '../../src/results/csv.js';
@@ -23,6 +23,7 @@ const run = CHROMIUM || process.env.CI ? test : test.skip;
 run('the report draws every chart in headless Chromium, with two releases side by side', (t) => {
   t.truthy(CHROMIUM, 'Chromium is needed for this test: apt-get install chromium');
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'report.html');
   writeFileSync(file, renderReport([{ name: 'v0.1.0', rows: rows('a', 1) }, { name: 'v0.2.0', rows: rows('b', 1.5) }]));
   const dom = execFileSync(
@@ -33,5 +34,4 @@ run('the report draws every chart in headless Chromium, with two releases side b
   t.regex(dom, /data-charts-drawn="4"/, 'four charts created');
   t.regex(dom, /data-charts-painted="4"/, 'four canvases have pixels on them');
   t.regex(dom, /v0\.1\.0.*v0\.2\.0/s);
-  spawnSync('rm', ['-rf', dir]);
 });

@@ -3,6 +3,8 @@ import { connect, serverInfo } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { migrate, resolveEngineOptions, STRATEGIES, type StrategyName } from '../../engine/index.js';
+import { throttleOver } from '../../engine/backfill/throttle.js';
+import { ReplicaLagReader } from '../../measure/replica-lag.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { backfillLine, createBackfillView } from '../progress-view.js';
 
@@ -16,6 +18,7 @@ interface BackfillFlags {
   delay: string;
   targetBatchMs?: string;
   workers: string;
+  maxLag?: string;
   lockTimeout: string;
   stateTable: string;
 }
@@ -32,6 +35,7 @@ export function backfillCommand(): Command {
     .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
     .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
+    .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this, e.g. 1.5s")
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
     .addHelpText(
@@ -42,6 +46,7 @@ export function backfillCommand(): Command {
     )
     .action(async (f: BackfillFlags) => {
       // Every option is checked before the first connection.
+      const maxLagMs = f.maxLag === undefined ? undefined : parseDuration('--max-lag', f.maxLag);
       const options = resolveEngineOptions({
         lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
         backfill: {
@@ -59,6 +64,11 @@ export function backfillCommand(): Command {
         throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
       }
       const client = await connect(resolved.url, 'pgmb-backfill');
+      const lagClient = maxLagMs === undefined ? undefined : await connect(resolved.url, 'pgmb-lag');
+      if (lagClient) {
+        const lag = new ReplicaLagReader(lagClient);
+        options.backfill.throttle = throttleOver(async () => (await lag.read()).ms, maxLagMs!);
+      }
       const view = createBackfillView();
       try {
         const info = await serverInfo(client, resolved.url);
@@ -76,11 +86,13 @@ export function backfillCommand(): Command {
         const r = result.backfills[0]!;
         process.stdout.write(
           `${last ?? 'backfill done'}\n${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
+            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for replica lag` : ''}` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
         );
       } finally {
         view.stop();
         await client.end();
+        await lagClient?.end();
       }
     });
 }

@@ -20,6 +20,8 @@ export function benchCommand(): Command {
     .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
     .option('--no-writers', 'do not run simulated application writers beside each case')
     .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
+    .option('--standby', 'start a streaming standby of the embedded server and record its replay lag')
+    .option('--max-lag <duration>', 'backfills pause while replica lag is over this, e.g. 1.5s')
     .option('--profile <name>', "'seed': the seed's exact policy (1M rows, batches of 5,000, 1 s sleep)")
     .addHelpText('after', '\nThe database: TEST_DATABASE_URL, else DATABASE_URL, else an embedded PostgreSQL started for the run.')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -36,6 +38,8 @@ export function benchCommand(): Command {
         writers: o.writers !== false,
         out: typeof o.out === 'string' ? o.out : `results/run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.csv`,
         profile: o.profile === 'seed' ? 'seed' : undefined,
+        standby: o.standby === true,
+        maxLagMs: o.maxLag === undefined ? undefined : parseDuration('--max-lag', String(o.maxLag)),
       };
       await runBench(options);
     });
