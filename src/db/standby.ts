@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from './connect.js';
 import type { EmbeddedServer } from './embedded.js';
-import { freePort, killLeftover, LogTail, withTimeout } from './embedded.js';
+import { freePort, killLeftover, LogTail, removeDir, withTimeout } from './embedded.js';
 import { EmbeddedServerError } from './errors.js';
 
 export interface Standby {
@@ -48,7 +48,7 @@ export async function startStandby(primary: EmbeddedServer): Promise<Standby> {
       child.kill('SIGINT');
       await withTimeout(exited, 15_000, 'standby stop', () => log.lines).catch(() => killLeftover(dataDir));
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDir(dataDir);
     await connect(primary.url, 'pgmb-standby-cleanup')
       .then(async (c) => {
         await c.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot]).catch(() => undefined);

@@ -63,3 +63,33 @@ for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
     t.true((await scalar<number>(c, `SELECT count(*) FROM ${q(table)} WHERE name LIKE 'late-%' AND bio = 'filled'`)) > 0, 'rows inserted during the run were filled');
   });
 }
+
+for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
+  test(`${strategy}: an application inserting NULL rows the whole time does not keep the backfill from finishing`, async (t) => {
+    const c = await client(t);
+    const table = await fixture(t, c, usersShape, 100_000);
+    await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
+    let running = true;
+    let inserted = 0;
+    const writer = (async () => {
+      const wc = await connect(testUrl(), 'pgmb-test-inserter');
+      try {
+        while (running) {
+          await wc.query(`INSERT INTO ${q(table)} (name) SELECT 'stream-' || g FROM generate_series(1, 20) g`);
+          inserted += 20;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      } finally {
+        await wc.end();
+      }
+    })();
+    // Slow batches on purpose, so the sweep has a steady stream to chase.
+    const result = await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'filled' }], {
+      backfill: { strategy, batchSize: 5000, delayMs: 20, stateTable: stateTable(t) },
+    }).finally(() => (running = false));
+    await writer;
+    t.log(`${inserted} rows inserted while it ran; backfill took ${result.backfills[0]!.ms.toFixed(0)} ms`);
+    t.true(inserted > 100, 'the application really wrote during the backfill');
+    t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE name LIKE 'user_%' AND bio IS NULL`), 0, 'every row that existed before is filled');
+  });
+}

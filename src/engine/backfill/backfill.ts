@@ -7,7 +7,7 @@ import { rateAndEta } from './eta.js';
 import { classicStrategy } from './strategies/classic.js';
 import { ctidStrategy } from './strategies/ctid.js';
 import { keysetStrategy } from './strategies/keyset.js';
-import { sweepBatch, type BackfillTarget, type Strategy } from './strategy.js';
+import { relationPages, sweepBatch, type BackfillTarget, type Strategy } from './strategy.js';
 
 export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
   ctid: ctidStrategy,
@@ -142,14 +142,16 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     await Promise.all(clients.slice(1).map((c) => c.end().catch(() => undefined)));
   }
 
-  // Sweep: rows inserted meanwhile, or moved by the application's updates, still NULL anywhere.
+  // Sweep: rows inserted meanwhile, or moved by the application's updates, still NULL anywhere
+  // in the table as it is now.
+  const sweepEnd = await relationPages(ctx.client, target);
   const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
   for (let first = true; ; first = false) {
     await pause(first);
     const updated = (await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
       asyncCommit: true,
       inside: async (c) => {
-        const n = await sweepBatch(c, target, sizer.size);
+        const n = await sweepBatch(c, target, sizer.size, sweepEnd);
         if (n > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, n);
         return n;
       },

@@ -1,10 +1,11 @@
-import { stillNull, updateSet, type Strategy } from '../strategy.js';
+import { relationPages, stillNull, updateSet, type Strategy } from '../strategy.js';
 import { primaryKeySql } from './primary-key.js';
 
 /**
  * The seed's method, kept to compare against: `... WHERE c IS NULL AND id IN (SELECT id ...
  * WHERE c IS NULL LIMIT n)`. Every batch scans past the rows already done, so the cost per row
- * grows with the table. Its "cursor" is the IS NULL condition itself.
+ * grows with the table. Its "cursor" is the IS NULL condition itself; it stops at the table's end
+ * when it began, so a steady stream of NULL inserts cannot keep it going forever.
  */
 export const classicStrategy: Strategy = {
   name: 'classic',
@@ -14,7 +15,7 @@ export const classicStrategy: Strategy = {
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ${stillNull(target)}`,
     );
-    return { done: 0, totalRows: rows[0]!.n };
+    return { done: 0, totalRows: rows[0]!.n, endPage: await relationPages(client, target) };
   },
 
   fraction(cursor) {
@@ -25,14 +26,14 @@ export const classicStrategy: Strategy = {
     const pk = primaryKeySql(target, 'classic');
     const result = await client.query(
       `${updateSet(target)} WHERE ${stillNull(target)}
-         AND (${pk.list}) IN (SELECT ${pk.list} FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2)`,
-      [target.value, rows],
+         AND (${pk.list}) IN (SELECT ${pk.list} FROM ${target.table.sql} WHERE ctid < $3::tid AND ${stillNull(target)} LIMIT $2)`,
+      [target.value, rows, `(${cursor.endPage as number},0)`],
     );
     const updated = result.rowCount ?? 0;
     return {
       updated,
       scanned: updated,
-      cursor: { done: (cursor.done as number) + updated, totalRows: cursor.totalRows },
+      cursor: { ...cursor, done: (cursor.done as number) + updated },
       done: updated === 0,
     };
   },

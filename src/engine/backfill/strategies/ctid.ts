@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Cursor } from '../checkpoint.js';
-import { estimatedRows, stillNull, updateSet, type BackfillTarget, type BatchResult, type Strategy } from '../strategy.js';
+import { estimatedRows, relationPages, stillNull, updateSet, type BackfillTarget, type BatchResult, type Strategy } from '../strategy.js';
 
 interface CtidCursor extends Cursor {
   startPage: number;
@@ -22,11 +22,7 @@ export const ctidStrategy: Strategy = {
   needsPrimaryKey: false,
 
   async begin(client, target) {
-    const { rows } = await client.query<{ pages: number }>(
-      "SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::int AS pages",
-      [target.table.oid],
-    );
-    const endPage = rows[0]!.pages;
+    const endPage = await relationPages(client, target);
     const sample = Math.min(endPage, SAMPLE_PAGES);
     const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ctid < $1::tid`, [
       `(${sample},0)`,
