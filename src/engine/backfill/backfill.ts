@@ -7,7 +7,7 @@ import { rateAndEta } from './eta.js';
 import { classicStrategy } from './strategies/classic.js';
 import { ctidStrategy } from './strategies/ctid.js';
 import { keysetStrategy } from './strategies/keyset.js';
-import { relationPages, sweepBatch, type BackfillTarget, type Strategy } from './strategy.js';
+import type { BackfillTarget, Strategy } from './strategy.js';
 
 export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
   ctid: ctidStrategy,
@@ -68,7 +68,7 @@ class RunState {
 
 /**
  * Fill a column batch by batch, one transaction a batch with its checkpoint, throttled, then sweep
- * what is still NULL. Only NULLs are written: a value the application set is never overwritten.
+ * the whole table once for what is still NULL. Only NULLs are written: a value the application set is never overwritten.
  * A second run resumes from the checkpoints; a run after a finished one only sweeps (a no-op when
  * nothing is NULL). With workers > 1 (ctid), each worker walks its own part of the table.
  */
@@ -142,24 +142,30 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     await Promise.all(clients.slice(1).map((c) => c.end().catch(() => undefined)));
   }
 
-  // Sweep: rows inserted meanwhile, or moved by the application's updates, still NULL anywhere
-  // in the table as it is now.
-  const sweepEnd = await relationPages(ctx.client, target);
+  // Sweep: one ctid walk over every page the table has now, for rows inserted while the main pass
+  // ran or moved by the application's updates. Each page is visited once, so the sweep ends
+  // however fast the application inserts; rows it inserts behind the walk are its own to write.
   const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
+  let sweep = await ctidStrategy.begin(ctx.client, target);
   for (let first = true; ; first = false) {
     await pause(first);
-    const updated = (await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
+    const t0 = performance.now();
+    const r = (await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
       asyncCommit: true,
       inside: async (c) => {
-        const n = await sweepBatch(c, target, sizer.size, sweepEnd);
-        if (n > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, n);
-        return n;
+        const batch = await ctidStrategy.batch(c, target, sweep, sizer.size);
+        if (batch.updated > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, batch.updated);
+        return batch;
       },
     }))!;
-    if (updated === 0) break;
-    run.rowsThisRun += updated;
-    run.batches += 1;
-    run.report('sweep', sizer.size);
+    sizer.observe(r.scanned, performance.now() - t0);
+    sweep = r.cursor;
+    if (r.updated > 0) {
+      run.rowsThisRun += r.updated;
+      run.batches += 1;
+      run.report('sweep', sizer.size);
+    }
+    if (r.done) break;
   }
   run.report('done', sizer.size);
   return { rowsUpdated: run.rowsThisRun, batches: run.batches, ms: performance.now() - run.started, throttledMs: run.throttledMs, resumed, workers: open.length || 1 };

@@ -62,19 +62,3 @@ export async function relationPages(client: pg.Client, target: BackfillTarget): 
   );
   return rows[0]!.pages;
 }
-
-/**
- * One batch of the last pass of every strategy: rows still NULL anywhere below `endPage` (rows
- * inserted while the main pass ran, rows moved by an application UPDATE). The caller loops until
- * a batch finds nothing. The bound is the table's end when the sweep began: rows appended after
- * that are the application's to write, or the sweep would chase a steady stream of inserts forever.
- */
-export async function sweepBatch(client: pg.Client, target: BackfillTarget, rows: number, endPage: number): Promise<number> {
-  const result = await client.query(
-    `${updateSet(target)}
-      WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${target.table.sql} WHERE ctid < $3::tid AND ${stillNull(target)} LIMIT $2))
-        AND ${stillNull(target)}`,
-    [target.value, rows, `(${endPage},0)`],
-  );
-  return result.rowCount ?? 0;
-}

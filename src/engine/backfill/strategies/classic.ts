@@ -4,8 +4,9 @@ import { primaryKeySql } from './primary-key.js';
 /**
  * The seed's method, kept to compare against: `... WHERE c IS NULL AND id IN (SELECT id ...
  * WHERE c IS NULL LIMIT n)`. Every batch scans past the rows already done, so the cost per row
- * grows with the table. Its "cursor" is the IS NULL condition itself; it stops at the table's end
- * when it began, so a steady stream of NULL inserts cannot keep it going forever.
+ * grows with the table. Its "cursor" is the IS NULL condition itself. It looks only below the
+ * table's end when it began, so rows appended meanwhile do not keep it going; inserts into free
+ * space inside the table can still lengthen it, as they would the seed's.
  */
 export const classicStrategy: Strategy = {
   name: 'classic',

@@ -1,0 +1,142 @@
+import type pg from 'pg';
+import type { Shape } from '../fixtures/shapes.js';
+import type { CaseFigures } from '../results/row.js';
+import { LockWatcher, strongestLock } from './locks.js';
+import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
+import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
+import { WriterProbe } from './writer-probe.js';
+
+/** How long the writers run alone on a case's first table, as the baseline. */
+const BASELINE_MS = 1000;
+
+export interface ProbeTable {
+  name: string;
+  oid: number;
+}
+
+export interface CaseProbeOptions {
+  url: string;
+  /** The connection that runs the operation (its pid is watched, its statistics flushed). */
+  op: pg.Client;
+  /** A connection of the probes' own for statistics. */
+  observer: pg.Client;
+  /** Simulated application writers on tables of this shape; none when undefined. */
+  writers?: Shape;
+  /** Poll pg_locks while the operation runs (for what cannot run inside a transaction). */
+  pollLocks: boolean;
+  /** Sample standby replay lag while the operation runs. */
+  lag?: ReplicaLagReader;
+}
+
+export type ProbeFigures = Pick<
+  CaseFigures,
+  | 'dead_tuples'
+  | 'wal_bytes'
+  | 'table_rewritten'
+  | 'lock_mode'
+  | 'writer_p99_ms'
+  | 'writer_max_ms'
+  | 'writer_blocked'
+  | 'writer_baseline_p99_ms'
+  | 'replica_lag_max_ms'
+  | 'replica_lag_max_bytes'
+>;
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
+
+/**
+ * Everything that watches one bench case, over all its iterations: table statistics before and
+ * after, the locks taken, simulated writers (with a baseline of their own), standby lag.
+ * start() and stop() bracket each iteration's operation; figures() sums them up.
+ */
+export class CaseProbes {
+  private readonly dead: number[] = [];
+  private readonly wal: number[] = [];
+  private readonly locks: string[] = [];
+  private readonly writerP99: number[] = [];
+  private readonly writerMax: number[] = [];
+  private readonly lagMs: number[] = [];
+  private readonly lagBytes: number[] = [];
+  private rewritten = false;
+  private writerBlocked = 0;
+  private writerBaselineP99: number | undefined;
+  private before: TableSnapshot | undefined;
+  private table: ProbeTable | undefined;
+
+  private constructor(
+    private readonly options: CaseProbeOptions,
+    private readonly pid: number,
+    private readonly watcher: LockWatcher | undefined,
+    private readonly sampler: LagSampler | undefined,
+    private writers: WriterProbe | undefined,
+  ) {}
+
+  static async open(options: CaseProbeOptions): Promise<CaseProbes> {
+    const pid = (await options.op.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const watcher = options.pollLocks ? await LockWatcher.open(options.url) : undefined;
+    const sampler = options.lag ? new LagSampler(options.lag) : undefined;
+    return new CaseProbes(options, pid, watcher, sampler, undefined);
+  }
+
+  /** Before each iteration, on its fresh table; the first table also gets the writers' baseline. */
+  async prepare(table: ProbeTable): Promise<void> {
+    this.table = table;
+    if (!this.options.writers) return;
+    if (!this.writers) {
+      this.writers = await WriterProbe.open(this.options.url, table.name, this.options.writers);
+      await this.writers.start();
+      await new Promise((r) => setTimeout(r, BASELINE_MS));
+      this.writerBaselineP99 = (await this.writers.stop()).p99Ms;
+    }
+    this.writers.retarget(table.name);
+  }
+
+  async start(): Promise<void> {
+    const t = this.table!;
+    this.before = await snapshotTable(this.options.observer, this.options.op, t.oid);
+    await this.writers?.start();
+    this.watcher?.start(this.pid, t.oid);
+    this.sampler?.start();
+  }
+
+  /** After the operation; `locksHeld` are the locks read exactly inside its transaction, if any. */
+  async stop(locksHeld: string[] = []): Promise<void> {
+    const lag = await this.sampler?.stop();
+    if (lag) {
+      this.lagMs.push(lag.ms);
+      this.lagBytes.push(lag.bytes);
+    }
+    const polled = await this.watcher?.stop();
+    this.locks.push(...locksHeld, ...(polled ? [polled] : []));
+    const w = await this.writers?.stop();
+    if (w?.p99Ms !== undefined) this.writerP99.push(w.p99Ms);
+    if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
+    this.writerBlocked += w?.blocked ?? 0;
+    const { observer, op } = this.options;
+    const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.oid));
+    this.dead.push(change.deadTuples);
+    this.wal.push(change.walBytes);
+    this.rewritten ||= change.rewritten;
+  }
+
+  figures(): ProbeFigures {
+    return {
+      dead_tuples: mean(this.dead),
+      wal_bytes: mean(this.wal),
+      table_rewritten: this.rewritten,
+      lock_mode: strongestLock(this.locks),
+      writer_p99_ms: max(this.writerP99),
+      writer_max_ms: max(this.writerMax),
+      writer_blocked: this.options.writers ? this.writerBlocked : undefined,
+      writer_baseline_p99_ms: this.writerBaselineP99,
+      replica_lag_max_ms: max(this.lagMs),
+      replica_lag_max_bytes: max(this.lagBytes),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    await this.writers?.close();
+  }
+}
