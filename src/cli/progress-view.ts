@@ -98,13 +98,20 @@ export function createBackfillView(stream: NodeJS.WriteStream = process.stderr):
     const lines = new LineReporter(1, stream);
     return { update: (p) => lines.backfill(p), stop: () => undefined };
   }
+  // Short enough for an 80-column terminal: a wrapped line cannot be redrawn in place.
   const bar = new cliProgress.SingleBar(
-    { format: '{bar} {percentage}% | {status}', stream, hideCursor: true },
+    { format: '{bar} {percentage}% | {rows} rows | {rate} rows/s | {stage} | ETA {eta_text}', stream, hideCursor: true, barsize: 24, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1000, 0, { status: 'starting' });
+  bar.start(1000, 0, { rows: 0, rate: 0, stage: 'starting', eta_text: '--' });
   return {
-    update: (p) => bar.update(Math.round(p.fraction * 1000), { status: backfillLine(p) }),
+    update: (p) =>
+      bar.update(Math.round(p.fraction * 1000), {
+        rows: p.rowsDone.toLocaleString('en-US'),
+        rate: Math.round(p.rowsPerSec).toLocaleString('en-US'),
+        stage: p.throttledMs > 0 ? `${p.stage}, throttled ${formatDuration(p.throttledMs / 1000)}` : p.stage,
+        eta_text: formatDuration(p.etaSec),
+      }),
     stop: () => bar.stop(),
   };
 }

@@ -69,10 +69,10 @@ export function backfillCommand(): Command {
         const lag = new ReplicaLagReader(lagClient);
         options.backfill.throttle = throttleOver(async () => (await lag.read()).ms, maxLagMs!);
       }
+      const info = await serverInfo(client, resolved.url);
+      process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
       const view = createBackfillView();
       try {
-        const info = await serverInfo(client, resolved.url);
-        process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
         let last: string | undefined;
         const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
           ...options,
