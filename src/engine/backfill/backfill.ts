@@ -2,12 +2,12 @@ import type pg from 'pg';
 import { runShortTransaction, sleep } from '../transaction.js';
 import type { BackfillOptions, BackfillResult, StepContext, StrategyName } from '../types.js';
 import { BatchSizer } from './batch-sizer.js';
-import { CheckpointStore, type Checkpoint } from './checkpoint.js';
+import { CheckpointStore, type Checkpoint, type Cursor } from './checkpoint.js';
 import { rateAndEta } from './eta.js';
 import { classicStrategy } from './strategies/classic.js';
 import { ctidStrategy } from './strategies/ctid.js';
 import { keysetStrategy } from './strategies/keyset.js';
-import type { BackfillTarget, Strategy } from './strategy.js';
+import type { BackfillTarget, BatchResult, Strategy } from './strategy.js';
 
 export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
   ctid: ctidStrategy,
@@ -68,7 +68,8 @@ class RunState {
 
 /**
  * Fill a column batch by batch, one transaction a batch with its checkpoint, throttled, then sweep
- * the whole table once for what is still NULL. Only NULLs are written: a value the application set is never overwritten.
+ * the whole table once for what is still NULL. Only NULLs are written: a value the application
+ * set is never overwritten.
  * A second run resumes from the checkpoints; a run after a finished one only sweeps (a no-op when
  * nothing is NULL). With workers > 1 (ctid), each worker walks its own part of the table.
  */
@@ -94,9 +95,32 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     parts.reduce((n, p) => n + p.batches, 0),
   );
 
-  const pause = async (first: boolean) => {
-    if (!first && options.delayMs > 0) await sleep(options.delayMs);
+  // The delay gives the server a break after writes; a batch that only read pages needs none.
+  const pause = async (afterWrites: boolean) => {
+    if (afterWrites && options.delayMs > 0) await sleep(options.delayMs);
     if (options.throttle) run.throttledMs += await options.throttle();
+  };
+
+  /** One batch and its checkpoint (`record`) in one short transaction; the sizer learns from its time. */
+  const batchWithCheckpoint = async (
+    worker: StepContext,
+    walk: Strategy,
+    cursor: Cursor,
+    sizer: BatchSizer,
+    record: (c: pg.Client, batch: BatchResult) => Promise<void>,
+  ) => {
+    const t0 = performance.now();
+    const r = (await runShortTransaction(worker, `backfill batch of ${target.table.sql}`, [], {
+      asyncCommit: true,
+      inside: async (c) => {
+        const batch = await walk.batch(c, target, cursor, sizer.size);
+        await record(c, batch);
+        return batch;
+      },
+    }))!;
+    sizer.observe(r.scanned, performance.now() - t0);
+    run.rowsThisRun += r.updated;
+    return r;
   };
 
   // Main pass: each unfinished part on its own connection (the caller's for the first).
@@ -105,36 +129,31 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   try {
     for (let i = 1; i < open.length; i++) clients.push(await ctx.options.connect!());
     const outcomes = await Promise.allSettled(
-      open.map(async (part, i) => {
-        const worker: StepContext = { ...ctx, client: clients[i]! };
-        const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
-        for (let first = true; !run.stopped; first = false) {
-          await pause(first);
-          const t0 = performance.now();
-          const r = (await runShortTransaction(worker, `backfill batch of ${target.table.sql}`, [], {
-            asyncCommit: true,
-            inside: async (c) => {
-              const batch = await strategy.batch(c, target, part.cursor, sizer.size);
-              await store.advance(c, oid, target.column, part.part, batch.cursor, batch.updated);
-              return batch;
-            },
-          }))!;
-          sizer.observe(r.scanned, performance.now() - t0);
-          part.cursor = r.cursor;
-          run.rowsThisRun += r.updated;
-          run.batches += 1;
-          if (r.done) {
-            await store.finish(oid, target.column, part.part);
-            part.finished = true;
+      open.map((part, i) =>
+        (async () => {
+          const worker: StepContext = { ...ctx, client: clients[i]! };
+          const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
+          for (let wrote = false; !run.stopped; ) {
+            await pause(wrote);
+            const r = await batchWithCheckpoint(worker, strategy, part.cursor, sizer, (c, b) =>
+              store.advance(c, oid, target.column, part.part, b.cursor, b.updated),
+            );
+            part.cursor = r.cursor;
+            run.batches += 1;
+            wrote = r.updated > 0;
+            if (r.done) {
+              await store.finish(oid, target.column, part.part);
+              part.finished = true;
+            }
+            run.report('main', sizer.size);
+            if (r.done) return;
           }
-          run.report('main', sizer.size);
-          if (r.done) return;
-        }
-      }).map((walk) => walk.catch((err: unknown) => {
-        // One worker failed: the others stop after their current batch.
-        run.stopped = true;
-        throw err;
-      })),
+        })().catch((err: unknown) => {
+          // One worker failed: the others stop after their current batch.
+          run.stopped = true;
+          throw err;
+        }),
+      ),
     );
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
@@ -147,21 +166,15 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   // however fast the application inserts; rows it inserts behind the walk are its own to write.
   const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
   let sweep = await ctidStrategy.begin(ctx.client, target);
-  for (let first = true; ; first = false) {
-    await pause(first);
-    const t0 = performance.now();
-    const r = (await runShortTransaction(ctx, `backfill sweep of ${target.table.sql}`, [], {
-      asyncCommit: true,
-      inside: async (c) => {
-        const batch = await ctidStrategy.batch(c, target, sweep, sizer.size);
-        if (batch.updated > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, batch.updated);
-        return batch;
-      },
-    }))!;
-    sizer.observe(r.scanned, performance.now() - t0);
+  for (let wrote = false; ; ) {
+    await pause(wrote);
+    // The sweep's own position is not kept: a rerun sweeps again. Its rows count in part 0.
+    const r = await batchWithCheckpoint(ctx, ctidStrategy, sweep, sizer, async (c, b) => {
+      if (b.updated > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, b.updated);
+    });
     sweep = r.cursor;
-    if (r.updated > 0) {
-      run.rowsThisRun += r.updated;
+    wrote = r.updated > 0;
+    if (wrote) {
       run.batches += 1;
       run.report('sweep', sizer.size);
     }
