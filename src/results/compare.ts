@@ -8,11 +8,14 @@ export interface Comparison {
   case: string;
   strategy: string;
   rows: string;
+  /** Mean over the runs of the case in each file. */
   baseMs?: number;
   newMs?: number;
+  /** Runs of the case in the base file. */
+  baseRuns: number;
   /** (new - base) / base. */
   delta?: number;
-  /** The noise band: the two runs' relative margins of error added, as a fraction. */
+  /** The noise band, as a fraction: see compareRuns. */
   noise: number;
   verdict: Verdict;
 }
@@ -22,34 +25,58 @@ export function caseKey(r: ReadRow): string {
   return [r.suite, r.case, r.strategy ?? '', r.rows].join('|');
 }
 
-/** The last row of each case: a CSV holds several runs appended, the newest last. */
-function latest(rows: ReadRow[]): Map<string, ReadRow> {
-  const m = new Map<string, ReadRow>();
-  for (const r of rows) m.set(caseKey(r), r);
+function byCase(rows: ReadRow[]): Map<string, ReadRow[]> {
+  const m = new Map<string, ReadRow[]>();
+  for (const r of rows) m.set(caseKey(r), [...(m.get(caseKey(r)) ?? []), r]);
   return m;
 }
 
+const average = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+interface Side {
+  mean: number;
+  /** Within-run noise: the runs' relative margins of error (rme), averaged, as a fraction. */
+  rme: number;
+  /** Between-run noise: the spread of the runs' means relative to their mean (0 with one run). */
+  spread: number;
+  runs: number;
+}
+
+function side(rows: ReadRow[] | undefined): Side | undefined {
+  const means = (rows ?? []).map((r) => num(r, 'mean_ms')).filter((n): n is number => n !== undefined);
+  if (means.length === 0) return undefined;
+  const mean = average(means);
+  return {
+    mean,
+    rme: average(rows!.map((r) => num(r, 'rme_pct') ?? 0)) / 100,
+    spread: means.length > 1 ? (Math.max(...means) - Math.min(...means)) / mean : 0,
+    runs: means.length,
+  };
+}
+
 /**
- * A case regressed when it got slower by more than the threshold AND by more than the noise (the
- * runs' rme added): a slowdown inside either band is reported as `slower` or `same`, not failed.
+ * Compare each case's mean time, over all the runs each file holds of it (a CSV can hold several
+ * runs appended). A case regressed when it got slower by more than the threshold AND by more than
+ * the noise. The noise is the larger of the two runs' margins of error added (within-run) and the
+ * spread between the base file's own runs (between-run): on a small shared machine whole runs shift
+ * by 20-30% for some cases, which no within-run statistic sees, so a baseline of several runs is
+ * what makes the verdict trustworthy.
  */
 export function compareRuns(base: ReadRow[], next: ReadRow[], threshold: number): Comparison[] {
-  const a = latest(base);
-  const b = latest(next);
+  const a = byCase(base);
+  const b = byCase(next);
   const keys = [...new Set([...a.keys(), ...b.keys()])];
   return keys.map((key) => {
-    const ra = a.get(key);
-    const rb = b.get(key);
-    const r = (rb ?? ra)!;
-    const baseMs = ra ? num(ra, 'mean_ms') : undefined;
-    const newMs = rb ? num(rb, 'mean_ms') : undefined;
-    const noise = ((ra ? num(ra, 'rme_pct') ?? 0 : 0) + (rb ? num(rb, 'rme_pct') ?? 0 : 0)) / 100;
-    const base = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', baseMs, newMs, noise };
-    if (baseMs === undefined) return { ...base, verdict: 'new' as const };
-    if (newMs === undefined) return { ...base, verdict: 'gone' as const };
-    const delta = (newMs - baseMs) / baseMs;
+    const sa = side(a.get(key));
+    const sb = side(b.get(key));
+    const r = (b.get(key) ?? a.get(key))![0]!;
+    const noise = Math.max((sa?.rme ?? 0) + (sb?.rme ?? 0), sa?.spread ?? 0);
+    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', baseMs: sa?.mean, newMs: sb?.mean, baseRuns: sa?.runs ?? 0, noise };
+    if (!sa) return { ...common, verdict: 'new' as const };
+    if (!sb) return { ...common, verdict: 'gone' as const };
+    const delta = (sb.mean - sa.mean) / sa.mean;
     const verdict: Verdict =
       delta > threshold && delta > noise ? 'regression' : delta > threshold ? 'slower' : delta < -threshold && -delta > noise ? 'faster' : 'same';
-    return { ...base, delta, verdict };
+    return { ...common, delta, verdict };
   });
 }

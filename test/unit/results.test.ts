@@ -27,9 +27,17 @@ test('compare flags a slowdown over the threshold and the noise, and nothing els
   t.deepEqual(v, { ctid: 'regression', keyset: 'same', classic: 'slower', gone: 'gone', new: 'new' });
 });
 
-test('compare takes the newest row of a case when a CSV holds several runs', (t) => {
-  const base = [row('ctid', 500, 1), row('ctid', 100, 1)];
-  t.is(compareRuns(base, [row('ctid', 100, 1)], 0.15)[0]!.verdict, 'same');
+test("a baseline of several runs: its own spread counts as noise", (t) => {
+  // The same build ran twice: 100 ms, then 125 ms. A third run at 128 ms is within that spread.
+  const base = [row('ctid', 100, 1), row('ctid', 125, 1)];
+  const c = compareRuns(base, [row('ctid', 128, 1)], 0.1)[0]!;
+  t.is(c.baseRuns, 2);
+  t.is(c.baseMs, 112.5);
+  t.is(c.verdict, 'slower');
+  // Against one base run the same numbers are a regression: nothing says the machine is that noisy.
+  t.is(compareRuns([row('ctid', 100, 1)], [row('ctid', 128, 1)], 0.1)[0]!.verdict, 'regression');
+  // Far outside the spread it is a regression again.
+  t.is(compareRuns(base, [row('ctid', 200, 1)], 0.1)[0]!.verdict, 'regression');
 });
 
 test('the report charts backfill rows/s per strategy and size, one dataset per file and series', (t) => {

@@ -9,7 +9,7 @@ import { parseFraction } from '../parse.js';
 
 export function compareCommand(): Command {
   return new Command('compare')
-    .description('compare two bench CSVs case by case; exit 1 when a case regressed beyond the threshold and the noise')
+    .description('compare two bench CSVs case by case (each may hold several runs); exit 1 when a case regressed beyond the threshold and the noise')
     .argument('<base>', 'the baseline CSV, e.g. results/baseline-0.1.0.csv')
     .argument('<new>', 'the CSV of the run to judge')
     .option('--threshold <fraction>', 'slowdown that counts as a regression, when it also exceeds the noise (rme)', '0.15')
@@ -18,11 +18,11 @@ export function compareCommand(): Command {
       const threshold = parseFraction('--threshold', o.threshold);
       for (const p of [basePath, newPath]) if (!existsSync(p)) throw new InvalidOptionError('compare', `no such file: ${p}`);
       const results = compareRuns(readCsv(basePath), readCsv(newPath), threshold);
-      const table = new Table({ head: ['suite', 'case', 'strategy', 'rows', 'base ms', 'new ms', 'delta', 'noise', 'verdict'], style: { head: [], border: [] } });
+      const table = new Table({ head: ['suite', 'case', 'strategy', 'rows', 'base runs', 'base ms', 'new ms', 'delta', 'noise', 'verdict'], style: { head: [], border: [] } });
       const fmt = (n?: number) => (n === undefined ? '' : n.toFixed(1));
       const pct = (n?: number) => (n === undefined ? '' : `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)}%`);
       for (const c of results) {
-        table.push([c.suite, c.case, c.strategy, c.rows, fmt(c.baseMs), fmt(c.newMs), pct(c.delta), `±${(c.noise * 100).toFixed(1)}%`, c.verdict]);
+        table.push([c.suite, c.case, c.strategy, c.rows, c.baseRuns, fmt(c.baseMs), fmt(c.newMs), pct(c.delta), `±${(c.noise * 100).toFixed(1)}%`, c.verdict]);
       }
       process.stdout.write(`${table.toString()}\n`);
       const regressions = results.filter((c) => c.verdict === 'regression');
