@@ -51,7 +51,7 @@ for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
     running = false;
     await Promise.all(writers);
     t.deepEqual(errors, [], 'no deadlock or other error in the writers');
-    t.true(written.size > 50, `${written.size} application updates`);
+    t.true(written.size >= 10, `${written.size} application updates while it ran`);
     t.true(progressSeen > 10);
     // The backfill may finish before the writers stop; one more pass catches their last rows.
     await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'filled' }], { backfill: { strategy, stateTable: stateTable(t) } });
