@@ -6,8 +6,9 @@ import { primaryKeySql } from './primary-key.js';
  * WHERE c IS NULL LIMIT n)`. Every batch scans past the rows already done, so the cost per row
  * grows with the table. Its "cursor" is the IS NULL condition itself. The seed loops until a
  * batch finds nothing, which never happens while the application inserts NULL rows into free
- * space; this main pass ends at the first batch that finds fewer rows than it asked for (the
- * backlog is gone) and leaves the rest to the sweep, which visits every page once.
+ * space; this main pass ends at the first batch whose subselect finds fewer candidates than it
+ * asked for (the backlog is gone) and leaves the rest to the sweep, which visits every page once.
+ * Candidates, not rows updated: a candidate the application filled meanwhile is skipped.
  */
 export const classicStrategy: Strategy = {
   name: 'classic',
@@ -26,17 +27,18 @@ export const classicStrategy: Strategy = {
 
   async batch(client, target, cursor, rows) {
     const pk = primaryKeySql(target, 'classic');
-    const result = await client.query(
-      `${updateSet(target)} WHERE ${stillNull(target)}
-         AND (${pk.list}) IN (SELECT ${pk.list} FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2)`,
+    const { rows: counts } = await client.query<{ candidates: number; updated: number }>(
+      `WITH candidates AS (SELECT ${pk.list} FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2),
+            batch AS (${updateSet(target)} WHERE ${stillNull(target)} AND (${pk.list}) IN (SELECT ${pk.list} FROM candidates) RETURNING 1)
+       SELECT (SELECT count(*) FROM candidates)::int AS candidates, (SELECT count(*) FROM batch)::int AS updated`,
       [target.value, rows],
     );
-    const updated = result.rowCount ?? 0;
+    const { candidates, updated } = counts[0]!;
     return {
       updated,
-      scanned: updated,
+      scanned: candidates,
       cursor: { ...cursor, done: (cursor.done as number) + updated },
-      done: updated < rows,
+      done: candidates < rows,
     };
   },
 };
