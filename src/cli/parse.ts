@@ -9,11 +9,6 @@ export function parseSize(text: string): number {
   return n;
 }
 
-/** The inverse, for labels: 10000 -> 10k. */
-export function sizeLabel(n: number): string {
-  return n % 1e6 === 0 ? `${n / 1e6}m` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
-}
-
 /** A comma list whose every item must be one of `allowed`. */
 export function parseChoices<T extends string>(option: string, text: string, allowed: readonly T[]): T[] {
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);

@@ -36,12 +36,11 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 export interface ServerInfo {
   where: string;
   version: string;
-  versionNum: number;
 }
 
 export async function serverInfo(client: pg.Client, url: string): Promise<ServerInfo> {
-  const { rows } = await client.query<{ v: string; n: string }>(
-    "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+  const { rows } = await client.query<{ v: string }>(
+    "SELECT current_setting('server_version') AS v",
   );
-  return { where: describeUrl(url), version: rows[0]!.v, versionNum: Number(rows[0]!.n) };
+  return { where: describeUrl(url), version: rows[0]!.v };
 }

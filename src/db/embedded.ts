@@ -7,7 +7,6 @@ import { EmbeddedServerError } from './errors.js';
 
 export interface EmbeddedServer {
   url: string;
-  port: number;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -171,5 +170,5 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   }
 
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  return { url, port, dataDir, stop };
+  return { url, dataDir, stop };
 }

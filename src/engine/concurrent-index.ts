@@ -14,24 +14,24 @@ export interface IndexBuild {
 const UNIQUE_VIOLATION = '23505';
 
 /** CREATE [UNIQUE] INDEX CONCURRENTLY: the statement itself, exposed so tests can check it. */
-export function createIndexSql(build: IndexBuild, concurrently = true): string {
+export function createIndexSql(build: IndexBuild): string {
   const cols = build.columns.map(quoteIdent).join(', ');
-  return `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(build.name)} ON ${build.table.sql} (${cols})`;
+  return `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${quoteIdent(build.name)} ON ${build.table.sql} (${cols})`;
 }
 
 function indexSql(build: IndexBuild): string {
   return `${quoteIdent(build.table.name.schema)}.${quoteIdent(build.name)}`;
 }
 
-/** The index of that name in the table's schema, with its validity, or undefined. */
-export async function findIndex(client: pg.Client, build: IndexBuild): Promise<{ valid: boolean; table: number } | undefined> {
-  const { rows } = await client.query<{ indisvalid: boolean; indrelid: number }>(
-    `SELECT i.indisvalid, i.indrelid::int AS indrelid
+/** Whether the index of that name in the table's schema is valid; undefined when there is none. */
+export async function indexValidity(client: pg.Client, build: IndexBuild): Promise<boolean | undefined> {
+  const { rows } = await client.query<{ indisvalid: boolean }>(
+    `SELECT i.indisvalid
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relname = $1 AND n.nspname = $2`,
     [build.name, build.table.name.schema],
   );
-  return rows[0] ? { valid: rows[0].indisvalid, table: rows[0].indrelid } : undefined;
+  return rows[0]?.indisvalid;
 }
 
 /**
@@ -42,9 +42,9 @@ export async function findIndex(client: pg.Client, build: IndexBuild): Promise<{
  */
 export async function buildIndexConcurrently(ctx: StepContext, build: IndexBuild): Promise<'built' | 'exists'> {
   const { client } = ctx;
-  const existing = await findIndex(client, build);
-  if (existing?.valid) return 'exists';
-  if (existing) {
+  const existing = await indexValidity(client, build);
+  if (existing === true) return 'exists';
+  if (existing === false) {
     await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexSql(build)}`);
     ctx.emit({ type: 'index-invalid-dropped', index: build.name });
   }
@@ -57,7 +57,6 @@ export async function buildIndexConcurrently(ctx: StepContext, build: IndexBuild
     }
     throw err;
   }
-  const after = await findIndex(client, build);
-  if (!after?.valid) throw new InvalidIndexError(build.name);
+  if ((await indexValidity(client, build)) !== true) throw new InvalidIndexError(build.name);
   return 'built';
 }

@@ -1,12 +1,11 @@
 import test from 'ava';
-import { parseChoices, parseDuration, parsePositiveInt, parseSize, sizeLabel } from '../../src/cli/parse.js';
+import { parseChoices, parseDuration, parsePositiveInt, parseSize } from '../../src/cli/parse.js';
 import { InvalidOptionError } from '../../src/engine/errors.js';
 import { shapeProblem } from '../../src/engine/operations/backfill.js';
 import { resolveDatabaseUrl, describeUrl } from '../../src/db/url.js';
 
 test('sizes and durations', (t) => {
   t.deepEqual(['10k', '50k', '1m', '2500'].map(parseSize), [10_000, 50_000, 1_000_000, 2500]);
-  t.is(sizeLabel(500_000), '500k');
   t.is(parseDuration('--delay', '1s'), 1000);
   t.is(parseDuration('--delay', '0ms'), 0);
   t.is(parseDuration('--delay', '250'), 250);
