@@ -15,21 +15,31 @@ export interface ChartSpec {
   type: 'line' | 'bar';
   xTitle: string;
   yTitle: string;
+  /** A log scale where values span orders of magnitude (a blocked writer beside a fine one). */
+  logScale?: boolean;
   labels: string[];
   datasets: { label: string; data: (number | null)[] }[];
 }
 
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
 
-/** One dataset per (file, series), points at the given x labels. */
+/** One dataset per (file, series), points at the given x labels; a file's runs of a point are averaged. */
 function series(inputs: ReportInput[], filter: (r: ReadRow) => boolean, seriesOf: (r: ReadRow) => string, xOf: (r: ReadRow) => string, y: string, sortX?: (a: string, b: string) => number): Pick<ChartSpec, 'labels' | 'datasets'> {
   const labels = [...new Set(inputs.flatMap((i) => i.rows.filter(filter).map(xOf)))].sort(sortX);
   const datasets: ChartSpec['datasets'] = [];
   for (const input of inputs) {
     const rows = input.rows.filter(filter);
     for (const s of [...new Set(rows.map(seriesOf))]) {
-      const points = new Map(rows.filter((r) => seriesOf(r) === s).map((r) => [xOf(r), num(r, y) ?? null]));
-      datasets.push({ label: inputs.length > 1 ? `${input.name}: ${s}` : s, data: labels.map((l) => points.get(l) ?? null) });
+      const points = new Map<string, number[]>();
+      for (const r of rows.filter((r) => seriesOf(r) === s)) {
+        const v = num(r, y);
+        if (v !== undefined) points.set(xOf(r), [...(points.get(xOf(r)) ?? []), v]);
+      }
+      const average = (l: string) => {
+        const vs = points.get(l);
+        return vs ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
+      };
+      datasets.push({ label: inputs.length > 1 ? `${input.name}: ${s}` : s, data: labels.map(average) });
     }
   }
   return { labels, datasets };
@@ -64,10 +74,11 @@ export function buildCharts(inputs: ReportInput[]): ChartSpec[] {
     },
     {
       id: 'writers',
-      title: 'Worst write latency of the simulated application during each case',
+      title: 'Worst write latency of the simulated application during each case (log scale)',
       type: 'bar',
       xTitle: 'case',
       yTitle: 'writer max ms',
+      logScale: true,
       ...series(inputs, (r) => num(r, 'writer_max_ms') !== undefined, () => 'writer max ms', (r) => `${r.suite} ${r.case} ${r.strategy ?? ''} ${r.rows}`.replace(/\s+/g, ' '), 'writer_max_ms'),
     },
   ];
@@ -111,7 +122,7 @@ for (const c of charts) {
     type: c.type,
     data: { labels: c.labels, datasets: c.datasets.map((d) => ({ ...d, spanGaps: true })) },
     options: { animation: false, responsive: true,
-      scales: { x: { title: { display: true, text: c.xTitle } }, y: { title: { display: true, text: c.yTitle }, beginAtZero: true } } },
+      scales: { x: { title: { display: true, text: c.xTitle } }, y: { type: c.logScale ? 'logarithmic' : 'linear', title: { display: true, text: c.yTitle }, beginAtZero: !c.logScale } } },
   });
   drawn += 1;
 }

@@ -50,4 +50,7 @@ test('the report charts backfill rows/s per strategy and size, one dataset per f
   t.deepEqual(backfill.labels, ['1000', '10000']);
   t.deepEqual(backfill.datasets.map((d) => d.label), ['v1: ctid', 'v2: ctid']);
   t.deepEqual(backfill.datasets[0]!.data, [100, 1000]);
+  // Two runs of a point in one file are averaged, as compare does.
+  const twice = buildCharts([{ name: 'v1', rows: [...a, row('ctid', 10, 1, { rows: '1000', rows_per_sec: '300' })] }]);
+  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [200, 1000]);
 });
