@@ -6,7 +6,7 @@ import { migrate, resolveEngineOptions, STRATEGIES, type StrategyName } from '..
 import { throttleOver } from '../../engine/backfill/throttle.js';
 import { ReplicaLagReader } from '../../measure/replica-lag.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
-import { backfillLine, createBackfillView } from '../progress-view.js';
+import { createBackfillView } from '../progress-view.js';
 
 interface BackfillFlags {
   table: string;
@@ -18,7 +18,7 @@ interface BackfillFlags {
   delay: string;
   targetBatchMs?: string;
   workers: string;
-  maxLag?: string;
+  maxLag: string;
   lockTimeout: string;
   stateTable: string;
 }
@@ -35,7 +35,7 @@ export function backfillCommand(): Command {
     .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
     .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
-    .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this, e.g. 1.5s")
+    .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this; 0 turns it off", '1.5s')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
     .addHelpText(
@@ -46,7 +46,7 @@ export function backfillCommand(): Command {
     )
     .action(async (f: BackfillFlags) => {
       // Every option is checked before the first connection.
-      const maxLagMs = f.maxLag === undefined ? undefined : parseDuration('--max-lag', f.maxLag);
+      const maxLagMs = parseDuration('--max-lag', f.maxLag);
       const options = resolveEngineOptions({
         lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
         backfill: {
@@ -64,28 +64,24 @@ export function backfillCommand(): Command {
         throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
       }
       const client = await connect(resolved.url, 'pgmb-backfill');
-      const lagClient = maxLagMs === undefined ? undefined : await connect(resolved.url, 'pgmb-lag');
+      const lagClient = maxLagMs > 0 ? await connect(resolved.url, 'pgmb-lag') : undefined;
       if (lagClient) {
         const lag = new ReplicaLagReader(lagClient);
-        options.backfill.throttle = throttleOver(async () => (await lag.read()).ms, maxLagMs!);
+        options.backfill.throttle = throttleOver(async () => (await lag.read()).ms, maxLagMs);
       }
       const info = await serverInfo(client, resolved.url);
       process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
       const view = createBackfillView();
       try {
-        let last: string | undefined;
         const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
           ...options,
-          onEvent: (e) => {
-            if (e.type !== 'backfill-progress') return;
-            view.update(e.progress);
-            last = backfillLine(e.progress);
-          },
+          onEvent: (e) => e.type === 'backfill-progress' && view.update(e.progress),
         });
         view.stop();
         const r = result.backfills[0]!;
+        // Progress went to stderr; stdout gets the result alone, for scripts.
         process.stdout.write(
-          `${last ?? 'backfill done'}\n${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
+          `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
             `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for replica lag` : ''}` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
         );
