@@ -5,6 +5,22 @@ import type { StepContext } from './types.js';
 const LOCK_NOT_AVAILABLE = '55P03';
 const MAX_BACKOFF_MS = 10_000;
 
+/**
+ * fn between BEGIN and COMMIT, rolled back on any error. `begin` may carry SET LOCALs, sent in the
+ * same round trip; if one of them fails, the aborted transaction is rolled back too.
+ */
+export async function inTransaction<T>(client: pg.Client, fn: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  try {
+    await client.query(begin);
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff with jitter: 200 ms, 400 ms, 800 ms ... capped. */
@@ -46,13 +62,15 @@ export async function runShortTransaction<T = void>(
   ].join('; ');
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.query(begin);
-      for (const sql of statements) await client.query(sql);
-      const result = extra.inside ? await extra.inside(client) : undefined;
-      await client.query('COMMIT');
-      return result;
+      return await inTransaction(
+        client,
+        async () => {
+          for (const sql of statements) await client.query(sql);
+          return extra.inside ? await extra.inside(client) : undefined;
+        },
+        begin,
+      );
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
       if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
       if (attempt >= options.maxAttempts) throw new LockTimeoutError(description, attempt, options.lockTimeoutMs);
       const waitMs = backoffMs(attempt);

@@ -23,6 +23,8 @@ class RunState {
   throttledMs = 0;
   stopped = false;
   readonly fractionAtStart: number;
+  /** Estimated rows of the main pass: the parts' totals, fixed when it began. */
+  private readonly totalRows: number;
 
   constructor(
     private readonly ctx: StepContext,
@@ -32,15 +34,15 @@ class RunState {
     private readonly rowsBefore: number,
     private readonly batchesBefore: number,
   ) {
+    this.totalRows = parts.reduce((n, p) => n + p.cursor.totalRows, 0);
     this.fractionAtStart = this.fraction();
   }
 
   /** The main pass's share done: the parts' fractions weighted by their estimated rows. */
   fraction(): number {
-    const total = this.parts.reduce((n, p) => n + p.cursor.totalRows, 0);
     if (this.parts.every((p) => p.finished)) return 1;
-    if (total <= 0) return 0;
-    return this.parts.reduce((n, p) => n + (p.finished ? 1 : this.strategy.fraction(p.cursor)) * p.cursor.totalRows, 0) / total;
+    if (this.totalRows <= 0) return 0;
+    return this.parts.reduce((n, p) => n + (p.finished ? 1 : this.strategy.fraction(p.cursor)) * p.cursor.totalRows, 0) / this.totalRows;
   }
 
   report(stage: 'main' | 'sweep' | 'done', batchSize: number): void {
@@ -55,7 +57,7 @@ class RunState {
         rowsDone: this.rowsBefore + this.rowsThisRun,
         batches: this.batchesBefore + this.batches,
         fraction,
-        totalEstimate: this.parts.reduce((n, p) => n + p.cursor.totalRows, 0),
+        totalEstimate: this.totalRows,
         rowsPerSec,
         etaSec: stage === 'main' ? etaSec : 0,
         batchSize,
@@ -136,15 +138,12 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
           for (let wrote = false; !run.stopped; ) {
             await pause(wrote);
             const r = await batchWithCheckpoint(worker, strategy, part.cursor, sizer, (c, b) =>
-              store.advance(c, oid, target.column, part.part, b.cursor, b.updated),
+              store.advance(c, oid, target.column, part.part, b.cursor, b.updated, b.done),
             );
             part.cursor = r.cursor;
+            part.finished = r.done;
             run.batches += 1;
             wrote = r.updated > 0;
-            if (r.done) {
-              await store.finish(oid, target.column, part.part);
-              part.finished = true;
-            }
             run.report('main', sizer.size);
             if (r.done) return;
           }
@@ -168,9 +167,10 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   let sweep = await ctidStrategy.begin(ctx.client, target);
   for (let wrote = false; ; ) {
     await pause(wrote);
-    // The sweep's own position is not kept: a rerun sweeps again. Its rows count in part 0.
+    // The sweep's own position is not kept: a rerun sweeps again. Its rows count in part 0,
+    // whose finished mark it leaves as it is.
     const r = await batchWithCheckpoint(ctx, ctidStrategy, sweep, sizer, async (c, b) => {
-      if (b.updated > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, b.updated);
+      if (b.updated > 0) await store.advance(c, oid, target.column, 0, parts[0]!.cursor, b.updated, false);
     });
     sweep = r.cursor;
     wrote = r.updated > 0;

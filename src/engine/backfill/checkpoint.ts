@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { parseTableName, quoteTable } from '../identifiers.js';
+import { inTransaction } from '../transaction.js';
 import type { StrategyName } from '../types.js';
 
 /** A strategy's position, stored as jsonb; each strategy adds its own fields. */
@@ -37,8 +38,7 @@ export class CheckpointStore {
   }
 
   async ensure(): Promise<void> {
-    await this.client.query('BEGIN');
-    try {
+    await inTransaction(this.client, async () => {
       // Two backfills starting at once must not race on CREATE TABLE IF NOT EXISTS.
       await this.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.table]);
       await this.client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
@@ -54,11 +54,7 @@ export class CheckpointStore {
         updated_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         PRIMARY KEY (table_oid, column_name, part))`);
-      await this.client.query('COMMIT');
-    } catch (err) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   async load(tableOid: number, column: string): Promise<Checkpoint[]> {
@@ -79,8 +75,7 @@ export class CheckpointStore {
 
   /** Start a main pass afresh (or again, with another strategy): one row per part. */
   async start(tableOid: number, column: string, tableName: string, strategy: StrategyName, cursors: Cursor[]): Promise<Checkpoint[]> {
-    await this.client.query('BEGIN');
-    try {
+    await inTransaction(this.client, async () => {
       await this.client.query(`DELETE FROM ${this.table} WHERE table_oid = $1 AND column_name = $2`, [tableOid, column]);
       for (const [part, cursor] of cursors.entries()) {
         await this.client.query(
@@ -88,29 +83,21 @@ export class CheckpointStore {
           [tableOid, column, part, tableName, strategy, JSON.stringify(cursor)],
         );
       }
-      await this.client.query('COMMIT');
-    } catch (err) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
     return this.load(tableOid, column);
   }
 
-  /** Record a batch; call inside the batch's own transaction, on the worker's connection. */
-  async advance(client: pg.Client, tableOid: number, column: string, part: number, cursor: Cursor, rows: number): Promise<void> {
+  /**
+   * Record a batch inside the batch's own transaction, on the worker's connection; `finished`
+   * marks the part's walk over in that same transaction, so it commits or rolls back with it.
+   */
+  async advance(client: pg.Client, tableOid: number, column: string, part: number, cursor: Cursor, rows: number, finished: boolean): Promise<void> {
     await client.query(
       `UPDATE ${this.table}
-          SET cursor = $4, rows_done = rows_done + $5, batches = batches + 1, updated_at = now()
+          SET cursor = $4, rows_done = rows_done + $5, batches = batches + 1, updated_at = now(),
+              finished_at = CASE WHEN $6 THEN now() ELSE finished_at END
         WHERE table_oid = $1 AND column_name = $2 AND part = $3`,
-      [tableOid, column, part, JSON.stringify(cursor), rows],
-    );
-  }
-
-  async finish(tableOid: number, column: string, part?: number): Promise<void> {
-    await this.client.query(
-      `UPDATE ${this.table} SET finished_at = now(), updated_at = now()
-        WHERE table_oid = $1 AND column_name = $2 AND ($3::int IS NULL OR part = $3)`,
-      [tableOid, column, part ?? null],
+      [tableOid, column, part, JSON.stringify(cursor), rows, finished],
     );
   }
 }
