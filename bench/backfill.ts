@@ -1,6 +1,6 @@
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/engine/index.js';
-import { throttleOver } from '../src/engine/backfill/throttle.js';
+import { lagThrottle } from '../src/measure/replica-lag.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
@@ -23,7 +23,7 @@ export const backfillSuite: BenchSuite = {
     const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
     const workersOf = (s: BenchStrategy) => (s === 'ctid' ? options.workers : 1);
     const maxLagMs = options.maxLagMs;
-    const throttle = maxLagMs === undefined ? undefined : throttleOver(async () => (await ctx.lag.read()).ms, maxLagMs);
+    const throttle = maxLagMs === undefined ? undefined : lagThrottle(ctx.lag, maxLagMs);
     try {
       for (const size of options.sizes) {
         for (const strategy of strategies) {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { throttleOver } from '../engine/backfill/throttle.js';
 
 export interface ReplicaLag {
   /** Standbys streaming from this server. */
@@ -42,6 +43,11 @@ export class ReplicaLagReader {
     }
     return { standbys: rows.length, ms, bytes };
   }
+}
+
+/** A backfill throttle that waits while any standby's replay lag is over `limitMs`. */
+export function lagThrottle(reader: ReplicaLagReader, limitMs: number): () => Promise<number> {
+  return throttleOver(async () => (await reader.read()).ms, limitMs);
 }
 
 /** Samples lag beside an operation and keeps the worst seen. */

@@ -3,8 +3,7 @@ import { connect, serverInfo } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { migrate, resolveEngineOptions, STRATEGIES, type StrategyName } from '../../engine/index.js';
-import { throttleOver } from '../../engine/backfill/throttle.js';
-import { ReplicaLagReader } from '../../measure/replica-lag.js';
+import { lagThrottle, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { createBackfillView } from '../progress-view.js';
 
@@ -46,6 +45,10 @@ export function backfillCommand(): Command {
     )
     .action(async (f: BackfillFlags) => {
       // Every option is checked before the first connection.
+      const resolved = resolveDatabaseUrl();
+      if (!resolved) {
+        throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
+      }
       const maxLagMs = parseDuration('--max-lag', f.maxLag);
       const options = resolveEngineOptions({
         lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
@@ -57,17 +60,12 @@ export function backfillCommand(): Command {
           stateTable: f.stateTable,
           workers: parsePositiveInt('--workers', f.workers),
         },
-        connect: () => connect(resolveDatabaseUrl()!.url, 'pgmb-backfill-worker'),
+        connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });
-      const resolved = resolveDatabaseUrl();
-      if (!resolved) {
-        throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
-      }
       const client = await connect(resolved.url, 'pgmb-backfill');
       const lagClient = maxLagMs > 0 ? await connect(resolved.url, 'pgmb-lag') : undefined;
       if (lagClient) {
-        const lag = new ReplicaLagReader(lagClient);
-        options.backfill.throttle = throttleOver(async () => (await lag.read()).ms, maxLagMs);
+        options.backfill.throttle = lagThrottle(new ReplicaLagReader(lagClient), maxLagMs);
       }
       const info = await serverInfo(client, resolved.url);
       process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
