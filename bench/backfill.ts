@@ -1,6 +1,7 @@
 import { connect } from '../src/db/connect.js';
-import { migrate } from '../src/engine/index.js';
-import { lagThrottle } from '../src/measure/replica-lag.js';
+import { migrate, throttleWhile, type HealthSignal } from '../src/engine/index.js';
+import { lagSignal } from '../src/measure/replica-lag.js';
+import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
@@ -22,8 +23,14 @@ export const backfillSuite: BenchSuite = {
     const rows: CaseFigures[] = [];
     const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
     const workersOf = (s: BenchStrategy) => (s === 'ctid' ? options.workers : 1);
-    const maxLagMs = options.maxLagMs;
-    const throttle = maxLagMs === undefined ? undefined : lagThrottle(ctx.lag, maxLagMs);
+    const { maxLagMs, maxWriterP99Ms } = options;
+    // The health signals a batched backfill backs off on (none: it never waits).
+    const throttleFor = (writers: WriterHealth) => {
+      const signals: HealthSignal[] = [];
+      if (maxLagMs !== undefined) signals.push(lagSignal(ctx.lag, maxLagMs));
+      if (maxWriterP99Ms !== undefined) signals.push(writerSignal(writers, maxWriterP99Ms));
+      return signals.length ? throttleWhile(signals) : undefined;
+    };
     try {
       for (const size of options.sizes) {
         for (const strategy of strategies) {
@@ -35,13 +42,13 @@ export const backfillSuite: BenchSuite = {
             prepare: async (table) => {
               await client.query(`ALTER TABLE ${quoteIdent(table.name)} ADD COLUMN bio text`);
             },
-            run: async (table) => {
+            run: async (table, writers) => {
               if (strategy === 'single-update') {
                 await client.query(`UPDATE ${quoteIdent(table.name)} SET bio = $1`, [VALUE]);
                 return;
               }
               const result = await migrate(client, [{ op: 'backfill', table: quoteIdent(table.name), column: 'bio', value: VALUE }], {
-                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy), throttle },
+                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy), throttle: throttleFor(writers) },
                 connect: () => connect(ctx.url, 'pgmb-bench-worker'),
                 onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
               });
@@ -56,6 +63,8 @@ export const backfillSuite: BenchSuite = {
             batch_size: batched ? options.batchSize : undefined,
             delay_ms: batched ? options.delayMs : undefined,
             workers: workersOf(strategy),
+            max_lag_ms: batched ? maxLagMs : undefined,
+            max_writer_p99_ms: batched ? maxWriterP99Ms : undefined,
             ...figures,
           });
         }

@@ -6,6 +6,7 @@ import type { Shape } from '../src/fixtures/shapes.js';
 import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
+import type { WriterHealth } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
 import type { SuiteContext } from './types.js';
 
@@ -18,9 +19,10 @@ export interface CaseSpec {
   iterations: number;
   /** Extra preparation after the table is loaded, outside the timed window. */
   prepare?: (table: CaseTable) => Promise<void>;
-  /** The measured operation. With `inTransaction`, it runs between BEGIN and COMMIT and the
-   *  locks it took are read exactly before COMMIT; otherwise pg_locks is polled while it runs. */
-  run: (table: CaseTable) => Promise<void | { throttledMs?: number }>;
+  /** The measured operation; `writers` tells the simulated writers' health as it runs. With
+   *  `inTransaction`, it runs between BEGIN and COMMIT and the locks it took are read exactly
+   *  before COMMIT; otherwise pg_locks is polled while it runs. */
+  run: (table: CaseTable, writers: WriterHealth) => Promise<void | { throttledMs?: number }>;
   inTransaction?: boolean;
   /** How to make the (empty or full) table; default: COPY the rows, primary key after. */
   load?: (table: string) => Promise<void>;
@@ -60,11 +62,11 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       let held: string[] = [];
       if (spec.inTransaction) {
         await client.query('BEGIN');
-        await spec.run(table!);
+        await spec.run(table!, probes);
         held = await locksHeld(client, table!.oid);
         await client.query('COMMIT');
       } else {
-        throttledMs += (await spec.run(table!))?.throttledMs ?? 0;
+        throttledMs += (await spec.run(table!, probes))?.throttledMs ?? 0;
       }
       const ms = performance.now() - t0;
       await probes.stop(held);

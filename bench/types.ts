@@ -28,6 +28,8 @@ export interface BenchOptions {
   standby: boolean;
   /** Backfills pause while replica lag is over this (gh-ost's --max-lag-millis). */
   maxLagMs?: number;
+  /** Backfills pause while the simulated writers' recent p99 is over this. */
+  maxWriterP99Ms?: number;
 }
 
 export interface SuiteContext {

@@ -4,7 +4,7 @@ import type { CaseFigures } from '../results/row.js';
 import { LockWatcher, strongestLock } from './locks.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
-import { WriterProbe } from './writer-probe.js';
+import { WriterProbe, type WriterHealth } from './writer-probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
 const BASELINE_MS = 1000;
@@ -50,7 +50,7 @@ const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
  * after, the locks taken, simulated writers (with a baseline of their own), standby lag.
  * start() and stop() bracket each iteration's operation; figures() sums them up.
  */
-export class CaseProbes {
+export class CaseProbes implements WriterHealth {
   private readonly dead: number[] = [];
   private readonly wal: number[] = [];
   private readonly locks: string[] = [];
@@ -118,6 +118,11 @@ export class CaseProbes {
     this.dead.push(change.deadTuples);
     this.wal.push(change.walBytes);
     this.rewritten ||= change.rewritten;
+  }
+
+  /** The simulated writers' health now (0 without writers), for a writer-p99 throttle. */
+  recentP99Ms(): number {
+    return this.writers?.recentP99Ms() ?? 0;
   }
 
   figures(): ProbeFigures {

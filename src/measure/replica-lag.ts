@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { throttleOver } from '../engine/backfill/throttle.js';
+import type { HealthSignal } from '../engine/backfill/throttle.js';
 
 export interface ReplicaLag {
   /** Standbys streaming from this server. */
@@ -45,9 +45,9 @@ export class ReplicaLagReader {
   }
 }
 
-/** A backfill throttle that waits while any standby's replay lag is over `limitMs`. */
-export function lagThrottle(reader: ReplicaLagReader, limitMs: number): () => Promise<number> {
-  return throttleOver(async () => (await reader.read()).ms, limitMs);
+/** Health signal for throttleWhile(): the worst standby's replay lag, against `limitMs`. */
+export function lagSignal(reader: ReplicaLagReader, limitMs: number): HealthSignal {
+  return { name: 'replica lag', limit: limitMs, read: async () => (await reader.read()).ms };
 }
 
 /** Samples lag beside an operation and keeps the worst seen. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
+import type { HealthSignal } from '../engine/backfill/throttle.js';
 import { quoteIdent } from '../engine/identifiers.js';
 import type { Shape } from '../fixtures/shapes.js';
 import { percentile } from './percentile.js';
@@ -25,6 +26,9 @@ export const DEFAULT_WRITERS: WriterOptions = { connections: 2, intervalMs: 10, 
 /** Keys of existing rows to update: sampled cheaply, so updates hit rows a migration may hold. */
 const SAMPLE_KEYS = 200;
 
+/** How far back recentP99Ms() looks: long enough for a stable p99, short enough to see recovery. */
+const RECENT_WINDOW_MS = 1000;
+
 /**
  * The application, simulated: a few connections doing a steady mix of single-row INSERTs and
  * UPDATEs by key on the table under migration, each write timed. The answer to "did writers
@@ -32,6 +36,10 @@ const SAMPLE_KEYS = 200;
  */
 export class WriterProbe {
   private latencies: number[] = [];
+  /** performance.now() at which each latency was recorded, in step with `latencies`. */
+  private finishedAt: number[] = [];
+  /** Start of each connection's write in flight; a write stuck on a lock counts before it ends. */
+  private readonly inFlight = new Map<number, number>();
   private blocked = 0;
   private errors = 0;
   private running = false;
@@ -60,6 +68,7 @@ export class WriterProbe {
   /** Begin writing; the table must exist (it may be a fresh one for each iteration). */
   async start(): Promise<void> {
     this.latencies = [];
+    this.finishedAt = [];
     this.blocked = 0;
     this.errors = 0;
     const t = quoteIdent(this.table);
@@ -70,24 +79,40 @@ export class WriterProbe {
     const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
     const updateSql = `UPDATE ${t} SET ${updated} = $1 WHERE ${key} = $2`;
     this.running = true;
-    this.loops = this.clients.map(async (client) => {
+    this.loops = this.clients.map(async (client, slot) => {
       while (this.running) {
         const n = ++this.seq;
         // Values far above any fixture row number, so unique columns stay unique.
         const values = cols.map((c) => c.value(1_000_000_000 + process.pid * 100_000 + n));
         const t0 = performance.now();
+        this.inFlight.set(slot, t0);
         try {
           if (n % 2 === 0 && keys.length) await client.query(updateSql, [`writer-${n}`, keys[n % keys.length]]);
           else await client.query(insertSql, values);
-          const ms = performance.now() - t0;
-          this.latencies.push(ms);
-          if (ms > this.options.blockedMs) this.blocked += 1;
+          const now = performance.now();
+          this.latencies.push(now - t0);
+          this.finishedAt.push(now);
+          if (now - t0 > this.options.blockedMs) this.blocked += 1;
         } catch {
           this.errors += 1;
+        } finally {
+          this.inFlight.delete(slot);
         }
         await new Promise((r) => setTimeout(r, this.options.intervalMs));
       }
     });
+  }
+
+  /**
+   * The writers' health right now: p99 of the writes that finished in the last second, or the age
+   * of the oldest write still waiting if that is worse (a blocked write has no latency yet).
+   */
+  recentP99Ms(now = performance.now()): number {
+    let first = this.finishedAt.length;
+    while (first > 0 && this.finishedAt[first - 1]! >= now - RECENT_WINDOW_MS) first -= 1;
+    const recent = percentile(this.latencies.slice(first), 99) ?? 0;
+    const waiting = Math.max(0, ...[...this.inFlight.values()].map((t0) => now - t0));
+    return Math.max(recent, waiting);
   }
 
   async stop(): Promise<WriterStats> {
@@ -105,4 +130,12 @@ export class WriterProbe {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.end().catch(() => undefined)));
   }
+}
+
+/** Whatever can tell the writers' recent p99: the probe itself, or the bench case that owns one. */
+export type WriterHealth = Pick<WriterProbe, 'recentP99Ms'>;
+
+/** Health signal for throttleWhile(): the writers' recent p99 (see recentP99Ms), against `limitMs`. */
+export function writerSignal(health: WriterHealth, limitMs: number): HealthSignal {
+  return { name: 'writer p99', limit: limitMs, read: async () => health.recentP99Ms() };
 }

@@ -1,4 +1,5 @@
-import { num, type ReadRow } from './csv.js';
+import { cellsLabel, num, type ReadRow } from './csv.js';
+import { POLICY_COLUMNS } from './row.js';
 
 export type Verdict = 'regression' | 'slower' | 'faster' | 'same' | 'new' | 'gone';
 
@@ -8,6 +9,8 @@ export interface Comparison {
   case: string;
   strategy: string;
   rows: string;
+  /** The backfill policy measured, e.g. "batch_size=5000 delay_ms=0 workers=2"; empty outside backfills. */
+  policy: string;
   /** Mean over the runs of the case in each file. */
   baseMs?: number;
   newMs?: number;
@@ -20,9 +23,11 @@ export interface Comparison {
   verdict: Verdict;
 }
 
-/** Cases are joined on suite, case, strategy and rows. */
+const policyOf = (r: ReadRow) => cellsLabel(r, POLICY_COLUMNS);
+
+/** Cases are joined on suite, case, strategy, rows and policy (a throttled run is another case). */
 export function caseKey(r: ReadRow): string {
-  return [r.suite, r.case, r.strategy ?? '', r.rows].join('|');
+  return [r.suite, r.case, r.strategy ?? '', r.rows, policyOf(r)].join('|');
 }
 
 function byCase(rows: ReadRow[]): Map<string, ReadRow[]> {
@@ -71,7 +76,7 @@ export function compareRuns(base: ReadRow[], next: ReadRow[], threshold: number)
     const sb = side(b.get(key));
     const r = (b.get(key) ?? a.get(key))![0]!;
     const noise = Math.max((sa?.rme ?? 0) + (sb?.rme ?? 0), sa?.spread ?? 0);
-    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', baseMs: sa?.mean, newMs: sb?.mean, baseRuns: sa?.runs ?? 0, noise };
+    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', policy: policyOf(r), baseMs: sa?.mean, newMs: sb?.mean, baseRuns: sa?.runs ?? 0, noise };
     if (!sa) return { ...common, verdict: 'new' as const };
     if (!sb) return { ...common, verdict: 'gone' as const };
     const delta = (sb.mean - sa.mean) / sa.mean;

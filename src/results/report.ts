@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { num, type ReadRow } from './csv.js';
+import { cellsLabel, num, type ReadRow } from './csv.js';
+import { THROTTLE_COLUMNS } from './row.js';
 
 export interface ReportInput {
   /** A label for the run, e.g. the CSV's file name or its release. */
@@ -22,6 +23,8 @@ export interface ChartSpec {
 }
 
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
+/** A strategy and its throttle limits, if any: a throttled run is a series of its own. */
+const strategyOf = (r: ReadRow) => `${r.strategy ?? ''} ${cellsLabel(r, THROTTLE_COLUMNS)}`.trim();
 
 /** One dataset per (file, series), points at the given x labels; a file's runs of a point are averaged. */
 function series(inputs: ReportInput[], filter: (r: ReadRow) => boolean, seriesOf: (r: ReadRow) => string, xOf: (r: ReadRow) => string, y: string, sortX?: (a: string, b: string) => number): Pick<ChartSpec, 'labels' | 'datasets'> {
@@ -54,7 +57,7 @@ export function buildCharts(inputs: ReportInput[]): ChartSpec[] {
       type: 'line',
       xTitle: 'rows',
       yTitle: 'rows/s',
-      ...series(inputs, (r) => r.suite === 'backfill', (r) => r.strategy ?? '', (r) => r.rows!, 'rows_per_sec', byNumber),
+      ...series(inputs, (r) => r.suite === 'backfill', strategyOf, (r) => r.rows!, 'rows_per_sec', byNumber),
     },
     {
       id: 'index',
@@ -79,7 +82,7 @@ export function buildCharts(inputs: ReportInput[]): ChartSpec[] {
       xTitle: 'case',
       yTitle: 'writer max ms',
       logScale: true,
-      ...series(inputs, (r) => num(r, 'writer_max_ms') !== undefined, () => 'writer max ms', (r) => `${r.suite} ${r.case} ${r.strategy ?? ''} ${r.rows}`.replace(/\s+/g, ' '), 'writer_max_ms'),
+      ...series(inputs, (r) => num(r, 'writer_max_ms') !== undefined, () => 'writer max ms', (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '), 'writer_max_ms'),
     },
   ];
   return charts.filter((c) => c.datasets.length > 0);

@@ -37,9 +37,16 @@ export const CSV_COLUMNS = [
   'replica_lag_max_ms',
   'replica_lag_max_bytes',
   'workers',
+  'max_lag_ms',
+  'max_writer_p99_ms',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** A backfill's throttle limits: a throttled run is another experiment than an unthrottled one. */
+export const THROTTLE_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms'] as const satisfies readonly CsvColumn[];
+/** Everything that makes two rows of one case different experiments, not two runs of one. */
+export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', ...THROTTLE_COLUMNS] as const satisfies readonly CsvColumn[];
 export type Cell = string | number | boolean | undefined;
 export type CsvRow = Record<CsvColumn, Cell>;
 

@@ -3,8 +3,7 @@ import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { startEmbedded } from '../../src/db/embedded.js';
 import { startStandby } from '../../src/db/standby.js';
-import { throttleOver } from '../../src/engine/backfill/throttle.js';
-import { migrate } from '../../src/engine/index.js';
+import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { ReplicaLagReader } from '../../src/measure/replica-lag.js';
@@ -39,11 +38,17 @@ test('a backfill with a lag limit waits while the standby is behind, and the sta
       batchSize: 5000,
       delayMs: 50,
       stateTable: 'pgmb_lag_state',
-      throttle: throttleOver(async () => {
-        const lag = await reader.read();
-        lagSeen.push(lag.ms);
-        return lag.ms;
-      }, LIMIT_MS),
+      throttle: throttleWhile([
+        {
+          name: 'replica lag',
+          limit: LIMIT_MS,
+          read: async () => {
+            const lag = await reader.read();
+            lagSeen.push(lag.ms);
+            return lag.ms;
+          },
+        },
+      ]),
     },
   });
   const r = result.backfills[0]!;

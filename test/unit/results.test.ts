@@ -40,6 +40,24 @@ test("a baseline of several runs: its own spread counts as noise", (t) => {
   t.is(compareRuns(base, [row('ctid', 200, 1)], 0.1)[0]!.verdict, 'regression');
 });
 
+test('a throttled run is another experiment: compare and the report keep it apart from the unthrottled one', (t) => {
+  const free = row('ctid', 100, 1, { workers: '2' });
+  const throttled = row('ctid', 300, 1, { workers: '2', max_lag_ms: '1000' });
+  const c = compareRuns([free, throttled], [free, throttled], 0.1);
+  t.deepEqual(
+    c.map((x) => [x.policy, x.baseMs, x.verdict]),
+    [
+      ['workers=2', 100, 'same'],
+      ['workers=2 max_lag_ms=1000', 300, 'same'],
+    ],
+  );
+  const chart = buildCharts([{ name: 'v1', rows: [{ ...free, rows_per_sec: '10' }, { ...throttled, rows_per_sec: '3' }] }]).find((x) => x.id === 'backfill')!;
+  t.deepEqual(chart.datasets.map((d) => [d.label, d.data]), [
+    ['ctid', [10]],
+    ['ctid max_lag_ms=1000', [3]],
+  ]);
+});
+
 test('the report charts backfill rows/s per strategy and size, one dataset per file and series', (t) => {
   const a = [row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }), row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' })];
   const charts = buildCharts([

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { connect, serverInfo } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
-import { migrate, resolveEngineOptions, STRATEGIES, type StrategyName } from '../../engine/index.js';
-import { lagThrottle, ReplicaLagReader } from '../../measure/replica-lag.js';
+import { migrate, resolveEngineOptions, STRATEGIES, throttleWhile, type StrategyName } from '../../engine/index.js';
+import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { createBackfillView } from '../progress-view.js';
 
@@ -65,7 +65,7 @@ export function backfillCommand(): Command {
       const client = await connect(resolved.url, 'pgmb-backfill');
       const lagClient = maxLagMs > 0 ? await connect(resolved.url, 'pgmb-lag') : undefined;
       if (lagClient) {
-        options.backfill.throttle = lagThrottle(new ReplicaLagReader(lagClient), maxLagMs);
+        options.backfill.throttle = throttleWhile([lagSignal(new ReplicaLagReader(lagClient), maxLagMs)]);
       }
       const info = await serverInfo(client, resolved.url);
       process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);

@@ -22,6 +22,7 @@ export function benchCommand(): Command {
     .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
     .option('--standby', 'start a streaming standby of the embedded server and record its replay lag')
     .option('--max-lag <duration>', 'backfills pause while replica lag is over this, e.g. 1.5s')
+    .option('--max-writer-p99 <duration>', "backfills pause while the simulated writers' p99 over the last second is over this, e.g. 50ms")
     .option('--profile <name>', "'seed': the seed's exact policy (1M rows, batches of 5,000, 1 s sleep)")
     .addHelpText('after', '\nThe database: TEST_DATABASE_URL, else DATABASE_URL, else an embedded PostgreSQL started for the run.')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -40,7 +41,11 @@ export function benchCommand(): Command {
         profile: o.profile === 'seed' ? 'seed' : undefined,
         standby: o.standby === true,
         maxLagMs: o.maxLag === undefined ? undefined : parseDuration('--max-lag', String(o.maxLag)),
+        maxWriterP99Ms: o.maxWriterP99 === undefined ? undefined : parseDuration('--max-writer-p99', String(o.maxWriterP99)),
       };
+      if (options.maxWriterP99Ms !== undefined && !options.writers) {
+        throw new InvalidOptionError('--max-writer-p99', 'throttles on the simulated writers; it cannot be used with --no-writers');
+      }
       await runBench(options);
     });
 }

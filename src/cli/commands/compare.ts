@@ -18,11 +18,11 @@ export function compareCommand(): Command {
       const threshold = parseFraction('--threshold', o.threshold);
       for (const p of [basePath, newPath]) if (!existsSync(p)) throw new InvalidOptionError('compare', `no such file: ${p}`);
       const results = compareRuns(readCsv(basePath), readCsv(newPath), threshold);
-      const table = new Table({ head: ['suite', 'case', 'strategy', 'rows', 'base runs', 'base ms', 'new ms', 'delta', 'noise', 'verdict'], style: { head: [], border: [] } });
+      const table = new Table({ head: ['suite', 'case', 'strategy', 'rows', 'policy', 'base runs', 'base ms', 'new ms', 'delta', 'noise', 'verdict'], style: { head: [], border: [] } });
       const fmt = (n?: number) => (n === undefined ? '' : n.toFixed(1));
       const pct = (n?: number) => (n === undefined ? '' : `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)}%`);
       for (const c of results) {
-        table.push([c.suite, c.case, c.strategy, c.rows, c.baseRuns, fmt(c.baseMs), fmt(c.newMs), pct(c.delta), `±${(c.noise * 100).toFixed(1)}%`, c.verdict]);
+        table.push([c.suite, c.case, c.strategy, c.rows, c.policy, c.baseRuns, fmt(c.baseMs), fmt(c.newMs), pct(c.delta), `±${(c.noise * 100).toFixed(1)}%`, c.verdict]);
       }
       process.stdout.write(`${table.toString()}\n`);
       const regressions = results.filter((c) => c.verdict === 'regression');

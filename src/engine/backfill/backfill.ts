@@ -20,7 +20,9 @@ class RunState {
   readonly started = performance.now();
   rowsThisRun = 0;
   batches = 0;
+  /** Wall time during which some worker was paused by the throttle (workers pause together). */
   throttledMs = 0;
+  private throttledUntil = 0;
   stopped = false;
   readonly fractionAtStart: number;
   /** Estimated rows of the main pass: the parts' totals, fixed when it began. */
@@ -36,6 +38,14 @@ class RunState {
   ) {
     this.totalRows = parts.reduce((n, p) => n + p.cursor.totalRows, 0);
     this.fractionAtStart = this.fraction();
+  }
+
+  /** A worker waited `ms` until now: count only the part no other worker's wait already covered. */
+  addThrottled(ms: number): void {
+    if (ms <= 0) return;
+    const end = performance.now();
+    this.throttledMs += Math.max(0, end - Math.max(end - ms, this.throttledUntil));
+    this.throttledUntil = end;
   }
 
   /** The main pass's share done: the parts' fractions weighted by their estimated rows. */
@@ -100,7 +110,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   // The delay gives the server a break after writes; a batch that only read pages needs none.
   const pause = async (afterWrites: boolean) => {
     if (afterWrites && options.delayMs > 0) await sleep(options.delayMs);
-    if (options.throttle) run.throttledMs += await options.throttle();
+    if (options.throttle) run.addThrottled(await options.throttle());
   };
 
   /** One batch and its checkpoint (`record`) in one short transaction; the sizer learns from its time. */
