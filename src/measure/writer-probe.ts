@@ -132,8 +132,10 @@ export class WriterProbe {
   }
 }
 
-/** Whatever can tell the writers' recent p99: the probe itself, or the bench case that owns one. */
-export type WriterHealth = Pick<WriterProbe, 'recentP99Ms'>;
+/** Whatever can tell the writers' recent p99: the probe, the bench case that owns one, a canary. */
+export interface WriterHealth {
+  recentP99Ms(): number | Promise<number>;
+}
 
 /** Health signal for throttleWhile(): the writers' recent p99 (see recentP99Ms), against `limitMs`. */
 export function writerSignal(health: WriterHealth, limitMs: number): HealthSignal {

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import type pg from 'pg';
 import { connect, serverInfo } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
-import { migrate, resolveEngineOptions, STRATEGIES, throttleWhile, type StrategyName } from '../../engine/index.js';
+import { migrate, resolveEngineOptions, STRATEGIES, throttleWhile, type HealthSignal, type StrategyName } from '../../engine/index.js';
+import { Canary } from '../../measure/canary.js';
 import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
+import { writerSignal } from '../../measure/writer-probe.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { createBackfillView } from '../progress-view.js';
 
@@ -18,6 +21,7 @@ interface BackfillFlags {
   targetBatchMs?: string;
   workers: string;
   maxLag: string;
+  maxWriterP99: string;
   lockTimeout: string;
   stateTable: string;
 }
@@ -35,6 +39,7 @@ export function backfillCommand(): Command {
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
     .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
     .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this; 0 turns it off", '1.5s')
+    .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
     .addHelpText(
@@ -50,6 +55,7 @@ export function backfillCommand(): Command {
         throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
       }
       const maxLagMs = parseDuration('--max-lag', f.maxLag);
+      const maxWriterP99Ms = parseDuration('--max-writer-p99', f.maxWriterP99);
       const options = resolveEngineOptions({
         lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
         backfill: {
@@ -63,14 +69,19 @@ export function backfillCommand(): Command {
         connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });
       const client = await connect(resolved.url, 'pgmb-backfill');
-      const lagClient = maxLagMs > 0 ? await connect(resolved.url, 'pgmb-lag') : undefined;
-      if (lagClient) {
-        options.backfill.throttle = throttleWhile([lagSignal(new ReplicaLagReader(lagClient), maxLagMs)]);
-      }
       const info = await serverInfo(client, resolved.url);
       process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
       const view = createBackfillView();
+      let lagClient: pg.Client | undefined;
+      const canary = maxWriterP99Ms > 0 ? new Canary(resolved.url, (t) => process.stderr.write(`canary: timing writes on table ${t}, dropped at the end\n`)) : undefined;
       try {
+        const signals: HealthSignal[] = [];
+        if (maxLagMs > 0) {
+          lagClient = await connect(resolved.url, 'pgmb-lag');
+          signals.push(lagSignal(new ReplicaLagReader(lagClient), maxLagMs));
+        }
+        if (canary) signals.push(writerSignal(canary, maxWriterP99Ms));
+        if (signals.length) options.backfill.throttle = throttleWhile(signals);
         const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
           ...options,
           onEvent: (e) => e.type === 'backfill-progress' && view.update(e.progress),
@@ -80,13 +91,17 @@ export function backfillCommand(): Command {
         // Progress went to stderr; stdout gets the result alone, for scripts.
         process.stdout.write(
           `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
-            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for replica lag` : ''}` +
+            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames(maxLagMs, maxWriterP99Ms)})` : ''}` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
         );
       } finally {
         view.stop();
+        await canary?.close();
         await client.end();
         await lagClient?.end();
       }
     });
 }
+
+const signalNames = (maxLagMs: number, maxWriterP99Ms: number) =>
+  [maxLagMs > 0 ? 'replica lag' : '', maxWriterP99Ms > 0 ? 'writer p99' : ''].filter(Boolean).join(', ');
