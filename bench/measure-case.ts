@@ -80,6 +80,9 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         const t0 = performance.now();
         if (spec.load) await spec.load(name);
         else await loadTable(client, name, spec.shape, spec.rows, { primaryKey: 'after' });
+        // Settle it as a live table is: autovacuum would otherwise pick the freshly loaded rows
+        // up during the measured operation, and DDL would queue writers behind its lock wait.
+        await client.query(`VACUUM (ANALYZE) ${quoteIdent(name)}`);
         setupMs.push(performance.now() - t0);
         const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [quoteIdent(name)])).rows[0]!.oid;
         table = { name, oid };
