@@ -47,6 +47,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     writers: options.writers && spec.writers !== false ? spec.shape : undefined,
     pollLocks: !spec.inTransaction,
     lag: options.standby ? ctx.lag : undefined,
+    standbyReader: ctx.standbyReader,
   });
   const setupMs: number[] = [];
   let throttledMs = 0;

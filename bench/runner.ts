@@ -8,6 +8,7 @@ import { toRow, type CsvRow, type Suite } from '../src/results/row.js';
 import { startStandby } from '../src/db/standby.js';
 import { InvalidOptionError } from '../src/engine/errors.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
+import { StandbyReader } from '../src/measure/standby-reader.js';
 import { backfillSuite } from './backfill.js';
 import { ddlSuite } from './ddl.js';
 import { indexSuite } from './index-suite.js';
@@ -39,17 +40,20 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
     const observer = await connect(url, 'pgmb-observer');
     const lagClient = await connect(url, 'pgmb-lag');
     const lag = new ReplicaLagReader(lagClient);
+    const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
     const reporter = createReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
     const all: CsvRow[] = [];
     try {
       const meta = await runMetadata(client);
       for (const name of options.suites) {
-        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag })).map((f) => toRow(meta, f));
+        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader })).map((f) => toRow(meta, f));
         appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
         all.push(...rows);
       }
     } finally {
       reporter.stop();
+      await standbyReader?.close();
+      if (standbyReader?.cancelled) log(`standby: ${standbyReader.cancelled} report queries were cancelled by replay conflicts`);
       await Promise.all([client, observer, lagClient].map((c) => c.end()));
       await standby?.stop();
     }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Reporter } from '../src/cli/progress-view.js';
 import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
+import type { StandbyReader } from '../src/measure/standby-reader.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
 import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
 
@@ -30,6 +31,8 @@ export interface BenchOptions {
   maxLagMs?: number;
   /** Backfills pause while the simulated writers' recent p99 is over this. */
   maxWriterP99Ms?: number;
+  /** With a standby: a report query holds a snapshot there while each case runs, at most this long. */
+  standbyQueryMs?: number;
 }
 
 export interface SuiteContext {
@@ -42,6 +45,8 @@ export interface SuiteContext {
   reporter: Reporter;
   /** Replica lag as the primary sees it; no standby means no lag figures. */
   lag: ReplicaLagReader;
+  /** The report query on the standby (--standby-query). */
+  standbyReader?: StandbyReader;
 }
 
 export interface BenchSuite {

@@ -3,6 +3,7 @@ import type { Shape } from '../fixtures/shapes.js';
 import type { CaseFigures } from '../results/row.js';
 import { LockWatcher, strongestLock } from './locks.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
+import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
 import { WriterProbe, type WriterHealth } from './writer-probe.js';
 
@@ -26,6 +27,8 @@ export interface CaseProbeOptions {
   pollLocks: boolean;
   /** Sample standby replay lag while the operation runs. */
   lag?: ReplicaLagReader;
+  /** A report query on the standby, held while the operation runs. */
+  standbyReader?: StandbyReader;
 }
 
 export type ProbeFigures = Pick<
@@ -40,6 +43,7 @@ export type ProbeFigures = Pick<
   | 'writer_baseline_p99_ms'
   | 'replica_lag_max_ms'
   | 'replica_lag_max_bytes'
+  | 'standby_query_ms'
 >;
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
@@ -95,6 +99,7 @@ export class CaseProbes implements WriterHealth {
   async start(): Promise<void> {
     const t = this.table!;
     this.before = await snapshotTable(this.options.observer, this.options.op, t.oid);
+    await this.options.standbyReader?.start(t.name);
     await this.writers?.start();
     this.watcher?.start(this.pid, t.oid);
     this.sampler?.start();
@@ -103,6 +108,7 @@ export class CaseProbes implements WriterHealth {
   /** After the operation; `locksHeld` are the locks read exactly inside its transaction, if any. */
   async stop(locksHeld: string[] = []): Promise<void> {
     const lag = await this.sampler?.stop();
+    await this.options.standbyReader?.stop();
     if (lag) {
       this.lagMs.push(lag.ms);
       this.lagBytes.push(lag.bytes);
@@ -137,6 +143,7 @@ export class CaseProbes implements WriterHealth {
       writer_baseline_p99_ms: this.writerBaselineP99,
       replica_lag_max_ms: max(this.lagMs),
       replica_lag_max_bytes: max(this.lagBytes),
+      standby_query_ms: this.options.standbyReader?.holdMs,
     };
   }
 

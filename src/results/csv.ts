@@ -21,19 +21,43 @@ export function toCsv(rows: CsvRow[], withHeader = true): string {
   );
 }
 
-/** Append rows; the header is written only when the file is new or empty. */
+/**
+ * Append rows; the header is written only when the file is new or empty. A file written by an
+ * older release has a header that is a prefix of today's (columns are only ever added at the end):
+ * its header is brought up to date and its rows keep their cells, the new columns empty.
+ */
 export function appendCsv(path: string, rows: CsvRow[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const fresh = !existsSync(path) || statSync(path).size === 0;
-  if (fresh) writeFileSync(path, toCsv(rows, true));
-  else appendFileSync(path, toCsv(rows, false));
+  if (fresh) {
+    writeFileSync(path, toCsv(rows, true));
+    return;
+  }
+  const problem = appendProblem(path);
+  if (problem) throw new Error(problem);
+  const text = readFileSync(path, 'utf8');
+  const current = CSV_COLUMNS.join(',');
+  if (headerOf(text) !== current) writeFileSync(path, `${current}\n${text.slice(text.indexOf('\n') + 1)}`);
+  appendFileSync(path, toCsv(rows, false));
+}
+
+const headerOf = (text: string) => (text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text).trimEnd();
+
+/** Why this version's rows cannot be appended to `path`; undefined when they can (checked before a run). */
+export function appendProblem(path: string): string | undefined {
+  if (!existsSync(path) || statSync(path).size === 0) return undefined;
+  const header = headerOf(readFileSync(path, 'utf8'));
+  const current = CSV_COLUMNS.join(',');
+  if (header === current || current.startsWith(`${header},`)) return undefined;
+  return `${path} was not written with this CSV contract (its header starts ${JSON.stringify(header.slice(0, 40))}); choose another file`;
 }
 
 /** A CSV as rows of strings keyed by column (columns it lacks are empty). */
 export type ReadRow = Record<string, string>;
 
 export function readCsv(path: string): ReadRow[] {
-  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as ReadRow[];
+  // relax_column_count_less: rows an older release wrote lack the columns added since.
+  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, relax_column_count_less: true }) as ReadRow[];
 }
 
 /** A numeric cell, or undefined when empty or not a number. */

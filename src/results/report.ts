@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cellsLabel, num, type ReadRow } from './csv.js';
-import { THROTTLE_COLUMNS } from './row.js';
+import { CONDITION_COLUMNS } from './row.js';
 
 export interface ReportInput {
   /** A label for the run, e.g. the CSV's file name or its release. */
@@ -23,8 +23,8 @@ export interface ChartSpec {
 }
 
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
-/** A strategy and its throttle limits, if any: a throttled run is a series of its own. */
-const strategyOf = (r: ReadRow) => `${r.strategy ?? ''} ${cellsLabel(r, THROTTLE_COLUMNS)}`.trim();
+/** A strategy and its conditions, if any: a throttled run is a series of its own. */
+const strategyOf = (r: ReadRow) => `${r.strategy ?? ''} ${cellsLabel(r, CONDITION_COLUMNS)}`.trim();
 
 /** One dataset per (file, series), points at the given x labels; a file's runs of a point are averaged. */
 function series(inputs: ReportInput[], filter: (r: ReadRow) => boolean, seriesOf: (r: ReadRow) => string, xOf: (r: ReadRow) => string, y: string, sortX?: (a: string, b: string) => number): Pick<ChartSpec, 'labels' | 'datasets'> {

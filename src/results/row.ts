@@ -39,14 +39,15 @@ export const CSV_COLUMNS = [
   'workers',
   'max_lag_ms',
   'max_writer_p99_ms',
+  'standby_query_ms',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-/** A backfill's throttle limits: a throttled run is another experiment than an unthrottled one. */
-export const THROTTLE_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms'] as const satisfies readonly CsvColumn[];
+/** Conditions beyond the batch policy: throttle limits, a report query on the standby. */
+export const CONDITION_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms', 'standby_query_ms'] as const satisfies readonly CsvColumn[];
 /** Everything that makes two rows of one case different experiments, not two runs of one. */
-export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', ...THROTTLE_COLUMNS] as const satisfies readonly CsvColumn[];
+export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', ...CONDITION_COLUMNS] as const satisfies readonly CsvColumn[];
 export type Cell = string | number | boolean | undefined;
 export type CsvRow = Record<CsvColumn, Cell>;
 

@@ -1,29 +1,53 @@
 /** A real streaming standby: its lag is measured, and a backfill pauses while it is behind. */
 import test from 'ava';
+import type pg from 'pg';
 import { connect } from '../../src/db/connect.js';
-import { startEmbedded } from '../../src/db/embedded.js';
-import { startStandby } from '../../src/db/standby.js';
+import { startEmbedded, type EmbeddedServer } from '../../src/db/embedded.js';
+import { startStandby, type Standby } from '../../src/db/standby.js';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
-import { ReplicaLagReader } from '../../src/measure/replica-lag.js';
+import { LagSampler, ReplicaLagReader } from '../../src/measure/replica-lag.js';
+import { StandbyReader } from '../../src/measure/standby-reader.js';
 import { scalar } from '../helpers/db.js';
 
 const LIMIT_MS = 300;
 
-test('a backfill with a lag limit waits while the standby is behind, and the standby ends with every row', async (t) => {
-  // A primary of its own: the standby is made from its data directory.
-  const primary = await startEmbedded();
-  t.teardown(() => primary.stop());
-  const standby = await startStandby(primary);
-  t.teardown(() => standby.stop());
-  const p = await connect(primary.url);
-  const s = await connect(standby.url);
-  const lagClient = await connect(primary.url);
-  t.teardown(() => Promise.all([p.end(), s.end(), lagClient.end()]));
+interface Pair {
+  primary: EmbeddedServer;
+  standby: Standby;
+  p: pg.Client;
+  s: pg.Client;
+  lagClient: pg.Client;
+  reader: ReplicaLagReader;
+}
+let pair: Pair;
 
+// A primary of its own, shared by the tests of this file: the standby is made from its data directory.
+test.before(async () => {
+  const primary = await startEmbedded();
+  const standby = await startStandby(primary);
+  const [p, s, lagClient] = await Promise.all([connect(primary.url), connect(standby.url), connect(primary.url)]);
+  pair = { primary, standby, p, s, lagClient, reader: new ReplicaLagReader(lagClient) };
+});
+
+test.after.always(async () => {
+  await Promise.all([pair?.p.end(), pair?.s.end(), pair?.lagClient.end()]);
+  await pair?.standby.stop();
+  await pair?.primary.stop();
+});
+
+/** Wait until the standby has replayed everything the primary has written so far. */
+async function caughtUp({ p, s }: Pair): Promise<void> {
+  const target = await scalar<string>(p, 'SELECT pg_current_wal_lsn()::text');
+  for (let i = 0; i < 300 && !(await scalar<boolean>(s, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn', [target])); i++) {
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+test('a backfill with a lag limit waits while the standby is behind, and the standby ends with every row', async (t) => {
+  const { p, s, reader } = pair;
   t.true(await scalar<boolean>(s, 'SELECT pg_is_in_recovery()'), 'the standby is in recovery');
-  const reader = new ReplicaLagReader(lagClient);
   t.is((await reader.read()).standbys, 1, 'the primary streams to it');
 
   await loadTable(p, 'pgmb_lag_test', usersShape, 100_000, { primaryKey: 'after' });
@@ -57,9 +81,31 @@ test('a backfill with a lag limit waits while the standby is behind, and the sta
   t.true(Math.max(...lagSeen) > LIMIT_MS, 'the lag over the limit was seen');
 
   // The standby catches up and holds every backfilled row.
-  const target = await scalar<string>(p, 'SELECT pg_current_wal_lsn()::text');
-  for (let i = 0; i < 300 && !(await scalar<boolean>(s, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn', [target])); i++) {
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  await caughtUp(pair);
   t.is(await scalar(s, "SELECT count(*) FROM pgmb_lag_test WHERE bio = 'v'"), 100_000);
+});
+
+test('a report query on the standby holds replay back until it ends (the bench --standby-query)', async (t) => {
+  const { p, s, reader } = pair;
+  await loadTable(p, 'pgmb_report_test', usersShape, 50_000, { primaryKey: 'after' });
+  await p.query('ALTER TABLE pgmb_report_test ADD COLUMN bio text');
+  const report = new StandbyReader(pair.standby.url, p, 30_000);
+  t.teardown(() => report.close());
+  await report.start('pgmb_report_test');
+
+  const sampler = new LagSampler(reader);
+  sampler.start(50);
+  await p.query("UPDATE pgmb_report_test SET bio = 'v'");
+  // VACUUM removes the old row versions the report's snapshot still sees: replay must wait for it.
+  await p.query('VACUUM pgmb_report_test');
+  await new Promise((res) => setTimeout(res, 2000));
+  const held = await sampler.stop();
+  t.log(`while the report query held: worst lag ${held.ms.toFixed(0)} ms, ${held.bytes} bytes behind`);
+  t.true(held.ms >= 1500, 'replay stood still behind the report query');
+
+  await report.stop();
+  await caughtUp(pair);
+  t.is((await reader.read()).ms, 0, 'caught up once the report query ended');
+  t.is(await scalar(s, "SELECT count(*)::int FROM pgmb_report_test WHERE bio = 'v'"), 50_000);
+  t.is(report.cancelled, 0, 'the standby waited for the query instead of cancelling it');
 });

@@ -1,7 +1,10 @@
 import test from 'ava';
 import { parse } from 'csv-parse/sync';
 import { compareRuns } from '../../src/results/compare.js';
-import { toCsv, type ReadRow } from '../../src/results/csv.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendCsv, appendProblem, readCsv, toCsv, type ReadRow } from '../../src/results/csv.js';
 import { buildCharts } from '../../src/results/report.js';
 import { CSV_COLUMNS, toRow, type RunMetadata } from '../../src/results/row.js';
 
@@ -16,6 +19,22 @@ test('CSV has the contract columns in order; a figure that does not apply is emp
   t.is(row.rows_per_sec, '');
   t.is(row.table_rewritten, 'false');
   t.truthy(line);
+});
+
+test("a CSV an older release wrote takes this release's rows: its header grows, its rows keep their cells", (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'pgmb-csv-')), 'old.csv');
+  const old = CSV_COLUMNS.slice(0, -2);
+  writeFileSync(file, `${old.join(',')}\n${old.map((c) => (c === 'mean_ms' ? '5' : c === 'suite' ? 'ddl' : '')).join(',')}\n`);
+  t.is(appendProblem(file), undefined);
+  appendCsv(file, [toRow(meta, { suite: 'ddl', case: 'x', mean_ms: 7, standby_query_ms: 10_000 })]);
+  const rows = readCsv(file);
+  t.is(readFileSync(file, 'utf8').split('\n')[0], CSV_COLUMNS.join(','));
+  t.deepEqual(rows.map((r) => [r.mean_ms, r.standby_query_ms]), [['5', undefined], ['7', '10000']]);
+
+  const foreign = join(mkdtempSync(join(tmpdir(), 'pgmb-csv-')), 'foreign.csv');
+  writeFileSync(foreign, 'a,b\n1,2\n');
+  t.regex(appendProblem(foreign)!, /not written with this CSV contract/);
+  t.throws(() => appendCsv(foreign, []), { message: /not written with this CSV contract/ });
 });
 
 const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({ suite: 'backfill', case: 'backfill', strategy: c, rows: '1000', mean_ms: String(mean), rme_pct: String(rme), ...extra });

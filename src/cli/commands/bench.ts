@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runBench } from '../../../bench/runner.js';
 import type { BenchOptions } from '../../../bench/types.js';
 import { InvalidOptionError } from '../../engine/errors.js';
+import { appendProblem } from '../../results/csv.js';
 import { SUITES } from '../../results/row.js';
 import { parseChoices, parseDuration, parsePositiveInt, parseSize } from '../parse.js';
 
@@ -22,6 +23,7 @@ export function benchCommand(): Command {
     .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
     .option('--standby', 'start a streaming standby of the embedded server and record its replay lag')
     .option('--max-lag <duration>', 'backfills pause while replica lag is over this, e.g. 1.5s')
+    .option('--standby-query <duration>', 'with --standby: a report query holds a REPEATABLE READ snapshot on the standby while each case runs, at most this long (replay waits behind it)')
     .option('--max-writer-p99 <duration>', "backfills pause while the simulated writers' p99 over the last second is over this, e.g. 50ms")
     .option('--profile <name>', "'seed': the seed's exact policy (1M rows, batches of 5,000, 1 s sleep)")
     .addHelpText('after', '\nThe database: TEST_DATABASE_URL, else DATABASE_URL, else an embedded PostgreSQL started for the run.')
@@ -42,7 +44,13 @@ export function benchCommand(): Command {
         standby: o.standby === true,
         maxLagMs: o.maxLag === undefined ? undefined : parseDuration('--max-lag', String(o.maxLag)),
         maxWriterP99Ms: o.maxWriterP99 === undefined ? undefined : parseDuration('--max-writer-p99', String(o.maxWriterP99)),
+        standbyQueryMs: o.standbyQuery === undefined ? undefined : parseDuration('--standby-query', String(o.standbyQuery)),
       };
+      const outProblem = appendProblem(options.out);
+      if (outProblem) throw new InvalidOptionError('--out', outProblem);
+      if (options.standbyQueryMs !== undefined && !options.standby) {
+        throw new InvalidOptionError('--standby-query', 'runs a query on the standby: it needs --standby');
+      }
       if (options.maxWriterP99Ms !== undefined && !options.writers) {
         throw new InvalidOptionError('--max-writer-p99', 'throttles on the simulated writers; it cannot be used with --no-writers');
       }

@@ -10,7 +10,7 @@ import { parseFraction } from '../parse.js';
 export function compareCommand(): Command {
   return new Command('compare')
     .description('compare two bench CSVs case by case (each may hold several runs); exit 1 when a case regressed beyond the threshold and the noise')
-    .argument('<base>', 'the baseline CSV, e.g. results/baseline-0.1.0.csv')
+    .argument('<base>', 'the baseline CSV, e.g. results/baseline-0.2.0.csv')
     .argument('<new>', 'the CSV of the run to judge')
     .option('--threshold <fraction>', 'slowdown that counts as a regression, when it also exceeds the noise (rme)', '0.15')
     .addHelpText('after', '\nExit codes: 0 no regression, 1 regression, 2 bad input.')

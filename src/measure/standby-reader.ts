@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { connect } from '../db/connect.js';
+import { quoteIdent } from '../engine/identifiers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A report query on the standby, as replicas that serve reads run them: a REPEATABLE READ snapshot
+ * over the table, held while the operation runs (at most `holdMs`). Replay of anything that removes
+ * rows the snapshot still sees (pruning, vacuum) or needs an ACCESS EXCLUSIVE lock waits behind it,
+ * up to max_standby_streaming_delay (30 s by default): the commonest reason a standby falls behind.
+ */
+export class StandbyReader {
+  private client?: pg.Client;
+  private held: Promise<void> = Promise.resolve();
+  private release: () => void = () => undefined;
+  /** Report queries the standby cancelled to let replay go on. */
+  cancelled = 0;
+
+  constructor(
+    private readonly standbyUrl: string,
+    /** A connection to the primary, to know how far the standby must replay. */
+    private readonly primary: pg.Client,
+    readonly holdMs: number,
+  ) {}
+
+  /** Once the standby has replayed the table's creation, take the snapshot and hold it. */
+  async start(table: string): Promise<void> {
+    const target = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+    this.client ??= await connect(this.standbyUrl, 'pgmb-standby-report');
+    const c = this.client;
+    for (let i = 0; !(await c.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [target])).rows[0].ok; i++) {
+      if (i > 600) throw new Error(`standby did not replay up to ${target} within 60 s`);
+      await sleep(100);
+    }
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await c.query(`SELECT count(*) FROM ${quoteIdent(table)}`);
+    const released = new Promise<void>((r) => (this.release = r));
+    this.held = Promise.race([released, sleep(this.holdMs)]).then(() => this.end(c));
+  }
+
+  /** End the report query now, if it still runs. */
+  async stop(): Promise<void> {
+    this.release();
+    await this.held;
+  }
+
+  private async end(c: pg.Client): Promise<void> {
+    try {
+      await c.query('COMMIT');
+    } catch {
+      // Cancelled by the standby (its session may be gone): the next start() reconnects.
+      this.cancelled += 1;
+      this.client = undefined;
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.client?.end().catch(() => undefined);
+  }
+}
