@@ -1,7 +1,7 @@
 import test from 'ava';
 import { parse } from 'csv-parse/sync';
 import { compareRuns } from '../../src/results/compare.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendCsv, appendProblem, readCsv, toCsv, type ReadRow } from '../../src/results/csv.js';
@@ -22,7 +22,9 @@ test('CSV has the contract columns in order; a figure that does not apply is emp
 });
 
 test("a CSV an older release wrote takes this release's rows: its header grows, its rows keep their cells", (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'pgmb-csv-')), 'old.csv');
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-csv-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'old.csv');
   const old = CSV_COLUMNS.slice(0, -2);
   writeFileSync(file, `${old.join(',')}\n${old.map((c) => (c === 'mean_ms' ? '5' : c === 'suite' ? 'ddl' : '')).join(',')}\n`);
   t.is(appendProblem(file), undefined);
@@ -31,7 +33,7 @@ test("a CSV an older release wrote takes this release's rows: its header grows, 
   t.is(readFileSync(file, 'utf8').split('\n')[0], CSV_COLUMNS.join(','));
   t.deepEqual(rows.map((r) => [r.mean_ms, r.standby_query_ms]), [['5', undefined], ['7', '10000']]);
 
-  const foreign = join(mkdtempSync(join(tmpdir(), 'pgmb-csv-')), 'foreign.csv');
+  const foreign = join(dir, 'foreign.csv');
   writeFileSync(foreign, 'a,b\n1,2\n');
   t.regex(appendProblem(foreign)!, /not written with this CSV contract/);
   t.throws(() => appendCsv(foreign, []), { message: /not written with this CSV contract/ });
