@@ -51,7 +51,8 @@ const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
 
 /**
  * Everything that watches one bench case, over all its iterations: table statistics before and
- * after, the locks taken, simulated writers (with a baseline of their own), standby lag.
+ * after, the locks taken, simulated writers (with a baseline of their own), standby lag, and a
+ * report query on the standby.
  * start() and stop() bracket each iteration's operation; figures() sums them up.
  */
 export class CaseProbes implements WriterHealth {
