@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
+import { sleep } from '../engine/transaction.js';
 
 export interface ReplicaLag {
   /** Standbys streaming from this server. */
@@ -48,6 +49,16 @@ export class ReplicaLagReader {
 /** Health signal for throttleWhile(): the worst standby's replay lag, against `limitMs`. */
 export function lagSignal(reader: ReplicaLagReader, limitMs: number): HealthSignal {
   return { name: 'replica lag', limit: limitMs, read: async () => (await reader.read()).ms };
+}
+
+/** Wait until `standby` has replayed everything `primary` had written when called. */
+export async function waitForReplay(primary: pg.Client, standby: pg.Client, timeoutMs = 60_000): Promise<void> {
+  const target = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+  const deadline = performance.now() + timeoutMs;
+  while (!(await standby.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [target])).rows[0]!.ok) {
+    if (performance.now() > deadline) throw new Error(`the standby did not replay up to ${target} within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
 }
 
 /** Samples lag beside an operation and keeps the worst seen. */

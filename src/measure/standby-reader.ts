@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
 import { quoteIdent } from '../engine/identifiers.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../engine/transaction.js';
+import { waitForReplay } from './replica-lag.js';
 
 /**
  * A report query on the standby, as replicas that serve reads run them: a REPEATABLE READ snapshot
@@ -26,13 +26,9 @@ export class StandbyReader {
 
   /** Once the standby has replayed the table's creation, take the snapshot and hold it. */
   async start(table: string): Promise<void> {
-    const target = (await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
     this.client ??= await connect(this.standbyUrl, 'pgmb-standby-report');
     const c = this.client;
-    for (let i = 0; !(await c.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [target])).rows[0].ok; i++) {
-      if (i > 600) throw new Error(`standby did not replay up to ${target} within 60 s`);
-      await sleep(100);
-    }
+    await waitForReplay(this.primary, c);
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await c.query(`SELECT count(*) FROM ${quoteIdent(table)}`);
     const released = new Promise<void>((r) => (this.release = r));

@@ -28,28 +28,33 @@ export function toCsv(rows: CsvRow[], withHeader = true): string {
  */
 export function appendCsv(path: string, rows: CsvRow[]): void {
   mkdirSync(dirname(path), { recursive: true });
-  const fresh = !existsSync(path) || statSync(path).size === 0;
-  if (fresh) {
+  const existing = readExisting(path);
+  if (!existing) {
     writeFileSync(path, toCsv(rows, true));
     return;
   }
-  const problem = appendProblem(path);
-  if (problem) throw new Error(problem);
-  const text = readFileSync(path, 'utf8');
-  const current = CSV_COLUMNS.join(',');
-  if (headerOf(text) !== current) writeFileSync(path, `${current}\n${text.slice(text.indexOf('\n') + 1)}`);
+  if (existing.problem) throw new Error(existing.problem);
+  if (existing.header !== CURRENT_HEADER) writeFileSync(path, `${CURRENT_HEADER}\n${existing.body}`);
   appendFileSync(path, toCsv(rows, false));
 }
 
-const headerOf = (text: string) => (text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text).trimEnd();
+const CURRENT_HEADER = CSV_COLUMNS.join(',');
+
+/** A non-empty CSV split at its header, and why this version cannot append to it, if it cannot. */
+function readExisting(path: string): { header: string; body: string; problem?: string } | undefined {
+  if (!existsSync(path) || statSync(path).size === 0) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const eol = text.indexOf('\n');
+  const header = (eol < 0 ? text : text.slice(0, eol)).trimEnd();
+  const body = eol < 0 ? '' : text.slice(eol + 1);
+  const fits = header === CURRENT_HEADER || CURRENT_HEADER.startsWith(`${header},`);
+  const problem = fits ? undefined : `${path} was not written with this CSV contract (its header starts ${JSON.stringify(header.slice(0, 40))}); choose another file`;
+  return { header, body, problem };
+}
 
 /** Why this version's rows cannot be appended to `path`; undefined when they can (checked before a run). */
 export function appendProblem(path: string): string | undefined {
-  if (!existsSync(path) || statSync(path).size === 0) return undefined;
-  const header = headerOf(readFileSync(path, 'utf8'));
-  const current = CSV_COLUMNS.join(',');
-  if (header === current || current.startsWith(`${header},`)) return undefined;
-  return `${path} was not written with this CSV contract (its header starts ${JSON.stringify(header.slice(0, 40))}); choose another file`;
+  return readExisting(path)?.problem;
 }
 
 /** A CSV as rows of strings keyed by column (columns it lacks are empty). */

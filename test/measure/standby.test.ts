@@ -7,7 +7,7 @@ import { startStandby, type Standby } from '../../src/db/standby.js';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
-import { LagSampler, ReplicaLagReader } from '../../src/measure/replica-lag.js';
+import { LagSampler, ReplicaLagReader, waitForReplay } from '../../src/measure/replica-lag.js';
 import { StandbyReader } from '../../src/measure/standby-reader.js';
 import { scalar } from '../helpers/db.js';
 
@@ -36,14 +36,6 @@ test.after.always(async () => {
   await pair?.standby.stop();
   await pair?.primary.stop();
 });
-
-/** Wait until the standby has replayed everything the primary has written so far. */
-async function caughtUp({ p, s }: Pair): Promise<void> {
-  const target = await scalar<string>(p, 'SELECT pg_current_wal_lsn()::text');
-  for (let i = 0; i < 300 && !(await scalar<boolean>(s, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn', [target])); i++) {
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
 
 test('a backfill with a lag limit waits while the standby is behind, and the standby ends with every row', async (t) => {
   const { p, s, reader } = pair;
@@ -81,7 +73,7 @@ test('a backfill with a lag limit waits while the standby is behind, and the sta
   t.true(Math.max(...lagSeen) > LIMIT_MS, 'the lag over the limit was seen');
 
   // The standby catches up and holds every backfilled row.
-  await caughtUp(pair);
+  await waitForReplay(p, s, 30_000);
   t.is(await scalar(s, "SELECT count(*) FROM pgmb_lag_test WHERE bio = 'v'"), 100_000);
 });
 
@@ -104,7 +96,7 @@ test('a report query on the standby holds replay back until it ends (the bench -
   t.true(held.ms >= 1500, 'replay stood still behind the report query');
 
   await report.stop();
-  await caughtUp(pair);
+  await waitForReplay(p, s, 30_000);
   t.is((await reader.read()).ms, 0, 'caught up once the report query ended');
   t.is(await scalar(s, "SELECT count(*)::int FROM pgmb_report_test WHERE bio = 'v'"), 50_000);
   t.is(report.cancelled, 0, 'the standby waited for the query instead of cancelling it');

@@ -91,7 +91,7 @@ export function backfillCommand(): Command {
         // Progress went to stderr; stdout gets the result alone, for scripts.
         process.stdout.write(
           `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
-            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames(maxLagMs, maxWriterP99Ms)})` : ''}` +
+            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signals.map((s) => s.name).join(', ')})` : ''}` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
         );
       } finally {
@@ -102,6 +102,3 @@ export function backfillCommand(): Command {
       }
     });
 }
-
-const signalNames = (maxLagMs: number, maxWriterP99Ms: number) =>
-  [maxLagMs > 0 ? 'replica lag' : '', maxWriterP99Ms > 0 ? 'writer p99' : ''].filter(Boolean).join(', ');
