@@ -26,10 +26,12 @@ export function formatDuration(seconds: number | undefined): string {
 export function backfillLine(p: BackfillProgress): string {
   const pct = (p.fraction * 100).toFixed(1);
   const throttled = p.throttledMs > 0 ? `; throttled ${formatDuration(p.throttledMs / 1000)}` : '';
+  const leaves = p.relations > 1 ? ` (${p.relations} leaves)` : '';
+  const nulls = p.nullsLeft !== undefined ? `; ${p.nullsLeft} NULLs left (counted)` : '';
   return (
-    `backfill ${p.table}.${p.column} [${p.strategy}] ${p.stage}: ${p.rowsDone.toLocaleString('en-US')} rows ` +
+    `backfill ${p.table}.${p.column}${leaves} [${p.strategy}] ${p.stage}: ${p.rowsDone.toLocaleString('en-US')} rows ` +
     `(~${pct}% of ~${Math.round(p.totalEstimate).toLocaleString('en-US')}); ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s; ` +
-    `batch ${p.batchSize}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}`
+    `batch ${p.batchSize}, largest ${p.largestBatch}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}${nulls}`
   );
 }
 
@@ -93,10 +95,10 @@ class BarReporter implements Reporter {
 }
 
 /** The `pgmb backfill` view: a percent bar with the status line on a terminal, lines elsewhere. */
-export function createBackfillView(stream: NodeJS.WriteStream = process.stderr): { update(p: BackfillProgress): void; stop(): void } {
+export function createBackfillView(stream: NodeJS.WriteStream = process.stderr): { update(p: BackfillProgress): void; log(line: string): void; stop(): void } {
   if (!stream.isTTY) {
     const lines = new LineReporter(1, stream);
-    return { update: (p) => lines.backfill(p), stop: () => undefined };
+    return { update: (p) => lines.backfill(p), log: (line) => lines.log(line), stop: () => undefined };
   }
   // Short enough for an 80-column terminal: a wrapped line cannot be redrawn in place.
   const bar = new cliProgress.SingleBar(
@@ -112,6 +114,10 @@ export function createBackfillView(stream: NodeJS.WriteStream = process.stderr):
         stage: p.throttledMs > 0 ? `${p.stage}, throttled ${formatDuration(p.throttledMs / 1000)}` : p.stage,
         eta_text: formatDuration(p.etaSec),
       }),
+    log: (line) => {
+      bar.stop();
+      stream.write(`${line}\n`);
+    },
     stop: () => bar.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { InvalidValueError, UnknownColumnError, UnknownTableError, UnknownTypeError } from './errors.js';
-import { parseTableName, quoteTable, type TableName } from './identifiers.js';
+import { InvalidValueError, NotATableError, UnknownColumnError, UnknownTableError, UnknownTypeError } from './errors.js';
+import { parseTableName, quoteIdent, quoteTable, type TableName } from './identifiers.js';
+import { RELKIND_NAMES } from './relations.js';
 
 /** `text`, `double precision`, `varchar(20)`, `numeric(10, 2)`, `pg_catalog.int8`, `text[]`. */
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?( [A-Za-z_][A-Za-z0-9_]*)*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])*$/;
@@ -26,6 +27,8 @@ export interface TableInfo {
   sql: string;
   columns: Map<string, ColumnInfo>;
   primaryKey: string[];
+  /** A partitioned table has no rows of its own: its partitions do. */
+  partitioned: boolean;
 }
 
 /**
@@ -36,22 +39,23 @@ export interface TableInfo {
 export class Catalog {
   private readonly tables = new Map<string, TableInfo>();
 
-  constructor(private readonly client: pg.Client) {}
+  constructor(readonly client: pg.Client) {}
 
   async table(input: string): Promise<TableInfo> {
     const ref = parseTableName(input);
     const key = JSON.stringify(ref);
     const cached = this.tables.get(key);
     if (cached) return cached;
-    const found = await this.client.query<{ oid: number; nspname: string; relname: string }>(
-      `SELECT c.oid::int AS oid, n.nspname, c.relname
+    const found = await this.client.query<{ oid: number; nspname: string; relname: string; relkind: string }>(
+      `SELECT c.oid::int AS oid, n.nspname, c.relname, c.relkind::text AS relkind
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relname = $1 AND c.relkind IN ('r', 'p')
+        WHERE c.relname = $1
           AND (CASE WHEN $2::text IS NULL THEN pg_table_is_visible(c.oid) ELSE n.nspname = $2 END)`,
       [ref.name, ref.schema ?? null],
     );
     const row = found.rows[0];
-    if (!row) throw new UnknownTableError(quoteTable(ref));
+    if (!row) throw new UnknownTableError(quoteTable(ref), await this.otherCase('table', ref));
+    if (row.relkind !== 'r' && row.relkind !== 'p') throw new NotATableError(quoteTable(ref), RELKIND_NAMES[row.relkind] ?? `a relation of kind ${row.relkind}`);
     const name = { schema: row.nspname, name: row.relname };
     const columns = await this.client.query<{ attname: string; type: string; attnotnull: boolean }>(
       `SELECT attname, format_type(atttypid, atttypmod) AS type, attnotnull
@@ -72,6 +76,7 @@ export class Catalog {
       sql: quoteTable(name),
       columns: new Map(columns.rows.map((c) => [c.attname, { name: c.attname, type: c.type, notNull: c.attnotnull }])),
       primaryKey: pk.rows.map((r) => r.attname),
+      partitioned: row.relkind === 'p',
     };
     this.tables.set(key, info);
     return info;
@@ -79,8 +84,25 @@ export class Catalog {
 
   column(table: TableInfo, column: string): ColumnInfo {
     const info = table.columns.get(column);
-    if (!info) throw new UnknownColumnError(table.sql, column);
+    if (!info) {
+      const other = [...table.columns.keys()].find((c) => c.toLowerCase() === column.toLowerCase());
+      throw new UnknownColumnError(table.sql, column, other === undefined ? undefined : quotingHint('column', column, quoteIdent(other)));
+    }
     return info;
+  }
+
+  /** A hint when the name exists only in another letter case: unquoted names fold to lower case. */
+  private async otherCase(what: 'table', ref: TableName): Promise<string | undefined> {
+    const { rows } = await this.client.query<{ nspname: string; relname: string }>(
+      `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE lower(c.relname) = lower($1) AND c.relkind IN ('r', 'p')
+          AND (CASE WHEN $2::text IS NULL THEN pg_table_is_visible(c.oid) ELSE lower(n.nspname) = lower($2) END)
+        LIMIT 1`,
+      [ref.name, ref.schema ?? null],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return quotingHint(what, ref.name, quoteTable(ref.schema === undefined ? { name: r.relname } : { schema: r.nspname, name: r.relname }));
   }
 
   /**
@@ -119,4 +141,9 @@ export class Catalog {
       throw new InvalidValueError(value, type, (err as Error).message);
     }
   }
+}
+
+/** `did you mean "Bio"?` with the exact text to type, shell quoting included. */
+function quotingHint(what: string, asked: string, exact: string): string {
+  return `a ${what} ${exact} exists: names with capitals or other characters must be double-quoted, e.g. '${exact}' (unquoted, ${asked} is folded to lower case)`;
 }

@@ -20,14 +20,21 @@ export class InvalidIdentifierError extends InputError {
 }
 
 export class UnknownTableError extends InputError {
-  constructor(table: string) {
-    super('UNKNOWN_TABLE', `table ${table} does not exist`);
+  constructor(table: string, hint?: string) {
+    super('UNKNOWN_TABLE', `table ${table} does not exist${hint ? `; ${hint}` : ''}`);
+  }
+}
+
+/** A view, sequence, foreign table...: named by its kind, so the operator sees the mistake. */
+export class NotATableError extends InputError {
+  constructor(name: string, kind: string) {
+    super('NOT_A_TABLE', `${name} is ${kind}; this needs a table (plain, partitioned or with inheritance children)`);
   }
 }
 
 export class UnknownColumnError extends InputError {
-  constructor(table: string, column: string) {
-    super('UNKNOWN_COLUMN', `column ${column} does not exist in table ${table}`);
+  constructor(table: string, column: string, hint?: string) {
+    super('UNKNOWN_COLUMN', `column ${column} does not exist in table ${table}${hint ? `; ${hint}` : ''}`);
   }
 }
 
@@ -89,5 +96,29 @@ export class DuplicateKeyError extends MigrationError {
 export class InvalidIndexError extends MigrationError {
   constructor(index: string) {
     super('INVALID_INDEX', `index ${index} is INVALID after its build; rerun to drop and rebuild it`);
+  }
+}
+
+/** A backfill ended with rows still NULL that it should have filled: never reported as done. */
+export class IncompleteBackfillError extends MigrationError {
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly nullsByRelation: { relation: string; nulls: number }[],
+  ) {
+    const total = nullsByRelation.reduce((n, r) => n + r.nulls, 0);
+    const where = nullsByRelation.map((r) => `${r.relation}: ${r.nulls}`).join(', ');
+    super(
+      'BACKFILL_INCOMPLETE',
+      `backfill of ${table}.${column} is not done: ${total} row(s) that existed when its final sweep began are still NULL (${where}); ` +
+        'a trigger, rule or policy may be undoing the writes; a rerun tries again',
+    );
+  }
+}
+
+/** Another backfill of the same table and column holds its advisory lock. */
+export class BackfillRunningError extends MigrationError {
+  constructor(table: string, column: string, holder: string) {
+    super('BACKFILL_RUNNING', `another backfill of ${table}.${column} is running (${holder}); wait for it, or pass --wait to queue behind it`);
   }
 }

@@ -23,7 +23,6 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   notNegative('delayMs', backfill.delayMs);
   if (backfill.targetBatchMs !== undefined) positiveInteger('targetBatchMs', backfill.targetBatchMs);
   positiveInteger('workers', backfill.workers);
-  if (backfill.workers > 1 && backfill.strategy !== 'ctid') throw new InvalidOptionError('workers', 'parallel workers need the ctid strategy');
   if (backfill.workers > 1 && !options.connect) throw new InvalidOptionError('workers', 'parallel workers need a connect() function for their connections');
   if (!STRATEGIES.includes(backfill.strategy)) {
     throw new InvalidOptionError('strategy', `must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(backfill.strategy)}`);

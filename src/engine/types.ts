@@ -80,12 +80,15 @@ export interface BackfillOptions {
   /** Where the checkpoint lives; one row per (table, column). */
   stateTable: string;
   /**
-   * Parallel workers, each on its own connection and its own part of the table (ctid only).
-   * Each part has its own checkpoint; a crash redoes at most one batch per worker.
+   * Parallel workers, each on its own connection, taking parts from one queue: the leaves of a
+   * partitioned or inheritance tree, and with ctid page ranges of the big ones. Each part has its
+   * own checkpoint; a crash redoes at most one batch per worker.
    */
   workers: number;
   /** Called before each batch; resolves after any wait it imposed, with the ms it waited. */
   throttle?: () => Promise<number>;
+  /** When another backfill of the same table and column runs: wait for it instead of failing. */
+  wait?: boolean;
 }
 
 export interface EngineOptions {
@@ -130,8 +133,14 @@ export interface BackfillProgress {
   /** Seconds left at the recent rate; undefined until there is a rate. */
   etaSec?: number;
   batchSize: number;
+  /** The most rows one batch wrote so far. */
+  largestBatch: number;
   throttledMs: number;
   stage: 'main' | 'sweep' | 'done';
+  /** Relations walked: 1 for a plain table, the leaves of a partitioned or inheritance tree. */
+  relations: number;
+  /** With stage 'done': rows still NULL that the sweep should have filled (0 when done is done). */
+  nullsLeft?: number;
 }
 
 export interface BackfillResult {
@@ -142,6 +151,21 @@ export interface BackfillResult {
   /** True when a checkpoint from an earlier run was picked up. */
   resumed: boolean;
   workers: number;
+  /** The most rows one batch wrote (one transaction's worth). */
+  largestBatch: number;
+  /** Leaves walked (1 for a plain table). */
+  relations: number;
+  /**
+   * Counted after the sweep, per leaf: rows still NULL (and matching `where`) among those that
+   * existed when the sweep began, plus any the sweep wrote and something set back to NULL. A
+   * non-zero count makes the Data phase fail: a backfill is never reported done while it is not.
+   */
+  nullsLeft: number;
+  nullsByRelation: { relation: string; nulls: number }[];
+  /** Leaves that joined the tree after the sweep began (created or attached): not walked. */
+  lateRelations: string[];
+  /** Leaves that left the tree (dropped or detached) before their part was walked: skipped. */
+  goneRelations: string[];
 }
 
 export type EngineEvent =
@@ -150,7 +174,9 @@ export type EngineEvent =
   | { type: 'step'; phase: PhaseName; description: string; skip?: string }
   | { type: 'ddl-retry'; description: string; attempt: number; waitMs: number }
   | { type: 'index-invalid-dropped'; index: string }
-  | { type: 'backfill-progress'; progress: BackfillProgress };
+  | { type: 'backfill-progress'; progress: BackfillProgress }
+  | { type: 'backfill-waiting'; holder: string }
+  | { type: 'backfill-relation-skipped'; relation: string; reason: string };
 
 /** What a step runs with. The client is not inside a transaction when a step starts. */
 export interface StepContext {

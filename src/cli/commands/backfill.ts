@@ -24,6 +24,7 @@ interface BackfillFlags {
   maxWriterP99: string;
   lockTimeout: string;
   stateTable: string;
+  wait?: boolean;
 }
 
 export function backfillCommand(): Command {
@@ -42,11 +43,15 @@ export function backfillCommand(): Command {
     .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
+    .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
     .addHelpText(
       'after',
       '\nConnects to TEST_DATABASE_URL, else DATABASE_URL (no embedded server: this works on your database).\n' +
+        'Partitioned tables and inheritance trees are walked leaf by leaf (UPDATE ONLY each), workers across leaves.\n' +
         'Killed or interrupted? Run the same command again: it resumes from its checkpoint.\n' +
-        'Exit codes: 0 done, 1 failed, 2 bad input (nothing ran), 3 database unreachable.',
+        'Done is counted: after the final sweep the NULLs left are counted per leaf; any left means exit 1.\n' +
+        'Exit codes: 0 done (0 NULLs left), 1 failed or NULLs left or another backfill of the column running,\n' +
+        '2 bad input (nothing ran), 3 database unreachable, 130 interrupted.',
     )
     .action(async (f: BackfillFlags) => {
       // Every option is checked before the first connection.
@@ -65,6 +70,7 @@ export function backfillCommand(): Command {
           targetBatchMs: f.targetBatchMs === undefined ? undefined : parsePositiveInt('--target-batch-ms', f.targetBatchMs),
           stateTable: f.stateTable,
           workers: parsePositiveInt('--workers', f.workers),
+          wait: f.wait === true,
         },
         connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });
@@ -84,15 +90,23 @@ export function backfillCommand(): Command {
         if (signals.length) options.backfill.throttle = throttleWhile(signals);
         const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
           ...options,
-          onEvent: (e) => e.type === 'backfill-progress' && view.update(e.progress),
+          onEvent: (e) => {
+            if (e.type === 'backfill-progress') view.update(e.progress);
+            else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
+            else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
+          },
         });
         view.stop();
         const r = result.backfills[0]!;
+        for (const late of r.lateRelations) {
+          process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
+        }
         // Progress went to stderr; stdout gets the result alone, for scripts.
         process.stdout.write(
-          `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches, ${r.workers} worker(s)` +
+          `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
+            `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
             `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signals.map((s) => s.name).join(', ')})` : ''}` +
-            `${r.resumed ? ' (resumed from a checkpoint)' : ''}\n`,
+            `${r.resumed ? ' (resumed from a checkpoint)' : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
         );
       } finally {
         view.stop();

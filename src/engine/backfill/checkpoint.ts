@@ -5,12 +5,14 @@ import type { StrategyName } from '../types.js';
 
 /** A strategy's position, stored as jsonb; each strategy adds its own fields. */
 export interface Cursor {
+  /** The leaf this part walks (the table itself when it has no partitions or children). */
+  leaf: number;
   /** Estimated rows this part of the main pass covers, fixed when it begins. */
   totalRows: number;
   [field: string]: unknown;
 }
 
-/** The checkpoint of one part of a backfill: the whole table, or one worker's page range. */
+/** The checkpoint of one part of a backfill: a whole leaf, or a page range of one. */
 export interface Checkpoint {
   part: number;
   strategy: StrategyName;
@@ -70,7 +72,8 @@ export class CheckpointStore {
          FROM ${this.table} WHERE table_oid = $1 AND column_name = $2 ORDER BY part`,
       [tableOid, column],
     );
-    return rows.map((r) => ({ part: r.part, strategy: r.strategy, cursor: r.cursor, rowsDone: r.rows_done, batches: r.batches, finished: r.finished }));
+    // Checkpoints written before 0.3.0 walked the table itself and do not name a leaf.
+    return rows.map((r) => ({ part: r.part, strategy: r.strategy, cursor: { ...r.cursor, leaf: r.cursor.leaf ?? tableOid }, rowsDone: r.rows_done, batches: r.batches, finished: r.finished }));
   }
 
   /** Start a main pass afresh (or again, with another strategy): one row per part. */

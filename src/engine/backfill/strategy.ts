@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import type { TableInfo } from '../catalog.js';
 import { quoteIdent } from '../identifiers.js';
+import type { Leaf } from '../relations.js';
 import type { StrategyName } from '../types.js';
 import type { Cursor } from './checkpoint.js';
 
 export interface BackfillTarget {
+  /** The table as the user named it: the root of a partitioned or inheritance tree, or a plain table. */
   table: TableInfo;
   /** Exact column name. */
   column: string;
@@ -21,23 +23,26 @@ export interface BatchResult {
   done: boolean;
 }
 
-/** How a backfill walks the table. Batches run inside a transaction the executor owns. */
+/**
+ * How a backfill walks one leaf (a plain table is its own single leaf). Batches run inside a
+ * transaction the executor owns.
+ */
 export interface Strategy {
   readonly name: StrategyName;
-  /** Refused at plan time on a table without a primary key. */
+  /** Refused at plan time on a leaf without a primary key. */
   readonly needsPrimaryKey: boolean;
-  /** The first position of a main pass, and the estimated rows it will cover. */
-  begin(client: pg.Client, target: BackfillTarget): Promise<Cursor>;
+  /** The first position of a leaf's main pass, and the estimated rows it will cover. */
+  begin(client: pg.Client, target: BackfillTarget, leaf: Leaf): Promise<Cursor>;
   /** Share of this part of the main pass done at this position, 0..1. */
   fraction(cursor: Cursor): number;
   /** Cut a fresh cursor into independent parts for parallel workers (strategies that can). */
   split?(cursor: Cursor, parts: number): Cursor[];
-  batch(client: pg.Client, target: BackfillTarget, cursor: Cursor, rows: number): Promise<BatchResult>;
+  batch(client: pg.Client, target: BackfillTarget, leaf: Leaf, cursor: Cursor, rows: number): Promise<BatchResult>;
 }
 
-/** `UPDATE t SET c = $1`: the value is always the first bound parameter. */
-export function updateSet(target: BackfillTarget): string {
-  return `UPDATE ${target.table.sql} SET ${quoteIdent(target.column)} = $1`;
+/** `UPDATE ONLY leaf SET c = $1`: the value is always the first bound parameter. */
+export function updateSet(target: BackfillTarget, leaf: Leaf): string {
+  return `UPDATE ONLY ${leaf.sql} SET ${quoteIdent(target.column)} = $1`;
 }
 
 /** The guard every batch carries: never overwrite a value the application wrote. */
@@ -46,19 +51,21 @@ export function stillNull(target: BackfillTarget, alias?: string): string {
   return target.where ? `${col} IS NULL AND (${target.where})` : `${col} IS NULL`;
 }
 
-/** The planner's row estimate (reltuples), 0 when the table was never analyzed. */
-export async function estimatedRows(client: pg.Client, target: BackfillTarget): Promise<number> {
-  const { rows } = await client.query<{ n: number }>('SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = $1', [
-    target.table.oid,
-  ]);
-  return rows[0]?.n ?? 0;
+export interface RelationSize {
+  /** The planner's row estimate (reltuples), 0 when never analyzed. */
+  rows: number;
+  /** Pages the planner last saw (relpages). */
+  statPages: number;
+  /** Pages the file has now: where a walk that must end stops. */
+  pages: number;
 }
 
-/** The table's size in pages now: where a walk that must end stops. */
-export async function relationPages(client: pg.Client, target: BackfillTarget): Promise<number> {
-  const { rows } = await client.query<{ pages: number }>(
-    "SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::int AS pages",
-    [target.table.oid],
+export async function relationSize(client: pg.Client, leaf: Leaf): Promise<RelationSize> {
+  const { rows } = await client.query<RelationSize>(
+    `SELECT greatest(reltuples, 0)::float8 AS rows, relpages::int AS "statPages",
+            (pg_relation_size(oid) / current_setting('block_size')::int)::int AS pages
+       FROM pg_class WHERE oid = $1`,
+    [leaf.oid],
   );
-  return rows[0]!.pages;
+  return rows[0] ?? { rows: 0, statPages: 0, pages: 0 };
 }

@@ -1,7 +1,8 @@
 import type { Catalog, ColumnInfo, TableInfo } from '../catalog.js';
-import { InvalidWhereError, NoPrimaryKeyError } from '../errors.js';
+import { IncompleteBackfillError, InputError, InvalidWhereError, NoPrimaryKeyError } from '../errors.js';
 import { parseColumnName, quoteIdent } from '../identifiers.js';
 import { runBackfill, STRATEGY_IMPLS } from '../backfill/backfill.js';
+import { partitionKeyUsers, treeMembers } from '../relations.js';
 import type { BackfillSpec, EngineOptions, Step } from '../types.js';
 import type { Operation } from './operation.js';
 
@@ -15,15 +16,38 @@ export async function backfillStep(
   where?: string,
 ): Promise<Step> {
   const strategy = options.backfill.strategy;
-  if (STRATEGY_IMPLS[strategy].needsPrimaryKey && table.primaryKey.length === 0) throw new NoPrimaryKeyError(table.sql, strategy);
+  await checkTree(catalog, table, info.name, strategy);
   await catalog.checkValue(value, info.type);
   if (where !== undefined) await checkWhere(catalog, table, where);
   info.usedLater = true;
   return {
     phase: 'data',
     description: `backfill ${table.sql}.${quoteIdent(info.name)}`,
-    run: (ctx) => runBackfill(ctx, { table, column: info.name, value, where }, ctx.options.backfill),
+    run: async (ctx) => {
+      const result = await runBackfill(ctx, { table, column: info.name, value, where }, ctx.options.backfill);
+      if (result.nullsLeft > 0) throw new IncompleteBackfillError(table.sql, quoteIdent(info.name), result.nullsByRelation);
+      return result;
+    },
   };
+}
+
+/**
+ * Every relation of the table's tree that a backfill would walk must be one it can: foreign
+ * partitions live on another server; keyset and classic need each leaf's own primary key (an
+ * inheritance child has none unless it was given one); a partition key column would move rows.
+ */
+async function checkTree(catalog: Catalog, table: TableInfo, column: string, strategy: keyof typeof STRATEGY_IMPLS): Promise<void> {
+  const members = await treeMembers(catalog.client, table.oid);
+  const foreign = members.find((m) => m.relkind === 'f');
+  if (foreign) throw new InputError('FOREIGN_PARTITION', `${foreign.sql}, a member of ${table.sql}, is a foreign table: backfill it on its own server; pgmb writes local tables only`);
+  if (STRATEGY_IMPLS[strategy].needsPrimaryKey) {
+    const keyless = members.find((m) => m.relkind === 'r' && m.primaryKey.length === 0);
+    if (keyless) throw new NoPrimaryKeyError(keyless.sql, strategy);
+  }
+  const keyed = await partitionKeyUsers(catalog.client, table.oid, column);
+  if (keyed.length) {
+    throw new InputError('PARTITION_KEY', `column ${quoteIdent(column)} is in the partition key of ${keyed.join(', ')}: filling it would move rows between partitions; pgmb refuses`);
+  }
 }
 
 /**

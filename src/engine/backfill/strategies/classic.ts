@@ -14,22 +14,20 @@ export const classicStrategy: Strategy = {
   name: 'classic',
   needsPrimaryKey: true,
 
-  async begin(client, target) {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${target.table.sql} WHERE ${stillNull(target)}`,
-    );
-    return { done: 0, totalRows: rows[0]!.n };
+  async begin(client, target, leaf) {
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ONLY ${leaf.sql} WHERE ${stillNull(target)}`);
+    return { leaf: leaf.oid, done: 0, totalRows: rows[0]!.n };
   },
 
   fraction(cursor) {
     return cursor.totalRows > 0 ? Math.min(0.99, (cursor.done as number) / cursor.totalRows) : 0;
   },
 
-  async batch(client, target, cursor, rows) {
-    const pk = primaryKeySql(target, 'classic');
+  async batch(client, target, leaf, cursor, rows) {
+    const pk = primaryKeySql(target, leaf, 'classic');
     const { rows: counts } = await client.query<{ candidates: number; updated: number }>(
-      `WITH candidates AS (SELECT ${pk.list} FROM ${target.table.sql} WHERE ${stillNull(target)} LIMIT $2),
-            batch AS (${updateSet(target)} WHERE ${stillNull(target)} AND (${pk.list}) IN (SELECT ${pk.list} FROM candidates) RETURNING 1)
+      `WITH candidates AS (SELECT ${pk.list} FROM ONLY ${leaf.sql} WHERE ${stillNull(target)} LIMIT $2),
+            batch AS (${updateSet(target, leaf)} WHERE ${stillNull(target)} AND (${pk.list}) IN (SELECT ${pk.list} FROM candidates) RETURNING 1)
        SELECT (SELECT count(*) FROM candidates)::int AS candidates, (SELECT count(*) FROM batch)::int AS updated`,
       [target.value, rows],
     );

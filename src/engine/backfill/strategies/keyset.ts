@@ -1,5 +1,5 @@
 import type { Cursor } from '../checkpoint.js';
-import { estimatedRows, stillNull, updateSet, type Strategy } from '../strategy.js';
+import { relationSize, stillNull, updateSet, type Strategy } from '../strategy.js';
 import { primaryKeySql } from './primary-key.js';
 
 interface KeysetCursor extends Cursor {
@@ -9,7 +9,7 @@ interface KeysetCursor extends Cursor {
 }
 
 /**
- * Walk the table in primary-key order, any key type, composite keys included. Each batch first
+ * Walk a leaf in its primary-key order, any key type, composite keys included. Each batch first
  * finds its upper bound (the key `rows` entries ahead in the index), then updates that range, so
  * a batch whose rows were all filled already still moves the cursor on.
  */
@@ -17,9 +17,9 @@ export const keysetStrategy: Strategy = {
   name: 'keyset',
   needsPrimaryKey: true,
 
-  async begin(client, target) {
-    const totalRows = await estimatedRows(client, target);
-    const cursor: KeysetCursor = { after: null, seen: 0, totalRows };
+  async begin(client, _target, leaf) {
+    const totalRows = (await relationSize(client, leaf)).rows;
+    const cursor: KeysetCursor = { leaf: leaf.oid, after: null, seen: 0, totalRows };
     return cursor;
   },
 
@@ -28,20 +28,20 @@ export const keysetStrategy: Strategy = {
     return c.totalRows > 0 ? Math.min(0.99, c.seen / c.totalRows) : 0;
   },
 
-  async batch(client, target, cursor, rows) {
+  async batch(client, target, leaf, cursor, rows) {
     const c = cursor as KeysetCursor;
-    const pk = primaryKeySql(target, 'keyset');
+    const pk = primaryKeySql(target, leaf, 'keyset');
     const after = c.after ?? [];
     const lowerFrom = (first: number) => (c.after ? `(${pk.list}) > ${pk.params(first)}` : 'true');
     const bound = await client.query<string[]>({
-      text: `SELECT ${pk.asText} FROM ${target.table.sql} WHERE ${lowerFrom(1)}
+      text: `SELECT ${pk.asText} FROM ONLY ${leaf.sql} WHERE ${lowerFrom(1)}
               ORDER BY ${pk.list} OFFSET ${Math.max(0, rows - 1)} LIMIT 1`,
       values: after,
       rowMode: 'array',
     });
     const upper = bound.rows[0] ?? null;
     const upperSql = upper ? ` AND (${pk.list}) <= ${pk.params(2 + after.length)}` : '';
-    const result = await client.query(`${updateSet(target)} WHERE ${lowerFrom(2)}${upperSql} AND ${stillNull(target)}`, [
+    const result = await client.query(`${updateSet(target, leaf)} WHERE ${lowerFrom(2)}${upperSql} AND ${stillNull(target)}`, [
       target.value,
       ...after,
       ...(upper ?? []),

@@ -1,5 +1,6 @@
 import { NoPrimaryKeyError } from '../../errors.js';
 import { quoteIdent } from '../../identifiers.js';
+import type { Leaf } from '../../relations.js';
 import type { BackfillTarget } from '../strategy.js';
 
 export interface PrimaryKeySql {
@@ -14,10 +15,10 @@ export interface PrimaryKeySql {
   params(first: number): string;
 }
 
-/** The table's primary key as SQL pieces, or a clear refusal for strategies that need one. */
-export function primaryKeySql(target: BackfillTarget, strategy: string): PrimaryKeySql {
-  const pk = target.table.primaryKey;
-  if (pk.length === 0) throw new NoPrimaryKeyError(target.table.sql, strategy);
+/** A leaf's primary key as SQL pieces, or a clear refusal for strategies that need one. */
+export function primaryKeySql(target: BackfillTarget, leaf: Leaf, strategy: string): PrimaryKeySql {
+  const pk = leaf.primaryKey;
+  if (pk.length === 0) throw new NoPrimaryKeyError(leaf.sql, strategy);
   const types = pk.map((c) => target.table.columns.get(c)!.type);
   return {
     list: pk.map(quoteIdent).join(', '),
