@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { DuplicateKeyError, InvalidIndexError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
-import type { TableInfo } from './catalog.js';
 import type { StepContext } from './types.js';
 
 export interface IndexBuild {
-  table: TableInfo;
+  /** The relation indexed: quoted SQL, and its schema (where the index lives too). */
+  table: { sql: string; schema: string };
   name: string;
   columns: string[];
   unique: boolean;
@@ -19,8 +19,8 @@ export function createIndexSql(build: IndexBuild): string {
   return `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${quoteIdent(build.name)} ON ${build.table.sql} (${cols})`;
 }
 
-function indexSql(build: IndexBuild): string {
-  return `${quoteIdent(build.table.name.schema)}.${quoteIdent(build.name)}`;
+export function indexSql(build: IndexBuild): string {
+  return `${quoteIdent(build.table.schema)}.${quoteIdent(build.name)}`;
 }
 
 /** Whether the index of that name in the table's schema is valid; undefined when there is none. */
@@ -29,7 +29,7 @@ export async function indexValidity(client: pg.Client, build: IndexBuild): Promi
     `SELECT i.indisvalid
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relname = $1 AND n.nspname = $2`,
-    [build.name, build.table.name.schema],
+    [build.name, build.table.schema],
   );
   return rows[0]?.indisvalid;
 }

@@ -30,8 +30,11 @@ export const RELKIND_NAMES: Record<string, string> = {
 export interface TreeMember {
   oid: number;
   sql: string;
+  schema: string;
   relkind: string;
   depth: number;
+  /** The member it is a partition or child of; undefined for the root. */
+  parent?: number;
   primaryKey: string[];
 }
 
@@ -40,12 +43,13 @@ export interface TreeMember {
  * alike: pg_inherits holds both, at every level. pg_partition_tree() would miss old-style children.
  */
 export async function treeMembers(client: pg.Client, rootOid: number): Promise<TreeMember[]> {
-  const { rows } = await client.query<{ oid: number; nspname: string; relname: string; relkind: string; depth: number; pk: string[] }>(
-    `WITH RECURSIVE tree(oid, depth) AS (
-        SELECT $1::oid, 0
+  const { rows } = await client.query<{ oid: number; nspname: string; relname: string; relkind: string; depth: number; parent: number | null; pk: string[] }>(
+    `WITH RECURSIVE tree(oid, depth, parent) AS (
+        SELECT $1::oid, 0, NULL::oid
         UNION
-        SELECT i.inhrelid, t.depth + 1 FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+        SELECT i.inhrelid, t.depth + 1, i.inhparent FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
      SELECT c.oid::int AS oid, n.nspname, c.relname, c.relkind::text AS relkind, min(t.depth)::int AS depth,
+            min(t.parent::int8)::int AS parent,
             array(SELECT a.attname::text
                     FROM pg_index x
                     JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
@@ -56,7 +60,15 @@ export async function treeMembers(client: pg.Client, rootOid: number): Promise<T
       ORDER BY min(t.depth), c.oid`,
     [rootOid],
   );
-  return rows.map((r) => ({ oid: r.oid, sql: quoteTable({ schema: r.nspname, name: r.relname }), relkind: r.relkind, depth: r.depth, primaryKey: r.pk }));
+  return rows.map((r) => ({
+    oid: r.oid,
+    sql: quoteTable({ schema: r.nspname, name: r.relname }),
+    schema: r.nspname,
+    relkind: r.relkind,
+    depth: r.depth,
+    parent: r.parent ?? undefined,
+    primaryKey: r.pk,
+  }));
 }
 
 /** The members that hold rows: what a backfill walks, each on its own. */

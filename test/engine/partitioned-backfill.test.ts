@@ -115,3 +115,19 @@ test('a partitioned backfill with 2 workers killed with SIGKILL resumes from its
   t.deepEqual(await nullsPer(c, leaves), zeroes(leaves));
   t.is(await scalar(c, `SELECT count(*)::int FROM ${q(root)} WHERE bio = 'app'`), appRows);
 });
+
+test('add a column to a partitioned table, fill it, set NOT NULL the safe way: every leaf NOT NULL, no check left', async (t) => {
+  const c = await client(t);
+  const { root, leaves } = await partitionedTree(t, c, 30_000);
+  const result = await migrate(c, [{ op: 'add-column', table: q(root), column: 'tier', type: 'text', backfill: 'basic', notNull: true }], {
+    backfill: { stateTable: stateTable(t) },
+  });
+  t.deepEqual(result.phases.map((p) => p.name), ['ddl', 'data', 'validate']);
+  const notNull = await c.query<{ relname: string; attnotnull: boolean }>(
+    `SELECT c.relname, a.attnotnull FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attname = 'tier' AND c.relname LIKE $1 ORDER BY 1`,
+    [`${root}%`],
+  );
+  t.is(notNull.rows.length, 1 + 1 + leaves.length);
+  t.true(notNull.rows.every((r) => r.attnotnull), JSON.stringify(notNull.rows));
+  t.is(await scalar(c, `SELECT count(*)::int FROM pg_constraint WHERE conname LIKE 'pgmb_nn_%' AND conrelid::regclass::text LIKE $1`, [`${root}%`]), 0);
+});

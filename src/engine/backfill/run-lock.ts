@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { BackfillRunningError } from '../errors.js';
+import { quoteIdent } from '../identifiers.js';
 import { sleep } from '../transaction.js';
 import type { BackfillTarget } from './strategy.js';
 
@@ -37,7 +38,7 @@ export async function lockBackfill(
     (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int4, hashtext($2)) AS ok', [LOCK_SPACE, key])).rows[0]!.ok;
   if (!(await tryLock())) {
     const who = await holder(client, key);
-    if (!wait) throw new BackfillRunningError(target.table.sql, target.column, who);
+    if (!wait) throw new BackfillRunningError(target.table.sql, quoteIdent(target.column), who);
     onWait(who);
     do await sleep(POLL_MS);
     while (!(await tryLock()));

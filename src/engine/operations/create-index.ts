@@ -1,4 +1,5 @@
 import { buildIndexConcurrently } from '../concurrent-index.js';
+import { buildPartitionedIndex, checkUniqueOnPartitions } from '../partitioned-index.js';
 import { InvalidOptionError } from '../errors.js';
 import { parseColumnName, parseQualifiedName } from '../identifiers.js';
 import type { CreateIndexSpec } from '../types.js';
@@ -13,7 +14,10 @@ export function defaultIndexName(table: string, columns: string[]): string {
   return name;
 }
 
-/** CREATE [UNIQUE] INDEX CONCURRENTLY in the Index phase, with recovery of an invalid leftover. */
+/**
+ * CREATE [UNIQUE] INDEX CONCURRENTLY in the Index phase, with recovery of an invalid leftover; on a
+ * partitioned table (which refuses CONCURRENTLY) the same, partition by partition.
+ */
 export const createIndex: Operation<CreateIndexSpec> = {
   async plan(spec, catalog) {
     const table = await catalog.table(spec.table);
@@ -22,12 +26,16 @@ export const createIndex: Operation<CreateIndexSpec> = {
     for (const info of columns) info.usedLater = true;
     const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns.map((c) => c.name));
     const unique = spec.unique ?? false;
+    if (unique && table.partitioned) await checkUniqueOnPartitions(catalog.client, table, columns.map((c) => c.name));
     return [
       {
         phase: 'index',
-        description: `create ${unique ? 'unique ' : ''}index ${name} concurrently`,
+        description: table.partitioned
+          ? `create ${unique ? 'unique ' : ''}index ${name} on partitioned ${table.sql}: ON ONLY the parent, each partition CONCURRENTLY, attached`
+          : `create ${unique ? 'unique ' : ''}index ${name} concurrently`,
         run: async (ctx) => {
-          const outcome = await buildIndexConcurrently(ctx, { table, name, unique, columns: columns.map((c) => c.name) });
+          const build = { table: { sql: table.sql, schema: table.name.schema }, name, unique, columns: columns.map((c) => c.name) };
+          const outcome = table.partitioned ? await buildPartitionedIndex(ctx, table.oid, build) : await buildIndexConcurrently(ctx, build);
           if (outcome === 'exists') ctx.emit({ type: 'step', phase: 'index', description: name, skip: `index ${name} exists and is valid` });
         },
       },
