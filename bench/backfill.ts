@@ -3,10 +3,10 @@ import { migrate, throttleWhile, type HealthSignal } from '../src/engine/index.j
 import { lagSignal } from '../src/measure/replica-lag.js';
 import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
-import { usersShape } from '../src/fixtures/shapes.js';
+import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { iterationsFor, type BenchStrategy, type BenchSuite } from './types.js';
+import { fixtures, iterationsFor, type BenchStrategy, type BenchSuite } from './types.js';
 
 const VALUE = 'backfilled bio';
 
@@ -16,7 +16,7 @@ const VALUE = 'backfilled bio';
  */
 export const backfillSuite: BenchSuite = {
   name: 'backfill',
-  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + (o.strategies.length + 1) * iterationsFor(o, rows), 0),
+  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + (o.strategies.length + 1) * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
     const stateTable = `pgmb_bench_state_${process.pid}`;
@@ -32,11 +32,11 @@ export const backfillSuite: BenchSuite = {
       return signals.length ? throttleWhile(signals) : undefined;
     };
     try {
-      for (const size of options.sizes) {
+      for (const [size, leaves] of fixtures(options)) {
         for (const strategy of strategies) {
           const figures = await measureCase(ctx, {
-            label: `backfill ${strategy} ${size} rows`,
-            shape: usersShape,
+            label: `backfill ${strategy} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
+            shape: leaves ? partitioned(usersShape, leaves) : usersShape,
             rows: size,
             iterations: iterationsFor(options, size),
             prepare: async (table) => {
@@ -52,7 +52,8 @@ export const backfillSuite: BenchSuite = {
                 connect: () => connect(ctx.url, 'pgmb-bench-worker'),
                 onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
               });
-              return { throttledMs: result.backfills[0]?.throttledMs };
+              const r = result.backfills[0]!;
+              return { throttledMs: r.throttledMs, nullsLeft: r.nullsLeft, largestBatch: r.largestBatch };
             },
           });
           const batched = strategy !== 'single-update';
@@ -65,6 +66,7 @@ export const backfillSuite: BenchSuite = {
             workers: workersOf(strategy),
             max_lag_ms: batched ? maxLagMs : undefined,
             max_writer_p99_ms: batched ? maxWriterP99Ms : undefined,
+            partitions: leaves || undefined,
             ...figures,
           });
         }

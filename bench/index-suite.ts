@@ -1,25 +1,27 @@
 import { migrate } from '../src/engine/index.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
-import { emailsShape } from '../src/fixtures/shapes.js';
+import { emailsShape, partitioned } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { iterationsFor, type BenchSuite } from './types.js';
+import { fixtures, iterationsFor, type BenchSuite } from './types.js';
 
 const CASES = ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'] as const;
 
 /** The seed's TestBenchmarkIndexCreation: an index on email, plain against CONCURRENTLY. */
 export const indexSuite: BenchSuite = {
   name: 'index',
-  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + CASES.length * iterationsFor(o, rows), 0),
+  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + CASES.length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
     const rows: CaseFigures[] = [];
-    for (const size of options.sizes) {
+    for (const [size, leaves] of fixtures(options)) {
       for (const name of CASES) {
         const plain = name === 'create-index';
+        const unique = name.includes('unique');
+        const shape = leaves ? partitioned(emailsShape, leaves) : emailsShape;
         const figures = await measureCase(ctx, {
-          label: `index ${name} ${size} rows`,
-          shape: emailsShape,
+          label: `index ${name} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
+          shape,
           rows: size,
           iterations: iterationsFor(options, size),
           // A plain build runs in a transaction, so its locks are read exactly; CONCURRENTLY cannot.
@@ -29,12 +31,12 @@ export const indexSuite: BenchSuite = {
               await client.query(`CREATE INDEX ${quoteIdent(`${table.name}_email`)} ON ${quoteIdent(table.name)} (email)`);
               return;
             }
-            await migrate(client, [
-              { op: 'create-index', table: quoteIdent(table.name), columns: ['email'], unique: name.includes('unique') },
-            ]);
+            // A unique index on a partitioned table must hold the partition key.
+            const columns = unique && leaves ? ['email', 'created_at'] : ['email'];
+            await migrate(client, [{ op: 'create-index', table: quoteIdent(table.name), columns, unique }]);
           },
         });
-        rows.push({ suite: 'index', case: name, ...figures });
+        rows.push({ suite: 'index', case: name, partitions: leaves || undefined, ...figures });
       }
     }
     return rows;

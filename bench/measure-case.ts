@@ -1,5 +1,6 @@
 import { Bench } from 'tinybench';
 import { quoteIdent } from '../src/engine/identifiers.js';
+import { treeMembers } from '../src/engine/relations.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { loadTable } from '../src/fixtures/copy-loader.js';
 import type { Shape } from '../src/fixtures/shapes.js';
@@ -22,12 +23,21 @@ export interface CaseSpec {
   /** The measured operation; `writers` tells the simulated writers' health as it runs. With
    *  `inTransaction`, it runs between BEGIN and COMMIT and the locks it took are read exactly
    *  before COMMIT; otherwise pg_locks is polled while it runs. */
-  run: (table: CaseTable, writers: WriterHealth) => Promise<void | { throttledMs?: number }>;
+  run: (table: CaseTable, writers: WriterHealth) => Promise<void | RunFigures>;
   inTransaction?: boolean;
   /** How to make the (empty or full) table; default: COPY the rows, primary key after. */
   load?: (table: string) => Promise<void>;
   /** Simulated writers beside the operation (default: as the bench options say). */
   writers?: boolean;
+}
+
+/** What an engine backfill reports of one iteration. */
+export interface RunFigures {
+  throttledMs?: number;
+  /** NULLs the backfill counted after its sweep. */
+  nullsLeft?: number;
+  /** Rows of its largest batch. */
+  largestBatch?: number;
 }
 
 /** Timing statistics, probe figures and setup time of one case, over its iterations. */
@@ -51,6 +61,8 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
   });
   const setupMs: number[] = [];
   let throttledMs = 0;
+  const nullsLeft: number[] = [];
+  const largestBatch: number[] = [];
   let table: CaseTable | undefined;
   let iteration = 0;
 
@@ -64,10 +76,13 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       if (spec.inTransaction) {
         await client.query('BEGIN');
         await spec.run(table!, probes);
-        held = await locksHeld(client, table!.oid);
+        held = await locksHeld(client, table!.relations);
         await client.query('COMMIT');
       } else {
-        throttledMs += (await spec.run(table!, probes))?.throttledMs ?? 0;
+        const f = await spec.run(table!, probes);
+        throttledMs += f?.throttledMs ?? 0;
+        if (f?.nullsLeft !== undefined) nullsLeft.push(f.nullsLeft);
+        if (f?.largestBatch !== undefined) largestBatch.push(f.largestBatch);
       }
       const ms = performance.now() - t0;
       await probes.stop(held);
@@ -86,7 +101,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         await client.query(`VACUUM (ANALYZE) ${quoteIdent(name)}`);
         setupMs.push(performance.now() - t0);
         const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [quoteIdent(name)])).rows[0]!.oid;
-        table = { name, oid };
+        table = { name, oid, relations: (await treeMembers(client, oid)).map((m) => m.oid) };
         await spec.prepare?.(table);
         await client.query('CHECKPOINT');
         await probes.prepare(table);
@@ -117,6 +132,8 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     rows_per_sec: spec.rows / (l.mean / 1000),
     setup_ms: setupMs.reduce((a, b) => a + b, 0) / setupMs.length,
     throttled_ms: throttledMs > 0 ? throttledMs / l.samplesCount : undefined,
+    nulls_left: nullsLeft.length ? Math.max(...nullsLeft) : undefined,
+    largest_batch: largestBatch.length ? Math.max(...largestBatch) : undefined,
     ...probes.figures(),
   };
 }

@@ -10,6 +10,7 @@ import { InvalidOptionError } from '../src/engine/errors.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { StandbyReader } from '../src/measure/standby-reader.js';
 import { backfillSuite } from './backfill.js';
+import { checkDisk } from './disk.js';
 import { ddlSuite } from './ddl.js';
 import { indexSuite } from './index-suite.js';
 import { setupSuite } from './setup.js';
@@ -34,6 +35,7 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
     if (options.standby && !embedded) {
       throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
     }
+    log(checkDisk(options, embedded?.dataDir));
     const standby = options.standby ? await startStandby(embedded!) : undefined;
     if (standby) log(`standby: streaming from the embedded primary (slot ${standby.slot})`);
     const client = await connect(url, 'pgmb-bench');
@@ -89,19 +91,19 @@ export function safetyTable(rows: CsvRow[]): string {
     const verdict = writerVerdict(r);
     if (!verdict || r.suite === 'setup') continue;
     const ms = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '');
-    table.push([`${r.suite} ${r.case}`, formatCell(r.strategy), formatCell(r.rows), ms(r.writer_max_ms), ms(r.writer_baseline_p99_ms), formatCell(r.writer_blocked), verdict]);
+    table.push([`${r.suite} ${r.case}${r.partitions ? ` (${r.partitions} partitions)` : ''}`, formatCell(r.strategy), formatCell(r.rows), ms(r.writer_max_ms), ms(r.writer_baseline_p99_ms), formatCell(r.writer_blocked), verdict]);
   }
   return table.toString();
 }
 
 export function summaryTable(rows: CsvRow[]): string {
   const table = new Table({
-    head: ['suite', 'case', 'strategy', 'rows', 'mean ms', 'rme %', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'blocked'],
+    head: ['suite', 'case', 'strategy', 'rows', 'part.', 'mean ms', 'rme %', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'blocked', 'largest batch', 'NULLs left'],
     style: { head: [], border: [] },
   });
   for (const r of rows) {
     table.push(
-      [r.suite, r.case, r.strategy, r.rows, r.mean_ms, r.rme_pct, r.rows_per_sec, r.lock_mode, r.table_rewritten, r.writer_max_ms, r.writer_blocked].map(
+      [r.suite, r.case, r.strategy, r.rows, r.partitions, r.mean_ms, r.rme_pct, r.rows_per_sec, r.lock_mode, r.table_rewritten, r.writer_max_ms, r.writer_blocked, r.largest_batch, r.nulls_left].map(
         (v) => (typeof v === 'number' ? formatCell(Math.round(v * 10) / 10) : formatCell(v)),
       ),
     );

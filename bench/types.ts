@@ -19,6 +19,8 @@ export interface BenchOptions {
   workers: number;
   /** Exact iterations per case; undefined: 3 up to 100K rows, 2 above. */
   iterations?: number;
+  /** Leaves of the backfill and index suites' tables: 0 is the plain table, 8 a range-partitioned one. */
+  partitions: number[];
   /** Rows of the DDL suite's table (the seed used 100K). */
   ddlRows: number;
   /** Simulated application writers beside every case. */
@@ -58,4 +60,9 @@ export interface BenchSuite {
 
 export function iterationsFor(options: BenchOptions, rows: number): number {
   return options.iterations ?? (rows <= 100_000 ? 3 : 2);
+}
+
+/** Each table size with each partitioning asked for (0: plain), sizes first: the backfill and index suites' fixtures. */
+export function fixtures(options: BenchOptions): (readonly [rows: number, partitions: number])[] {
+  return options.sizes.flatMap((rows) => options.partitions.map((p) => [rows, p] as const));
 }

@@ -27,6 +27,13 @@ export function parseDuration(option: string, text: string): number {
   return Math.round(Number(m[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 1));
 }
 
+/** A comma list of whole numbers, 0 included: `0,8`. */
+export function parseCounts(option: string, text: string): number[] {
+  const items = text.split(',').map((x) => x.trim());
+  if (items.some((x) => !/^\d+$/.test(x))) throw new InvalidOptionError(option, `must be whole numbers separated by commas, got ${JSON.stringify(text)}`);
+  return [...new Set(items.map(Number))];
+}
+
 export function parsePositiveInt(option: string, text: string): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n <= 0) throw new InvalidOptionError(option, `must be a positive whole number, got ${JSON.stringify(text)}`);

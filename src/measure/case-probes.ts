@@ -13,6 +13,8 @@ const BASELINE_MS = 1000;
 export interface ProbeTable {
   name: string;
   oid: number;
+  /** The table and every partition under it: where its locks are looked for. */
+  relations: number[];
 }
 
 export interface CaseProbeOptions {
@@ -99,10 +101,10 @@ export class CaseProbes implements WriterHealth {
 
   async start(): Promise<void> {
     const t = this.table!;
-    this.before = await snapshotTable(this.options.observer, this.options.op, t.oid);
+    this.before = await snapshotTable(this.options.observer, this.options.op, t.relations);
     await this.options.standbyReader?.start(t.name);
     await this.writers?.start();
-    this.watcher?.start(this.pid, t.oid);
+    this.watcher?.start(this.pid, t.relations);
     this.sampler?.start();
   }
 
@@ -121,7 +123,7 @@ export class CaseProbes implements WriterHealth {
     if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
     this.writerBlocked += w?.blocked ?? 0;
     const { observer, op } = this.options;
-    const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.oid));
+    const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.relations));
     this.dead.push(change.deadTuples);
     this.wal.push(change.walBytes);
     this.rewritten ||= change.rewritten;

@@ -20,18 +20,18 @@ export function strongestLock(modes: Iterable<string>): string | undefined {
   return best >= 0 ? LOCK_MODES[best] : undefined;
 }
 
-/** The table locks this session holds now: exact, for an operation run inside a transaction. */
-export async function locksHeld(client: pg.Client, tableOid: number): Promise<string[]> {
+/** The locks this session holds now on the given tables: exact, for an operation run inside a transaction. */
+export async function locksHeld(client: pg.Client, tableOids: number[]): Promise<string[]> {
   const { rows } = await client.query<{ mode: string }>(
-    "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = $1 AND granted",
-    [tableOid],
+    "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = ANY($1::oid[]) AND granted",
+    [tableOids],
   );
   return rows.map((r) => r.mode);
 }
 
 /**
  * Polls pg_locks from its own connection for the locks a given backend holds (or waits for) on a
- * table: for what cannot run inside a transaction (CREATE INDEX CONCURRENTLY, a batched backfill).
+ * table and its partitions: for what cannot run inside a transaction (CREATE INDEX CONCURRENTLY, a batched backfill).
  */
 export class LockWatcher {
   private readonly seen = new Set<string>();
@@ -44,14 +44,14 @@ export class LockWatcher {
     return new LockWatcher(await connect(url, 'pgmb-lock-watcher'));
   }
 
-  start(pid: number, tableOid: number, everyMs = 2): void {
+  start(pid: number, tableOids: number[], everyMs = 2): void {
     this.seen.clear();
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
         const { rows } = await this.client.query<{ mode: string }>(
-          "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = $2",
-          [pid, tableOid],
+          "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])",
+          [pid, tableOids],
         );
         for (const r of rows) this.seen.add(r.mode);
         await new Promise((r) => setTimeout(r, everyMs));

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 export interface TableSnapshot {
-  relfilenode: number;
+  /** The file nodes of the table's leaves (itself when not partitioned). */
+  relfilenodes: string;
   walLsn: string;
   deadTuples: number;
 }
@@ -16,19 +17,22 @@ export interface TableChange {
 }
 
 /**
- * Reads the table's file node, the WAL position and its dead tuples. `op` is the connection that
+ * Reads the file nodes of the relations that hold the table's rows (itself, or its partitions), the
+ * WAL position and their dead tuples. `op` is the connection that
  * ran the operation: it is asked to flush its pending statistics first, so n_dead_tup is current.
  */
-export async function snapshotTable(observer: pg.Client, op: pg.Client, tableOid: number): Promise<TableSnapshot> {
+export async function snapshotTable(observer: pg.Client, op: pg.Client, relations: number[]): Promise<TableSnapshot> {
   await op.query('SELECT pg_stat_force_next_flush()');
   await observer.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await observer.query<{ relfilenode: number; lsn: string; dead: number }>(
-    `SELECT pg_relation_filenode($1::oid)::int8 AS relfilenode, pg_current_wal_lsn()::text AS lsn,
-            coalesce((SELECT n_dead_tup FROM pg_stat_all_tables WHERE relid = $1::oid), 0)::int8 AS dead`,
-    [tableOid],
+  const { rows } = await observer.query<{ nodes: string; lsn: string; dead: number }>(
+    `SELECT coalesce(string_agg(pg_relation_filenode(c.oid)::text, ',' ORDER BY c.oid), '') AS nodes,
+            pg_current_wal_lsn()::text AS lsn, coalesce(sum(s.n_dead_tup), 0)::int8 AS dead
+       FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+      WHERE c.oid = ANY($1::oid[]) AND c.relkind = 'r'`,
+    [relations],
   );
   const r = rows[0]!;
-  return { relfilenode: r.relfilenode, walLsn: r.lsn, deadTuples: r.dead };
+  return { relfilenodes: r.nodes, walLsn: r.lsn, deadTuples: r.dead };
 }
 
 export async function tableChange(observer: pg.Client, before: TableSnapshot, after: TableSnapshot): Promise<TableChange> {
@@ -37,7 +41,7 @@ export async function tableChange(observer: pg.Client, before: TableSnapshot, af
     before.walLsn,
   ]);
   return {
-    rewritten: before.relfilenode !== after.relfilenode,
+    rewritten: before.relfilenodes !== after.relfilenodes,
     walBytes: rows[0]!.bytes,
     deadTuples: Math.max(0, after.deadTuples - before.deadTuples),
   };

@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { CSV_COLUMNS, type Cell, type CsvRow } from './row.js';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../engine/errors.js';
+import { CSV_COLUMNS, REQUIRED_COLUMNS, type Cell, type CsvRow } from './row.js';
 
 /** Numbers with sensible precision; booleans as true/false; missing figures as empty cells. */
 export function formatCell(value: Cell): string {
@@ -27,7 +28,7 @@ export function toCsv(rows: CsvRow[], withHeader = true): string {
  * its header is brought up to date and its rows keep their cells, the new columns empty.
  */
 export function appendCsv(path: string, rows: CsvRow[]): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const existing = readExisting(path);
   if (!existing) {
     writeFileSync(path, toCsv(rows, true));
@@ -52,17 +53,42 @@ function readExisting(path: string): { header: string; body: string; problem?: s
   return { header, body, problem };
 }
 
-/** Why this version's rows cannot be appended to `path`; undefined when they can (checked before a run). */
+/**
+ * Why this version's rows cannot be appended to `path`; undefined when they can. Checked before a
+ * run, so nothing measured is lost to a file that cannot be written: the directory is created if
+ * need be, and it (or the file) must be writable.
+ */
 export function appendProblem(path: string): string | undefined {
+  try {
+    makeDirs(dirname(path));
+    accessSync(existsSync(path) ? path : dirname(path), constants.W_OK);
+  } catch (err) {
+    return `${path} cannot be written: ${(err as Error).message}`;
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) return `${path} is a directory`;
   return readExisting(path)?.problem;
+}
+
+/** mkdir -p one level at a time: Node's recursive mkdir never returns on some paths (under /proc). */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
 }
 
 /** A CSV as rows of strings keyed by column (columns it lacks are empty). */
 export type ReadRow = Record<string, string>;
 
+/** A pgmb CSV as rows; a file that is not one (columns of the contract missing) is refused by name. */
 export function readCsv(path: string): ReadRow[] {
+  const text = readFileSync(path, 'utf8');
+  const header = parse(text, { to_line: 1 }) as string[][];
+  const missing = REQUIRED_COLUMNS.filter((c) => !(header[0] ?? []).includes(c));
+  if (missing.length) {
+    throw new InputError('NOT_A_PGMB_CSV', `${path} is not a pgmb bench CSV: it lacks the column(s) ${missing.join(', ')}`);
+  }
   // relax_column_count_less: rows an older release wrote lack the columns added since.
-  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, relax_column_count_less: true }) as ReadRow[];
+  return parse(text, { columns: true, skip_empty_lines: true, relax_column_count_less: true }) as ReadRow[];
 }
 
 /** A numeric cell, or undefined when empty or not a number. */

@@ -40,12 +40,18 @@ export const CSV_COLUMNS = [
   'max_lag_ms',
   'max_writer_p99_ms',
   'standby_query_ms',
+  'partitions',
+  'nulls_left',
+  'largest_batch',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-/** Conditions beyond the batch policy: throttle limits, a report query on the standby. */
-export const CONDITION_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms', 'standby_query_ms'] as const satisfies readonly CsvColumn[];
+/** Conditions beyond the batch policy: throttle limits, a report query on the standby, a partitioned fixture. */
+export const CONDITION_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms', 'standby_query_ms', 'partitions'] as const satisfies readonly CsvColumn[];
+
+/** The columns of the design card: every pgmb CSV since 0.1.0 has them; compare and report need them. */
+export const REQUIRED_COLUMNS = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('writer_blocked') + 1);
 /** Everything that makes two rows of one case different experiments, not two runs of one. */
 export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', ...CONDITION_COLUMNS] as const satisfies readonly CsvColumn[];
 export type Cell = string | number | boolean | undefined;

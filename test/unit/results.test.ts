@@ -25,7 +25,7 @@ test("a CSV an older release wrote takes this release's rows: its header grows, 
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-csv-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'old.csv');
-  const old = CSV_COLUMNS.slice(0, -2);
+  const old = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('standby_query_ms'));
   writeFileSync(file, `${old.join(',')}\n${old.map((c) => (c === 'mean_ms' ? '5' : c === 'suite' ? 'ddl' : '')).join(',')}\n`);
   t.is(appendProblem(file), undefined);
   appendCsv(file, [toRow(meta, { suite: 'ddl', case: 'x', mean_ms: 7, standby_query_ms: 10_000 })]);
@@ -37,6 +37,15 @@ test("a CSV an older release wrote takes this release's rows: its header grows, 
   writeFileSync(foreign, 'a,b\n1,2\n');
   t.regex(appendProblem(foreign)!, /not written with this CSV contract/);
   t.throws(() => appendCsv(foreign, []), { message: /not written with this CSV contract/ });
+  t.throws(() => readCsv(foreign), { message: /foreign\.csv is not a pgmb bench CSV: it lacks the column\(s\) run_id, started_at, .*writer_blocked$/ });
+});
+
+test('an --out that cannot be written is found before a run: a missing parent under /proc, a directory', (t) => {
+  t.regex(appendProblem('/proc/nope/x.csv')!, /\/proc\/nope\/x\.csv cannot be written/);
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-out-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.regex(appendProblem(dir)!, /is a directory/);
+  t.is(appendProblem(join(dir, 'new', 'deeper', 'run.csv')), undefined, 'a new directory is made');
 });
 
 const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({ suite: 'backfill', case: 'backfill', strategy: c, rows: '1000', mean_ms: String(mean), rme_pct: String(rme), ...extra });
