@@ -105,18 +105,24 @@ export function createBackfillView(stream: NodeJS.WriteStream = process.stderr):
     { format: '{bar} {percentage}% | {rows} rows | {rate} rows/s | {stage} | ETA {eta_text}', stream, hideCursor: true, barsize: 24, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1000, 0, { rows: 0, rate: 0, stage: 'starting', eta_text: '--' });
+  const start = () => bar.start(1000, 0, { rows: 0, rate: 0, stage: 'starting', eta_text: '--' });
+  let last: BackfillProgress | undefined;
+  const show = (p: BackfillProgress) =>
+    bar.update(Math.round(p.fraction * 1000), {
+      rows: p.rowsDone.toLocaleString('en-US'),
+      rate: Math.round(p.rowsPerSec).toLocaleString('en-US'),
+      stage: p.throttledMs > 0 ? `${p.stage}, throttled ${formatDuration(p.throttledMs / 1000)}` : p.stage,
+      eta_text: formatDuration(p.etaSec),
+    });
+  start();
   return {
-    update: (p) =>
-      bar.update(Math.round(p.fraction * 1000), {
-        rows: p.rowsDone.toLocaleString('en-US'),
-        rate: Math.round(p.rowsPerSec).toLocaleString('en-US'),
-        stage: p.throttledMs > 0 ? `${p.stage}, throttled ${formatDuration(p.throttledMs / 1000)}` : p.stage,
-        eta_text: formatDuration(p.etaSec),
-      }),
+    update: (p) => show((last = p)),
+    // A line above the bar, then the bar again where it was.
     log: (line) => {
       bar.stop();
       stream.write(`${line}\n`);
+      start();
+      if (last) show(last);
     },
     stop: () => bar.stop(),
   };

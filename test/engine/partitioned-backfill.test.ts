@@ -1,10 +1,9 @@
 /** Backfills of partitioned tables and inheritance trees: every leaf filled, counted, resumable. */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../../src/db/connect.js';
 import { IncompleteBackfillError, migrate, type BackfillResult } from '../../src/engine/index.js';
 import { client, q, scalar, stateTable, testUrl } from '../helpers/db.js';
+import { backfillKilledAfter } from '../helpers/killed-backfill.js';
 import { inheritanceTree, nullsPer, partitionedTree } from '../helpers/trees.js';
 
 const ROWS = 60_000;
@@ -86,8 +85,6 @@ test('a trigger that sets the column back to NULL: the backfill fails with the c
   t.regex(err!.message, new RegExp(`${inB} row\\(s\\).*still NULL`));
 });
 
-const CHILD = fileURLToPath(new URL('../helpers/backfill-child.ts', import.meta.url));
-
 test('a partitioned backfill with 2 workers killed with SIGKILL resumes from its per-leaf checkpoints: 0 NULLs, application values kept', async (t) => {
   const c = await client(t);
   const { root, leaves } = await partitionedTree(t, c, 200_000);
@@ -95,15 +92,7 @@ test('a partitioned backfill with 2 workers killed with SIGKILL resumes from its
   const appRows = await scalar(c, `SELECT count(*)::int FROM ${q(root)} WHERE bio = 'app'`);
   const state = stateTable(t);
   const killAfter = 5 + Math.floor(Math.random() * 30);
-  const child = spawn(process.execPath, ['--import=tsx', CHILD, testUrl(), root, state, 'ctid', '2000', '10', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let batches = 0;
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
-      if (batches >= killAfter && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} before the kill`))));
-  });
+  await backfillKilledAfter({ table: root, stateTable: state, strategy: 'ctid', batchSize: 2000, delayMs: 10, workers: 2, killAfter });
   const parts = (await c.query<{ leaf: number; rows_done: number }>(`SELECT (cursor->>'leaf')::int AS leaf, rows_done FROM ${q(state)}`)).rows;
   t.true(new Set(parts.map((p) => p.leaf)).size === 5, 'a checkpoint per leaf');
   const filled = await scalar(c, `SELECT count(*)::int FROM ${q(root)} WHERE bio = 'v'`);

@@ -1,11 +1,10 @@
 /** The seed's TestPhaseFailureRecovery_BackfillResumability, plus a real SIGKILL. */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
+import { backfillKilledAfter } from '../helpers/killed-backfill.js';
 
 const BATCH = 2000;
 const backfill = (table: string, value: string) => [{ op: 'backfill' as const, table: q(table), column: 'bio', value }];
@@ -55,7 +54,6 @@ test('value A then value B: every row keeps A (IS NULL never overwrites)', async
   t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'A'`), 20_000);
 });
 
-const CHILD = fileURLToPath(new URL('../helpers/backfill-child.ts', import.meta.url));
 
 for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 1]] as const) {
   test(`a ${strategy} backfill with ${workers} worker(s) killed with SIGKILL at a random batch resumes, redoing at most one batch per worker`, async (t) => {
@@ -67,17 +65,7 @@ for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 1]] as c
     const appRows = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'app'`);
     const state = stateTable(t);
     const killAfter = 5 + Math.floor(Math.random() * 60);
-    const child = spawn(process.execPath, ['--import=tsx', CHILD, testUrl(), table, state, strategy, String(BATCH), '10', String(workers)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let batches = 0;
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
-        if (batches >= killAfter && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} before the kill`))));
-    });
+    const batches = await backfillKilledAfter({ table, stateTable: state, strategy, batchSize: BATCH, delayMs: 10, workers, killAfter });
     const parts = (
       await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)} ORDER BY part`)
     ).rows;
