@@ -58,6 +58,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     pollLocks: !spec.inTransaction,
     lag: options.standby ? ctx.lag : undefined,
     standbyReader: ctx.standbyReader,
+    flushStats: ctx.capabilities.flushStats,
   });
   const setupMs: number[] = [];
   let throttledMs = 0;
@@ -103,7 +104,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [quoteIdent(name)])).rows[0]!.oid;
         table = { name, oid, relations: (await treeMembers(client, oid)).map((m) => m.oid) };
         await spec.prepare?.(table);
-        await client.query('CHECKPOINT');
+        if (ctx.capabilities.checkpoint) await client.query('CHECKPOINT');
         await probes.prepare(table);
       },
       afterEach: async () => {
@@ -135,5 +136,6 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     nulls_left: nullsLeft.length ? Math.max(...nullsLeft) : undefined,
     largest_batch: largestBatch.length ? Math.max(...largestBatch) : undefined,
     ...probes.figures(),
+    probes_off: ctx.capabilities.off.length ? ctx.capabilities.off.map((o) => o.split(' (')[0]).join('; ') : undefined,
   };
 }

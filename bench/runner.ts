@@ -7,6 +7,8 @@ import { runMetadata } from '../src/results/metadata.js';
 import { toRow, type CsvRow, type Suite } from '../src/results/row.js';
 import { startStandby } from '../src/db/standby.js';
 import { InvalidOptionError } from '../src/engine/errors.js';
+import { seesReplicationStats } from '../src/engine/index.js';
+import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { StandbyReader } from '../src/measure/standby-reader.js';
 import { backfillSuite } from './backfill.js';
@@ -46,9 +48,14 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
     const reporter = createReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
     const all: CsvRow[] = [];
     try {
+      if (options.maxLagMs !== undefined && !(await seesReplicationStats(lagClient))) {
+        throw new InvalidOptionError('--max-lag', "standbys' replay lag is not visible to this role: GRANT pg_monitor to it, or leave --max-lag out");
+      }
+      const capabilities = await probeCapabilities(client);
+      if (capabilities.off.length) reporter.log(`probes off for this role: ${capabilities.off.join('; ')}`);
       const meta = await runMetadata(client);
       for (const name of options.suites) {
-        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader })).map((f) => toRow(meta, f));
+        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
         appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
         all.push(...rows);
       }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Reporter } from '../src/cli/progress-view.js';
 import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
+import type { ProbeCapabilities } from '../src/measure/capabilities.js';
 import type { StandbyReader } from '../src/measure/standby-reader.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
 import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
@@ -49,6 +50,8 @@ export interface SuiteContext {
   lag: ReplicaLagReader;
   /** The report query on the standby (--standby-query). */
   standbyReader?: StandbyReader;
+  /** What the role may do for the probes; the rest is off, said once. */
+  capabilities: ProbeCapabilities;
 }
 
 export interface BenchSuite {

@@ -16,7 +16,9 @@ const program = new Command('pgmb')
   .addCommand(reportCommand())
   .addCommand(backfillCommand())
   .addCommand(cleanCommand());
-for (const command of program.commands) command.exitOverride();
+// --debug is read by runMain before parsing; declared on every command so each accepts and shows it.
+program.option('--debug', 'print stack traces for every error');
+for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces for every error');
 
 runMain(async () => {
   try {

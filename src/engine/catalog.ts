@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { InvalidValueError, NotATableError, UnknownColumnError, UnknownTableError, UnknownTypeError } from './errors.js';
 import { parseTableName, quoteIdent, quoteTable, type TableName } from './identifiers.js';
+import type { Requirement } from './preflight.js';
 import { RELKIND_NAMES } from './relations.js';
 
 /** `text`, `double precision`, `varchar(20)`, `numeric(10, 2)`, `pg_catalog.int8`, `text[]`. */
@@ -38,6 +39,8 @@ export interface TableInfo {
  */
 export class Catalog {
   private readonly tables = new Map<string, TableInfo>();
+  /** What the planned steps will need of the role: checked, all at once, before any of them runs. */
+  readonly requirements: Requirement[] = [];
 
   constructor(readonly client: pg.Client) {}
 
@@ -80,6 +83,10 @@ export class Catalog {
     };
     this.tables.set(key, info);
     return info;
+  }
+
+  require(requirement: Requirement): void {
+    this.requirements.push(requirement);
   }
 
   column(table: TableInfo, column: string): ColumnInfo {

@@ -122,3 +122,13 @@ export class BackfillRunningError extends MigrationError {
     super('BACKFILL_RUNNING', `another backfill of ${table}.${column} is running (${holder}); wait for it, or pass --wait to queue behind it`);
   }
 }
+
+/** Privileges the run needs and the role lacks: one line each, with the GRANT or the option that avoids it. */
+export class MissingPrivilegesError extends InputError {
+  constructor(
+    readonly role: string,
+    readonly missing: { need: string; fix: string }[],
+  ) {
+    super('MISSING_PRIVILEGES', `role ${role} lacks what this run needs; nothing was changed:\n${missing.map((m) => `  missing ${m.need}: ${m.fix}`).join('\n')}`);
+  }
+}

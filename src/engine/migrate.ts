@@ -3,6 +3,7 @@ import { Catalog } from './catalog.js';
 import { operationFor } from './operations/index.js';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.js';
 import { splitPhases } from './phases.js';
+import { preflight } from './preflight.js';
 import type { BackfillResult, OperationSpec, PhaseName, Step, StepContext } from './types.js';
 
 export interface MigrationResult {
@@ -11,7 +12,8 @@ export interface MigrationResult {
 }
 
 /**
- * Check every operation against the catalog (no change is made if any is wrong), then run their
+ * Check every operation against the catalog and every privilege it needs (no change is made if any
+ * is wrong or missing), then run their
  * steps phase by phase: DDL -> Index -> Data -> Validate. The client must not be in a transaction:
  * concurrent index builds refuse to run inside one, and each step opens its own short ones.
  */
@@ -20,6 +22,7 @@ export async function migrate(client: pg.Client, specs: OperationSpec[], input?:
   const catalog = new Catalog(client);
   const steps: Step[] = [];
   for (const spec of specs) steps.push(...(await operationFor(spec).plan(spec as never, catalog, options)));
+  await preflight(client, [...catalog.requirements, ...(options.requirements ?? [])]);
 
   const ctx: StepContext = { client, options, emit: (event) => options.onEvent?.(event) };
   const result: MigrationResult = { phases: [], backfills: [] };

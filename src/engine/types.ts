@@ -3,6 +3,7 @@
  * (events, results). Everything a script or the CLI passes in is described here.
  */
 import type pg from 'pg';
+import type { Requirement } from './preflight.js';
 
 export type PhaseName = 'ddl' | 'index' | 'data' | 'validate';
 export const PHASE_ORDER: readonly PhaseName[] = ['ddl', 'index', 'data', 'validate'];
@@ -102,6 +103,8 @@ export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Opens another connection to the same database: needed for parallel backfill workers. */
   connect?: () => Promise<pg.Client>;
+  /** Privileges the caller's own machinery needs (a canary table, lag readings), checked with the migration's. */
+  requirements?: Requirement[];
 }
 
 export const DEFAULT_BACKFILL: BackfillOptions = {

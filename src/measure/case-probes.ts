@@ -31,6 +31,8 @@ export interface CaseProbeOptions {
   lag?: ReplicaLagReader;
   /** A report query on the standby, held while the operation runs. */
   standbyReader?: StandbyReader;
+  /** pg_stat_force_next_flush() is allowed: without it, dead tuples are not reported. */
+  flushStats: boolean;
 }
 
 export type ProbeFigures = Pick<
@@ -101,7 +103,7 @@ export class CaseProbes implements WriterHealth {
 
   async start(): Promise<void> {
     const t = this.table!;
-    this.before = await snapshotTable(this.options.observer, this.options.op, t.relations);
+    this.before = await snapshotTable(this.options.observer, this.options.op, t.relations, this.options.flushStats);
     await this.options.standbyReader?.start(t.name);
     await this.writers?.start();
     this.watcher?.start(this.pid, t.relations);
@@ -123,8 +125,8 @@ export class CaseProbes implements WriterHealth {
     if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
     this.writerBlocked += w?.blocked ?? 0;
     const { observer, op } = this.options;
-    const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.relations));
-    this.dead.push(change.deadTuples);
+    const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.relations, this.options.flushStats));
+    if (change.deadTuples !== undefined) this.dead.push(change.deadTuples);
     this.wal.push(change.walBytes);
     this.rewritten ||= change.rewritten;
   }

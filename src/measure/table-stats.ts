@@ -1,10 +1,11 @@
 import type pg from 'pg';
 
 export interface TableSnapshot {
+  /** Undefined when statistics could not be flushed first: a stale count is not reported. */
   /** The file nodes of the table's leaves (itself when not partitioned). */
   relfilenodes: string;
   walLsn: string;
-  deadTuples: number;
+  deadTuples?: number;
 }
 
 /** What an operation did to a table: the seed's troubleshooting queries, run automatically. */
@@ -13,7 +14,7 @@ export interface TableChange {
   rewritten: boolean;
   /** WAL written in the whole cluster meanwhile (other sessions included, e.g. probe writers). */
   walBytes: number;
-  deadTuples: number;
+  deadTuples?: number;
 }
 
 /**
@@ -21,8 +22,8 @@ export interface TableChange {
  * WAL position and their dead tuples. `op` is the connection that
  * ran the operation: it is asked to flush its pending statistics first, so n_dead_tup is current.
  */
-export async function snapshotTable(observer: pg.Client, op: pg.Client, relations: number[]): Promise<TableSnapshot> {
-  await op.query('SELECT pg_stat_force_next_flush()');
+export async function snapshotTable(observer: pg.Client, op: pg.Client, relations: number[], flush: boolean): Promise<TableSnapshot> {
+  if (flush) await op.query('SELECT pg_stat_force_next_flush()');
   await observer.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await observer.query<{ nodes: string; lsn: string; dead: number }>(
     `SELECT coalesce(string_agg(pg_relation_filenode(c.oid)::text, ',' ORDER BY c.oid), '') AS nodes,
@@ -32,7 +33,7 @@ export async function snapshotTable(observer: pg.Client, op: pg.Client, relation
     [relations],
   );
   const r = rows[0]!;
-  return { relfilenodes: r.nodes, walLsn: r.lsn, deadTuples: r.dead };
+  return { relfilenodes: r.nodes, walLsn: r.lsn, deadTuples: flush ? r.dead : undefined };
 }
 
 export async function tableChange(observer: pg.Client, before: TableSnapshot, after: TableSnapshot): Promise<TableChange> {
@@ -43,6 +44,6 @@ export async function tableChange(observer: pg.Client, before: TableSnapshot, af
   return {
     rewritten: before.relfilenodes !== after.relfilenodes,
     walBytes: rows[0]!.bytes,
-    deadTuples: Math.max(0, after.deadTuples - before.deadTuples),
+    deadTuples: after.deadTuples === undefined || before.deadTuples === undefined ? undefined : Math.max(0, after.deadTuples - before.deadTuples),
   };
 }

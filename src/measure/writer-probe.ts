@@ -74,10 +74,13 @@ export class WriterProbe {
     const t = quoteIdent(this.table);
     const cols = this.shape.loaded;
     const updated = quoteIdent(cols[cols.length - 1]!.name);
-    const key = quoteIdent(this.shape.primaryKey[0]!);
-    const keys = (await this.clients[0]!.query<{ k: string }>(`SELECT ${key}::text AS k FROM ${t} LIMIT ${SAMPLE_KEYS}`)).rows.map((r) => r.k);
+    // By the whole primary key, as an application does: on a partitioned table it names the partition.
+    const key = this.shape.primaryKey.map(quoteIdent);
+    const keys = (
+      await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })
+    ).rows;
     const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
-    const updateSql = `UPDATE ${t} SET ${updated} = $1 WHERE ${key} = $2`;
+    const updateSql = `UPDATE ${t} SET ${updated} = $1 WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
     this.running = true;
     this.loops = this.clients.map(async (client, slot) => {
       while (this.running) {
@@ -87,7 +90,7 @@ export class WriterProbe {
         const t0 = performance.now();
         this.inFlight.set(slot, t0);
         try {
-          if (n % 2 === 0 && keys.length) await client.query(updateSql, [`writer-${n}`, keys[n % keys.length]]);
+          if (n % 2 === 0 && keys.length) await client.query(updateSql, [`writer-${n}`, ...keys[n % keys.length]!]);
           else await client.query(insertSql, values);
           const now = performance.now();
           this.latencies.push(now - t0);

@@ -43,6 +43,7 @@ export const CSV_COLUMNS = [
   'partitions',
   'nulls_left',
   'largest_batch',
+  'probes_off',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

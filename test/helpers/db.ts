@@ -7,6 +7,7 @@ import { dropTables } from '../../src/fixtures/cleanup.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import type { Shape } from '../../src/fixtures/shapes.js';
 import { uniqueTableName } from '../../src/fixtures/table-names.js';
+import { probeCapabilities } from '../../src/measure/capabilities.js';
 
 /** The database npm test started (or the URL the user set). Never skips: no URL is an error. */
 export function testUrl(): string {
@@ -52,3 +53,8 @@ export async function scalar<T = number>(c: pg.Client, sql: string, params: unkn
 }
 
 export const q = quoteIdent;
+
+/** CHECKPOINT where the role may (superuser or pg_checkpoint), so the tests run as an ordinary role too. */
+export async function checkpointIfAllowed(c: pg.Client): Promise<void> {
+  if ((await probeCapabilities(c)).checkpoint) await c.query('CHECKPOINT');
+}

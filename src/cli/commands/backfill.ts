@@ -1,14 +1,26 @@
 import { Command } from 'commander';
 import type pg from 'pg';
 import { connect, serverInfo } from '../../db/connect.js';
+import { DatabaseUnreachableError, isConnectionLoss } from '../../db/errors.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
-import { migrate, resolveEngineOptions, STRATEGIES, throttleWhile, type HealthSignal, type StrategyName } from '../../engine/index.js';
+import {
+  migrate,
+  resolveEngineOptions,
+  seesReplicationStats,
+  STRATEGIES,
+  throttleWhile,
+  type BackfillResult,
+  type HealthSignal,
+  type Requirement,
+  type StrategyName,
+} from '../../engine/index.js';
+import { backoffMs, sleep } from '../../engine/transaction.js';
 import { Canary } from '../../measure/canary.js';
 import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { writerSignal } from '../../measure/writer-probe.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
-import { createBackfillView } from '../progress-view.js';
+import { createBackfillView, formatDuration } from '../progress-view.js';
 
 interface BackfillFlags {
   table: string;
@@ -25,6 +37,7 @@ interface BackfillFlags {
   lockTimeout: string;
   stateTable: string;
   wait?: boolean;
+  reconnect: string;
 }
 
 export function backfillCommand(): Command {
@@ -44,23 +57,26 @@ export function backfillCommand(): Command {
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
     .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
+    .option('--reconnect <duration>', 'on a lost connection (restart, failover), reconnect for up to this long and carry on from the checkpoint; 0 exits at once', '60s')
     .addHelpText(
       'after',
       '\nConnects to TEST_DATABASE_URL, else DATABASE_URL (no embedded server: this works on your database).\n' +
         'Partitioned tables and inheritance trees are walked leaf by leaf (UPDATE ONLY each), workers across leaves.\n' +
         'Killed or interrupted? Run the same command again: it resumes from its checkpoint.\n' +
         'Done is counted: after the final sweep the NULLs left are counted per leaf; any left means exit 1.\n' +
+        'Every privilege it needs is checked before anything runs (missing: exit 2, with the GRANT for each).\n' +
         'Exit codes: 0 done (0 NULLs left), 1 failed or NULLs left or another backfill of the column running,\n' +
-        '2 bad input (nothing ran), 3 database unreachable, 130 interrupted.',
+        '2 bad input or missing privileges (nothing ran), 3 database unreachable (or lost past --reconnect), 130 interrupted.',
     )
-    .action(async (f: BackfillFlags) => {
+    .action(async (f: BackfillFlags, command: Command) => {
       // Every option is checked before the first connection.
       const resolved = resolveDatabaseUrl();
       if (!resolved) {
         throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
       }
-      const maxLagMs = parseDuration('--max-lag', f.maxLag);
+      let maxLagMs = parseDuration('--max-lag', f.maxLag);
       const maxWriterP99Ms = parseDuration('--max-writer-p99', f.maxWriterP99);
+      const reconnectMs = parseDuration('--reconnect', f.reconnect);
       const options = resolveEngineOptions({
         lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
         backfill: {
@@ -74,30 +90,65 @@ export function backfillCommand(): Command {
         },
         connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });
-      const client = await connect(resolved.url, 'pgmb-backfill');
+      let client = await connect(resolved.url, 'pgmb-backfill');
       const info = await serverInfo(client, resolved.url);
       process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
+      // The lag throttle is on by default; a role that cannot see standbys' lag runs without it, said
+      // once. Asked for by name, it is a requirement like any other.
+      const requirements: Requirement[] = [];
+      if (maxLagMs > 0 && command.getOptionValueSource('maxLag') === 'default' && !(await seesReplicationStats(client))) {
+        process.stderr.write('warning: standbys\' replay lag is not visible to this role (GRANT pg_monitor to see it): --max-lag is off\n');
+        maxLagMs = 0;
+      }
+      if (maxLagMs > 0) requirements.push({ kind: 'replication-stats', why: `--max-lag ${f.maxLag}`, avoid: '--max-lag 0' });
+      if (maxWriterP99Ms > 0) requirements.push({ kind: 'create-table', why: "--max-writer-p99's canary table", avoid: '--max-writer-p99 0' });
       const view = createBackfillView();
-      let lagClient: pg.Client | undefined;
-      const canary = maxWriterP99Ms > 0 ? new Canary(resolved.url, (t) => process.stderr.write(`canary: timing writes on table ${t}, dropped at the end\n`)) : undefined;
-      try {
-        const signals: HealthSignal[] = [];
-        if (maxLagMs > 0) {
-          lagClient = await connect(resolved.url, 'pgmb-lag');
-          signals.push(lagSignal(new ReplicaLagReader(lagClient), maxLagMs));
+      const signalNames: string[] = [];
+
+      /** One run of the backfill on `client`, with health signals of its own connections. */
+      const attempt = async (c: pg.Client) => {
+        let lagClient: pg.Client | undefined;
+        const canary = maxWriterP99Ms > 0 ? new Canary(resolved.url, (t) => view.log(`canary: timing writes on table ${t}, dropped at the end`)) : undefined;
+        try {
+          const signals: HealthSignal[] = [];
+          if (maxLagMs > 0) {
+            lagClient = await connect(resolved.url, 'pgmb-lag');
+            signals.push(lagSignal(new ReplicaLagReader(lagClient), maxLagMs));
+          }
+          if (canary) signals.push(writerSignal(canary, maxWriterP99Ms));
+          signalNames.splice(0, signalNames.length, ...signals.map((s) => s.name));
+          const result = await migrate(c, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
+            ...options,
+            backfill: { ...options.backfill, throttle: signals.length ? throttleWhile(signals) : undefined },
+            requirements,
+            onEvent: (e) => {
+              if (e.type === 'backfill-progress') view.update(e.progress);
+              else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
+              else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
+            },
+          });
+          return result.backfills[0]!;
+        } finally {
+          await canary?.close().catch(() => undefined);
+          await lagClient?.end().catch(() => undefined);
         }
-        if (canary) signals.push(writerSignal(canary, maxWriterP99Ms));
-        if (signals.length) options.backfill.throttle = throttleWhile(signals);
-        const result = await migrate(client, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
-          ...options,
-          onEvent: (e) => {
-            if (e.type === 'backfill-progress') view.update(e.progress);
-            else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
-            else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
-          },
-        });
+      };
+
+      try {
+        let r: BackfillResult;
+        for (;;) {
+          try {
+            r = await attempt(client);
+            break;
+          } catch (err) {
+            if (!isConnectionLoss(err) || reconnectMs === 0) throw err;
+            view.log(`connection lost (${(err as Error).message}); reconnecting for up to ${formatDuration(reconnectMs / 1000)}`);
+            await client.end().catch(() => undefined);
+            client = await reconnect(resolved.url, reconnectMs);
+            view.log('reconnected: resuming from the checkpoint');
+          }
+        }
         view.stop();
-        const r = result.backfills[0]!;
         for (const late of r.lateRelations) {
           process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
         }
@@ -105,14 +156,27 @@ export function backfillCommand(): Command {
         process.stdout.write(
           `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
             `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
-            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signals.map((s) => s.name).join(', ')})` : ''}` +
+            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames.join(', ')})` : ''}` +
             `${r.resumed ? ' (resumed from a checkpoint)' : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
         );
       } finally {
         view.stop();
-        await canary?.close();
-        await client.end();
-        await lagClient?.end();
+        await client.end().catch(() => undefined);
       }
     });
+}
+
+/** Connect again, with backoff, until `withinMs` has passed; then a clear error (a rerun resumes). */
+async function reconnect(url: string, withinMs: number): Promise<pg.Client> {
+  const deadline = performance.now() + withinMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect(url, 'pgmb-backfill');
+    } catch (err) {
+      if (performance.now() + backoffMs(attempt) > deadline) {
+        throw new DatabaseUnreachableError(url, new Error(`still unreachable after ${formatDuration(withinMs / 1000)} of retries; run the same command again when it is back: it resumes from its checkpoint (${(err as Error).message})`));
+      }
+      await sleep(backoffMs(attempt));
+    }
+  }
 }

@@ -123,6 +123,10 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   const strategy = STRATEGY_IMPLS[options.strategy];
   const store = new CheckpointStore(ctx.client, options.stateTable);
   const oid = target.table.oid;
+  // Reads of the leaves outside the batches (sizing them, counting what is left) wait at most
+  // lock_timeout behind a long lock and retry like a batch, instead of hanging without a word.
+  const read = async <T>(what: string, fn: (c: pg.Client) => Promise<T>): Promise<T> =>
+    (await runShortTransaction(ctx, what, [], { inside: fn, statementTimeoutMs: 0 })) as T;
   const release = await lockBackfill(ctx.client, target, options.wait ?? false, (holder) => ctx.emit({ type: 'backfill-waiting', holder }));
   try {
     await store.ensure();
@@ -130,7 +134,8 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     const resumed = parts.some((p) => !p.finished);
     let leaves = await listLeaves(ctx.client, oid);
     if (parts.length === 0 || (resumed && parts[0]!.strategy !== strategy.name)) {
-      parts = await store.start(oid, target.column, target.table.sql, strategy.name, await planParts(ctx.client, strategy, target, leaves, options.workers));
+      const cursors = await read(`plan the backfill of ${target.table.sql}`, (c) => planParts(c, strategy, target, leaves, options.workers));
+      parts = await store.start(oid, target.column, target.table.sql, strategy.name, cursors);
     }
     const run = new RunState(ctx, target, strategy, parts, leaves.length, parts.reduce((n, p) => n + p.rowsDone, 0), parts.reduce((n, p) => n + p.batches, 0));
 
@@ -241,7 +246,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     const sizer = new BatchSizer(options.batchSize, options.targetBatchMs);
     for (let i = 0, wrote = 0; i < leaves.length; i++) {
       const leaf = leaves[i]!;
-      let sweep = await ctidStrategy.begin(ctx.client, target, leaf);
+      let sweep = await read(`size ${leaf.sql} for the sweep`, (c) => ctidStrategy.begin(c, target, leaf));
       for (;;) {
         await pause(wrote, sizer.size);
         // The sweep's own position is not kept: a rerun sweeps again. Its rows count in part 0,
@@ -266,12 +271,15 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     // the application wrote since are its own.
     const nullsByRelation: BackfillResult['nullsByRelation'] = [];
     for (const leaf of leaves) {
-      const { rows } = await ctx.client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ONLY ${leaf.sql}
-          WHERE ${stillNull(target)} AND (age(xmin) > age($1::xid) OR xmin = ANY($2::xid[]))`,
-        [horizon, sweepXids],
-      );
-      if (rows[0]!.n > 0) nullsByRelation.push({ relation: leaf.sql, nulls: rows[0]!.n });
+      const nulls = await read(`count what is left in ${leaf.sql}`, async (c) => {
+        const { rows } = await c.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ONLY ${leaf.sql}
+            WHERE ${stillNull(target)} AND (age(xmin) > age($1::xid) OR xmin = ANY($2::xid[]))`,
+          [horizon, sweepXids],
+        );
+        return rows[0]!.n;
+      });
+      if (nulls > 0) nullsByRelation.push({ relation: leaf.sql, nulls });
     }
     const nullsLeft = nullsByRelation.reduce((n, r) => n + r.nulls, 0);
     const lateRelations = (await listLeaves(ctx.client, oid)).filter((l) => !leaves.some((s) => s.oid === l.oid)).map((l) => l.sql);

@@ -27,6 +27,7 @@ export const addColumn: Operation<AddColumnSpec> = {
 
     const col = quoteIdent(column);
     const steps: Step[] = [];
+    catalog.require({ kind: 'owner', table, why: 'ALTER TABLE ... ADD COLUMN' });
     const existing = table.columns.get(column);
     if (existing) {
       if (!(await catalog.sameBaseType(existing.type, type))) throw new DuplicateColumnError(table.sql, column);

@@ -20,6 +20,8 @@ export async function backfillStep(
   await catalog.checkValue(value, info.type);
   if (where !== undefined) await checkWhere(catalog, table, where);
   info.usedLater = true;
+  catalog.require({ kind: 'write', table, column: info.name });
+  catalog.require({ kind: 'state-table', name: options.backfill.stateTable });
   return {
     phase: 'data',
     description: `backfill ${table.sql}.${quoteIdent(info.name)}`,

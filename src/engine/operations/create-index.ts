@@ -26,6 +26,7 @@ export const createIndex: Operation<CreateIndexSpec> = {
     for (const info of columns) info.usedLater = true;
     const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns.map((c) => c.name));
     const unique = spec.unique ?? false;
+    catalog.require({ kind: 'owner', table, why: 'CREATE INDEX' });
     if (unique && table.partitioned) await checkUniqueOnPartitions(catalog.client, table, columns.map((c) => c.name));
     return [
       {

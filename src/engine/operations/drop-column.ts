@@ -12,6 +12,7 @@ export const dropColumn: Operation<DropColumnSpec> = {
     if (catalog.column(table, column).usedLater) {
       throw new InvalidOptionError('drop-column', `${column} is used by an earlier operation of this migration; drop it in a later one`);
     }
+    catalog.require({ kind: 'owner', table, why: 'ALTER TABLE ... DROP COLUMN' });
     table.columns.delete(column);
     const sql = `ALTER TABLE ${table.sql} DROP COLUMN ${quoteIdent(column)}`;
     return [{ phase: 'ddl', description: sql, run: (ctx) => runShortTransaction(ctx, `drop column ${quoteIdent(column)}`, [sql]) }];

@@ -15,6 +15,7 @@ export const renameColumn: Operation<RenameColumnSpec> = {
       throw new DuplicateColumnError(table.sql, to);
     }
     const info = catalog.column(table, from);
+    catalog.require({ kind: 'owner', table, why: 'ALTER TABLE ... RENAME COLUMN' });
     table.columns.delete(from);
     table.columns.set(to, info);
     info.name = to;

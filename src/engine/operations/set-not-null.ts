@@ -53,6 +53,7 @@ export const setNotNull: Operation<SetNotNullSpec> = {
     const column = parseColumnName(spec.column);
     const info = catalog.column(table, column);
     if (info.notNull) return [skipped('validate', `${table.sql}.${quoteIdent(column)} is NOT NULL already`)];
+    catalog.require({ kind: 'owner', table, why: 'ALTER TABLE ... SET NOT NULL' });
     info.notNull = true;
     return [safeNotNullStep(table, info)];
   },

