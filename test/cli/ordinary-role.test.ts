@@ -10,6 +10,7 @@ import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
 import { readCsv } from '../../src/results/csv.js';
 import { partitioned, usersShape } from '../../src/fixtures/shapes.js';
+import { uniqueTableName } from '../../src/fixtures/table-names.js';
 import { q, scalar } from '../helpers/db.js';
 import { ordinaryRoleUrl } from '../helpers/ordinary-role.js';
 
@@ -18,11 +19,23 @@ const pgmb = (url: string, args: string[]) =>
 
 const noStack = (stderr: string) => !/\n\s+at /.test(stderr);
 
-async function asRole(t: Parameters<typeof ordinaryRoleUrl>[0]): Promise<{ url: string; c: pg.Client }> {
+type T = Parameters<typeof ordinaryRoleUrl>[0];
+
+/** A connection as the ordinary role, and a name for each object it makes, dropped when the test ends. */
+async function asRole(t: T): Promise<{ url: string; c: pg.Client; name: (label: string, kind?: 'TABLE' | 'SCHEMA') => string }> {
   const url = await ordinaryRoleUrl(t);
   const c = await connect(url, 'pgmb-test-ordinary');
-  t.teardown(() => c.end().catch(() => undefined));
-  return { url, c };
+  const made: string[] = [];
+  t.teardown(async () => {
+    for (const sql of made.reverse()) await c.query(sql).catch(() => undefined);
+    await c.end().catch(() => undefined);
+  });
+  const name = (label: string, kind: 'TABLE' | 'SCHEMA' = 'TABLE') => {
+    const n = uniqueTableName(label);
+    made.push(`DROP ${kind} IF EXISTS ${q(n)} CASCADE`);
+    return n;
+  };
+  return { url, c, name };
 }
 
 test('npm run bench as an ordinary role completes every suite, names the probes it turned off once, and leaves their figures empty', async (t) => {
@@ -48,52 +61,58 @@ test('npm run bench as an ordinary role completes every suite, names the probes 
 });
 
 test('pgmb backfill as an ordinary role on its own tables: done, the lag throttle off with one warning; asked for by name, a missing privilege', async (t) => {
-  const { url, c } = await asRole(t);
-  await loadTable(c, 'pgmb_own', usersShape, 20_000, { primaryKey: 'after' });
-  await c.query('ALTER TABLE pgmb_own ADD COLUMN bio text');
-  const ok = pgmb(url, ['backfill', '--table', 'pgmb_own', '--column', 'bio', '--value', 'x', '--max-writer-p99', '500ms']);
+  const { url, c, name } = await asRole(t);
+  const own = name('own');
+  await loadTable(c, own, usersShape, 20_000, { primaryKey: 'after' });
+  await c.query(`ALTER TABLE ${q(own)} ADD COLUMN bio text`);
+  const state = ['--state-table', name('state')];
+  const ok = pgmb(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-writer-p99', '500ms', ...state]);
   t.is(ok.status, 0, ok.stderr);
   t.regex(ok.stderr, /warning: standbys' replay lag is not visible to this role \(GRANT pg_monitor to see it\): --max-lag is off/);
   t.regex(ok.stdout, /^20000 rows updated .* 0 NULLs left \(counted\)$/m);
-  const lag = pgmb(url, ['backfill', '--table', 'pgmb_own', '--column', 'bio', '--value', 'x', '--max-lag', '1s']);
+  const lag = pgmb(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-lag', '1s', ...state]);
   t.is(lag.status, 2, lag.stderr);
   t.regex(lag.stderr, /missing standbys' replay lag \(pg_stat_replication\), for --max-lag 1s: GRANT pg_monitor TO "?[\w]+"?, or --max-lag 0/);
   t.true(noStack(lag.stderr));
 });
 
 test('pgmb backfill without UPDATE on some partitions and without CREATE for its state table: exit 2 before any change, one line per missing privilege', async (t) => {
-  const { url, c } = await asRole(t);
-  await loadTable(c, 'pgmb_parts', partitioned(usersShape, 4), 8_000, { primaryKey: 'after' });
-  await c.query('ALTER TABLE pgmb_parts ADD COLUMN bio text');
+  const { url, c, name } = await asRole(t);
+  const parts = name('parts');
+  const locked = name('locked', 'SCHEMA');
+  await loadTable(c, parts, partitioned(usersShape, 4), 8_000, { primaryKey: 'after' });
+  await c.query(`ALTER TABLE ${q(parts)} ADD COLUMN bio text`);
   // The owner takes its own privileges away: on two leaves (the parent keeps them), and CREATE on a schema.
-  await c.query('REVOKE UPDATE ON pgmb_parts_p1, pgmb_parts_p2 FROM CURRENT_USER');
-  await c.query('CREATE SCHEMA pgmb_locked');
-  await c.query('REVOKE CREATE ON SCHEMA pgmb_locked FROM CURRENT_USER');
-  const r = pgmb(url, ['backfill', '--table', 'pgmb_parts', '--column', 'bio', '--value', 'x', '--max-lag', '0', '--state-table', 'pgmb_locked.pgmb_state']);
+  await c.query(`REVOKE UPDATE ON ${q(`${parts}_p1`)}, ${q(`${parts}_p2`)} FROM CURRENT_USER`);
+  await c.query(`CREATE SCHEMA ${q(locked)}`);
+  await c.query(`REVOKE CREATE ON SCHEMA ${q(locked)} FROM CURRENT_USER`);
+  const r = pgmb(url, ['backfill', '--table', parts, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--state-table', `${locked}.pgmb_state`]);
   t.is(r.status, 2, r.stderr);
   t.true(noStack(r.stderr), r.stderr);
   const lines = r.stderr.split('\n').filter((l) => l.trim().startsWith('missing '));
   t.is(lines.length, 3, r.stderr);
-  t.regex(lines[0]!, /missing UPDATE on "public"\."pgmb_parts_p1" \(a partition or child of .*a grant on the parent alone does not reach it\): GRANT UPDATE ON "public"\."pgmb_parts_p1" TO /);
-  t.regex(lines[1]!, /missing UPDATE on "public"\."pgmb_parts_p2"/);
-  t.regex(lines[2]!, /missing CREATE on schema "pgmb_locked", for the checkpoint table .*: GRANT CREATE ON SCHEMA "pgmb_locked" TO .*, or --state-table myschema\.pgmb_backfill_state/);
-  t.is(await scalar(c, 'SELECT count(*)::int FROM pgmb_parts WHERE bio IS NOT NULL'), 0, 'nothing was written');
-  t.is(await scalar(c, "SELECT count(*)::int FROM pg_tables WHERE schemaname = 'pgmb_locked'"), 0, 'no state table');
+  const leaf = (i: number) => `"public"."${parts}_p${i}"`.replace(/[.()]/g, '\\$&');
+  t.regex(lines[0]!, new RegExp(`missing UPDATE on ${leaf(1)} \\(a partition or child of .*a grant on the parent alone does not reach it\\): GRANT UPDATE ON ${leaf(1)} TO `));
+  t.regex(lines[1]!, new RegExp(`missing UPDATE on ${leaf(2)}`));
+  t.regex(lines[2]!, new RegExp(`missing CREATE on schema "${locked}", for the checkpoint table .*: GRANT CREATE ON SCHEMA "${locked}" TO .*, or --state-table myschema\\.pgmb_backfill_state`));
+  t.is(await scalar(c, `SELECT count(*)::int FROM ${q(parts)} WHERE bio IS NOT NULL`), 0, 'nothing was written');
+  t.is(await scalar(c, 'SELECT count(*)::int FROM pg_tables WHERE schemaname = $1', [locked]), 0, 'no state table');
 });
 
 test('errors we can expect end in one line with the SQLSTATE and what to do, no stack trace; --debug shows it', async (t) => {
-  const { url, c } = await asRole(t);
-  await c.query(`CREATE TABLE ${q('pgmb_locked_t')} (id int PRIMARY KEY, bio text)`);
-  await c.query('INSERT INTO pgmb_locked_t SELECT g FROM generate_series(1, 100) g');
+  const { url, c, name } = await asRole(t);
+  const held = name('held');
+  await c.query(`CREATE TABLE ${q(held)} (id int PRIMARY KEY, bio text)`);
+  await c.query(`INSERT INTO ${q(held)} SELECT g FROM generate_series(1, 100) g`);
   // A long transaction holds the table: every batch waits lock_timeout, retries, then gives up.
   await c.query('BEGIN');
-  await c.query('LOCK TABLE pgmb_locked_t IN ACCESS EXCLUSIVE MODE');
-  const r = pgmb(url, ['backfill', '--table', 'pgmb_locked_t', '--column', 'bio', '--value', 'x', '--max-lag', '0', '--lock-timeout', '100ms']);
+  await c.query(`LOCK TABLE ${q(held)} IN ACCESS EXCLUSIVE MODE`);
+  const r = pgmb(url, ['backfill', '--table', held, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--lock-timeout', '100ms', '--state-table', name('state')]);
   await c.query('ROLLBACK');
   t.is(r.status, 1, r.stderr);
   t.regex(r.stderr, /^pgmb: .*lock/m);
   t.true(noStack(r.stderr), r.stderr);
-  const debug = pgmb(url, ['backfill', '--table', 'pgmb_locked_t', '--column', 'nope', '--value', 'x', '--debug']);
+  const debug = pgmb(url, ['backfill', '--table', held, '--column', 'nope', '--value', 'x', '--debug']);
   t.is(debug.status, 2);
   t.regex(debug.stderr, /column nope does not exist/);
   t.regex(debug.stderr, /\n\s+at /, 'with --debug, the stack too');
