@@ -6,9 +6,18 @@ import { quoteIdent } from '../src/engine/identifiers.js';
 import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { fixtures, iterationsFor, type BenchStrategy, type BenchSuite } from './types.js';
+import { fixtures, iterationsFor, type BenchOptions, type BenchStrategy, type BenchSuite } from './types.js';
+import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 
 const VALUE = 'backfilled bio';
+
+/**
+ * What the suite runs per fixture: one whole-table UPDATE, then each batched strategy; ctid once per
+ * vacuum policy asked for (with and without vacuum behind the walk), the others with the first.
+ */
+function variants(o: BenchOptions): [BenchStrategy, VacuumPolicy | undefined][] {
+  return [['single-update', undefined], ...o.strategies.flatMap((s): [BenchStrategy, VacuumPolicy][] => (s === 'ctid' ? o.vacuum.map((v) => [s, v]) : [[s, o.vacuum[0]!]]))];
+}
 
 /**
  * The seed's TestBenchmarkBackfillPerformance: fill a new column of every row, per strategy and
@@ -16,12 +25,11 @@ const VALUE = 'backfilled bio';
  */
 export const backfillSuite: BenchSuite = {
   name: 'backfill',
-  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + (o.strategies.length + 1) * iterationsFor(o, rows), 0),
+  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + variants(o).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
     const stateTable = `pgmb_bench_state_${process.pid}`;
     const rows: CaseFigures[] = [];
-    const strategies: BenchStrategy[] = ['single-update', ...options.strategies];
     const workersOf = (s: BenchStrategy) => (s === 'ctid' ? options.workers : 1);
     const { maxLagMs, maxWriterP99Ms } = options;
     // The health signals a batched backfill backs off on (none: it never waits).
@@ -33,9 +41,9 @@ export const backfillSuite: BenchSuite = {
     };
     try {
       for (const [size, leaves] of fixtures(options)) {
-        for (const strategy of strategies) {
+        for (const [strategy, vacuum] of variants(options)) {
           const figures = await measureCase(ctx, {
-            label: `backfill ${strategy} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
+            label: `backfill ${strategy}${vacuum ? ` vacuum ${vacuum}` : ''} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
             shape: leaves ? partitioned(usersShape, leaves) : usersShape,
             rows: size,
             iterations: iterationsFor(options, size),
@@ -48,7 +56,7 @@ export const backfillSuite: BenchSuite = {
                 return;
               }
               const result = await migrate(client, [{ op: 'backfill', table: quoteIdent(table.name), column: 'bio', value: VALUE }], {
-                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy), throttle: throttleFor(writers) },
+                backfill: { strategy, batchSize: options.batchSize, delayMs: options.delayMs, stateTable, workers: workersOf(strategy), throttle: throttleFor(writers), vacuum: vacuum! },
                 connect: () => connect(ctx.url, 'pgmb-bench-worker'),
                 onEvent: (e) => e.type === 'backfill-progress' && ctx.reporter.backfill(e.progress),
               });
@@ -67,6 +75,7 @@ export const backfillSuite: BenchSuite = {
             max_lag_ms: batched ? maxLagMs : undefined,
             max_writer_p99_ms: batched ? maxWriterP99Ms : undefined,
             partitions: leaves || undefined,
+            vacuum,
             ...figures,
           });
         }

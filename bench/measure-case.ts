@@ -7,6 +7,7 @@ import type { Shape } from '../src/fixtures/shapes.js';
 import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
+import { tableBytes } from '../src/measure/table-stats.js';
 import type { WriterHealth } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
 import type { SuiteContext } from './types.js';
@@ -30,6 +31,8 @@ export interface CaseSpec {
   /** Simulated writers beside the operation (default: as the bench options say). */
   writers?: boolean;
 }
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 
 /** What an engine backfill reports of one iteration. */
 export interface RunFigures {
@@ -63,6 +66,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
   const setupMs: number[] = [];
   let throttledMs = 0;
   const nullsLeft: number[] = [];
+  const bytes = { before: [] as number[], after: [] as number[], compact: [] as number[] };
   const largestBatch: number[] = [];
   let table: CaseTable | undefined;
   let iteration = 0;
@@ -87,6 +91,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       }
       const ms = performance.now() - t0;
       await probes.stop(held);
+      bytes.after.push(await tableBytes(client, table!.relations));
       return { overriddenDuration: ms };
     },
     {
@@ -104,10 +109,14 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [quoteIdent(name)])).rows[0]!.oid;
         table = { name, oid, relations: (await treeMembers(client, oid)).map((m) => m.oid) };
         await spec.prepare?.(table);
+        bytes.before.push(await tableBytes(client, table.relations));
         if (ctx.capabilities.checkpoint) await client.query('CHECKPOINT');
         await probes.prepare(table);
       },
       afterEach: async () => {
+        // What the rows take when packed: the floor a migration's growth is measured against.
+        await client.query(`VACUUM FULL ${quoteIdent(table!.name)}`);
+        bytes.compact.push(await tableBytes(client, table!.relations));
         await dropTables(client, [table!.name]);
         ctx.reporter.caseDone();
       },
@@ -135,6 +144,10 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     throttled_ms: throttledMs > 0 ? throttledMs / l.samplesCount : undefined,
     nulls_left: nullsLeft.length ? Math.max(...nullsLeft) : undefined,
     largest_batch: largestBatch.length ? Math.max(...largestBatch) : undefined,
+    table_bytes_before: mean(bytes.before),
+    table_bytes_after: mean(bytes.after),
+    table_bytes_compact: mean(bytes.compact),
+    growth: mean(bytes.after.map((a, i) => a / Math.max(1, bytes.compact[i]!))),
     ...probes.figures(),
     probes_off: ctx.capabilities.off.length ? ctx.capabilities.off.map((o) => o.split(' (')[0]).join('; ') : undefined,
   };

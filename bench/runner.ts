@@ -27,7 +27,7 @@ export const SEED_FAIL_S = 800;
 /** `--profile seed`: the seed's exact policy, one run of 1M rows, batches of 5,000, 1 s sleep. */
 export function applyProfile(options: BenchOptions): BenchOptions {
   if (options.profile !== 'seed') return options;
-  return { ...options, suites: ['backfill'], sizes: [1_000_000], strategies: ['classic'], batchSize: 5000, delayMs: 1000, iterations: 1, workers: 1 };
+  return { ...options, suites: ['backfill'], sizes: [1_000_000], strategies: ['classic'], batchSize: 5000, delayMs: 1000, iterations: 1, workers: 1, partitions: [0] };
 }
 
 /** Run the chosen suites on one database, append every row to the CSV, return the rows. */

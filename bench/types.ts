@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Reporter } from '../src/cli/progress-view.js';
 import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
+import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 import type { ProbeCapabilities } from '../src/measure/capabilities.js';
 import type { StandbyReader } from '../src/measure/standby-reader.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
@@ -20,6 +21,8 @@ export interface BenchOptions {
   workers: number;
   /** Exact iterations per case; undefined: 3 up to 100K rows, 2 above. */
   iterations?: number;
+  /** Vacuum behind the walk: ctid runs once per policy (the first is the others' too). */
+  vacuum: VacuumPolicy[];
   /** Leaves of the backfill and index suites' tables: 0 is the plain table, 8 a range-partitioned one. */
   partitions: number[];
   /** Rows of the DDL suite's table (the seed used 100K). */

@@ -27,6 +27,14 @@ export function parseDuration(option: string, text: string): number {
   return Math.round(Number(m[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 1));
 }
 
+/** `off`, `auto` or a number of batches: how often a backfill vacuums behind its walk. */
+export function parseVacuum(option: string, text: string): 'off' | 'auto' | number {
+  const t = text.trim();
+  if (t === 'off' || t === 'auto') return t;
+  if (/^\d+$/.test(t) && Number(t) > 0) return Number(t);
+  throw new InvalidOptionError(option, `must be off, auto or a number of batches, got ${JSON.stringify(text)}`);
+}
+
 /** A comma list of whole numbers, 0 included: `0,8`. */
 export function parseCounts(option: string, text: string): number[] {
   const items = text.split(',').map((x) => x.trim());

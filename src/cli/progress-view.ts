@@ -28,10 +28,11 @@ export function backfillLine(p: BackfillProgress): string {
   const throttled = p.throttledMs > 0 ? `; throttled ${formatDuration(p.throttledMs / 1000)}` : '';
   const leaves = p.relations > 1 ? ` (${p.relations} leaves)` : '';
   const nulls = p.nullsLeft !== undefined ? `; ${p.nullsLeft} NULLs left (counted)` : '';
+  const vacuums = p.vacuums > 0 ? `; vacuumed ${p.vacuums}x behind` : '';
   return (
     `backfill ${p.table}.${p.column}${leaves} [${p.strategy}] ${p.stage}: ${p.rowsDone.toLocaleString('en-US')} rows ` +
     `(~${pct}% of ~${Math.round(p.totalEstimate).toLocaleString('en-US')}); ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s; ` +
-    `batch ${p.batchSize}, largest ${p.largestBatch}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}${nulls}`
+    `batch ${p.batchSize}, largest ${p.largestBatch}${vacuums}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}${nulls}`
   );
 }
 

@@ -23,6 +23,8 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   notNegative('delayMs', backfill.delayMs);
   if (backfill.targetBatchMs !== undefined) positiveInteger('targetBatchMs', backfill.targetBatchMs);
   positiveInteger('workers', backfill.workers);
+  if (typeof backfill.vacuum === 'number') positiveInteger('vacuum', backfill.vacuum);
+  else if (backfill.vacuum !== 'auto' && backfill.vacuum !== 'off') throw new InvalidOptionError('vacuum', `must be auto, off or a number of batches, got ${JSON.stringify(backfill.vacuum)}`);
   if (backfill.workers > 1 && !options.connect) throw new InvalidOptionError('workers', 'parallel workers need a connect() function for their connections');
   if (!STRATEGIES.includes(backfill.strategy)) {
     throw new InvalidOptionError('strategy', `must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(backfill.strategy)}`);

@@ -3,6 +3,7 @@
  * (events, results). Everything a script or the CLI passes in is described here.
  */
 import type pg from 'pg';
+import type { VacuumPolicy } from './backfill/vacuum-behind.js';
 import type { Requirement } from './preflight.js';
 
 export type PhaseName = 'ddl' | 'index' | 'data' | 'validate';
@@ -90,6 +91,12 @@ export interface BackfillOptions {
   throttle?: () => Promise<number>;
   /** When another backfill of the same table and column runs: wait for it instead of failing. */
   wait?: boolean;
+  /**
+   * VACUUM (INDEX_CLEANUP OFF) of the leaf behind the walk, so new row versions reuse the space the
+   * old ones left instead of doubling the table: 'auto' (default) picks how often from the growth
+   * it measures, a number is every N batches, 'off' never.
+   */
+  vacuum: VacuumPolicy;
 }
 
 export interface EngineOptions {
@@ -113,6 +120,7 @@ export const DEFAULT_BACKFILL: BackfillOptions = {
   delayMs: 0,
   stateTable: 'pgmb_backfill_state',
   workers: 1,
+  vacuum: 'auto',
 };
 
 export const DEFAULT_ENGINE: EngineOptions = {
@@ -142,6 +150,8 @@ export interface BackfillProgress {
   stage: 'main' | 'sweep' | 'done';
   /** Relations walked: 1 for a plain table, the leaves of a partitioned or inheritance tree. */
   relations: number;
+  /** Rounds of vacuum behind the walk so far. */
+  vacuums: number;
   /** With stage 'done': rows still NULL that the sweep should have filled (0 when done is done). */
   nullsLeft?: number;
 }
@@ -169,6 +179,10 @@ export interface BackfillResult {
   lateRelations: string[];
   /** Leaves that left the tree (dropped or detached) before their part was walked: skipped. */
   goneRelations: string[];
+  /** Vacuum behind the walk: rounds run, rounds skipped on a lock, their time. */
+  vacuums: number;
+  vacuumsSkipped: number;
+  vacuumMs: number;
 }
 
 export type EngineEvent =

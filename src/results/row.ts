@@ -44,6 +44,11 @@ export const CSV_COLUMNS = [
   'nulls_left',
   'largest_batch',
   'probes_off',
+  'table_bytes_before',
+  'table_bytes_after',
+  'table_bytes_compact',
+  'growth',
+  'vacuum',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -54,7 +59,7 @@ export const CONDITION_COLUMNS = ['max_lag_ms', 'max_writer_p99_ms', 'standby_qu
 /** The columns of the design card: every pgmb CSV since 0.1.0 has them; compare and report need them. */
 export const REQUIRED_COLUMNS = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('writer_blocked') + 1);
 /** Everything that makes two rows of one case different experiments, not two runs of one. */
-export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', ...CONDITION_COLUMNS] as const satisfies readonly CsvColumn[];
+export const POLICY_COLUMNS = ['batch_size', 'delay_ms', 'workers', 'vacuum', ...CONDITION_COLUMNS] as const satisfies readonly CsvColumn[];
 export type Cell = string | number | boolean | undefined;
 export type CsvRow = Record<CsvColumn, Cell>;
 

@@ -13,12 +13,12 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'smoke.csv');
   await runBench(
-    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, partitions: [0, 8], writers: true, standby: false, out },
+    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, partitions: [0, 8], vacuum: ['auto', 'off'], writers: true, standby: false, out },
     () => undefined,
   );
   t.deepEqual(readFileSync(out, 'utf8').split('\n')[0]!.split(','), [...CSV_COLUMNS]);
   const rows = readCsv(out);
-  t.is(rows.length, 4 + 4 * 2 + 3 * 2 + 8, 'backfill and index on the plain and the 8-partition table');
+  t.is(rows.length, 4 + 5 * 2 + 3 * 2 + 8, 'backfill (ctid with and without vacuum) and index on the plain and the 8-partition table');
   for (const r of rows) {
     const where = `${r.suite}/${r.case}/${r.strategy}`;
     t.true(CASES[r.suite as keyof typeof CASES].includes(r.case!), where);
@@ -34,9 +34,9 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
     if (r.suite === 'setup') t.is(r.writer_max_ms, '', 'no writers while a table is being built');
     else t.true(Number(r.writer_max_ms) > 0, `${where} writer_max_ms`);
   }
-  const backfill = rows.filter((r) => r.suite === 'backfill' && r.partitions === '');
+  const backfill = rows.filter((r) => r.suite === 'backfill' && r.partitions === '' && r.vacuum !== 'off');
   t.deepEqual(backfill.map((r) => r.strategy).sort(), [...BACKFILL_STRATEGIES].sort());
-  const partitioned = rows.filter((r) => r.partitions === '8');
+  const partitioned = rows.filter((r) => r.partitions === '8' && r.vacuum !== 'off');
   t.deepEqual(partitioned.map((r) => `${r.suite} ${r.strategy || r.case}`).sort(), [
     'backfill classic', 'backfill ctid', 'backfill keyset', 'backfill single-update', 'index create-index', 'index create-index-concurrently', 'index create-unique-index-concurrently',
   ]);
@@ -45,6 +45,13 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
     t.true(Number(r.largest_batch) > 0 && Number(r.largest_batch) <= 2000 * 1.5, `${r.strategy} ${r.partitions}: largest batch ${r.largest_batch}`);
   }
   t.is(rows.find((r) => r.strategy === 'single-update')!.nulls_left, '', 'one UPDATE counts nothing');
+  t.deepEqual(rows.filter((r) => r.strategy === 'ctid').map((r) => r.vacuum), ['auto', 'off', 'auto', 'off'], 'ctid with and without vacuum behind the walk');
+  t.is(rows.find((r) => r.strategy === 'single-update')!.vacuum, '');
+  for (const r of rows) {
+    const [before, after, compact, growth] = ['table_bytes_before', 'table_bytes_after', 'table_bytes_compact', 'growth'].map((c) => Number(r[c]));
+    t.true(after > 0 && compact > 0 && growth > 0.5 && growth < 5, `${r.suite} ${r.case} ${r.strategy}: after ${after}, compact ${compact}, growth ${growth}`);
+    if (r.suite !== 'setup') t.true(before > 0, `${r.suite} ${r.case}: bytes before`);
+  }
   t.is(rows.find((r) => r.case === 'create-index' && r.partitions === '8')!.lock_mode, 'ShareLock', 'a plain build locks the partitioned parent');
   t.is(backfill.find((r) => r.strategy === 'single-update')!.batch_size, '', 'no batch size for one UPDATE');
   t.is(backfill.find((r) => r.strategy === 'ctid')!.workers, '2');

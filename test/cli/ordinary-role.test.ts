@@ -52,7 +52,7 @@ test('npm run bench as an ordinary role completes every suite, names the probes 
   t.true(r.stderr.includes(`probes off for this role: ${caps.off.join('; ')}\n`), r.stderr);
   t.regex(r.stderr, /checkpoint before each case \(needs superuser or pg_checkpoint: GRANT pg_checkpoint TO the role\)/);
   const rows = readCsv(out);
-  t.is(rows.length, 4 + 4 * 2 + 3 * 2 + 8);
+  t.is(rows.length, 4 + 5 * 2 + 3 * 2 + 8);
   for (const row of rows) {
     t.is(row.probes_off, caps.off.map((o) => o.split(' (')[0]).join('; '), `${row.suite} ${row.case}`);
     if (!caps.flushStats) t.is(row.dead_tuples, '', 'empty, never 0');

@@ -14,11 +14,13 @@ export interface KilledRun {
   delayMs: number;
   workers: number;
   killAfter: number;
+  /** Vacuum behind the walk (the engine's default: auto). */
+  vacuum?: 'auto' | 'off';
 }
 
 /** Resolves with the batches it saw committed; rejects if the child ends on its own first. */
 export function backfillKilledAfter(run: KilledRun): Promise<number> {
-  const args = [testUrl(), run.table, run.stateTable, run.strategy, String(run.batchSize), String(run.delayMs), String(run.workers)];
+  const args = [testUrl(), run.table, run.stateTable, run.strategy, String(run.batchSize), String(run.delayMs), String(run.workers), run.vacuum ?? 'auto'];
   const child = spawn(process.execPath, ['--import=tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let batches = 0;
   return new Promise<number>((resolve, reject) => {

@@ -15,11 +15,13 @@ import {
   type Requirement,
   type StrategyName,
 } from '../../engine/index.js';
-import { backoffMs, sleep } from '../../engine/transaction.js';
+import { backoffMs, inTransaction, sleep } from '../../engine/transaction.js';
 import { Canary } from '../../measure/canary.js';
 import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { writerSignal } from '../../measure/writer-probe.js';
-import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
+import { parseChoices, parseDuration, parsePositiveInt, parseVacuum } from '../parse.js';
+import { treeMembers } from '../../engine/relations.js';
+import { tableBytes } from '../../measure/table-stats.js';
 import { createBackfillView, formatDuration } from '../progress-view.js';
 
 interface BackfillFlags {
@@ -38,6 +40,7 @@ interface BackfillFlags {
   stateTable: string;
   wait?: boolean;
   reconnect: string;
+  vacuum: string;
 }
 
 export function backfillCommand(): Command {
@@ -56,6 +59,7 @@ export function backfillCommand(): Command {
     .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
+    .option('--vacuum <policy>', 'VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches', 'auto')
     .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
     .option('--reconnect <duration>', 'on a lost connection (restart, failover), reconnect for up to this long and carry on from the checkpoint; 0 exits at once', '60s')
     .addHelpText(
@@ -87,6 +91,7 @@ export function backfillCommand(): Command {
           stateTable: f.stateTable,
           workers: parsePositiveInt('--workers', f.workers),
           wait: f.wait === true,
+          vacuum: parseVacuum('--vacuum', f.vacuum),
         },
         connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });
@@ -104,6 +109,7 @@ export function backfillCommand(): Command {
       if (maxWriterP99Ms > 0) requirements.push({ kind: 'create-table', why: "--max-writer-p99's canary table", avoid: '--max-writer-p99 0' });
       const view = createBackfillView();
       const signalNames: string[] = [];
+      const sizeBefore = await rowBytes(client, f.table);
 
       /** One run of the backfill on `client`, with health signals of its own connections. */
       const attempt = async (c: pg.Client) => {
@@ -149,6 +155,11 @@ export function backfillCommand(): Command {
           }
         }
         view.stop();
+        const sizeAfter = await rowBytes(client, f.table);
+        if (sizeBefore !== undefined && sizeAfter !== undefined) {
+          const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${(r.vacuumMs / 1000).toFixed(1)} s)` : '';
+          process.stderr.write(`table size: ${mb(sizeBefore)} before, ${mb(sizeAfter)} after (${(sizeAfter / Math.max(1, sizeBefore)).toFixed(2)}x)${vacuumed}\n`);
+        }
         for (const late of r.lateRelations) {
           process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
         }
@@ -164,6 +175,23 @@ export function backfillCommand(): Command {
         await client.end().catch(() => undefined);
       }
     });
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/**
+ * The bytes of a table's rows over every leaf (heap and TOAST, no indexes); undefined when it cannot
+ * be found or is locked (sizing a relation waits for its lock: never longer than a second here).
+ */
+async function rowBytes(client: pg.Client, table: string): Promise<number | undefined> {
+  return inTransaction(
+    client,
+    async () => {
+      const oid = (await client.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [table])).rows[0]!.oid;
+      return oid === null ? undefined : tableBytes(client, (await treeMembers(client, oid)).map((m) => m.oid));
+    },
+    "BEGIN; SET LOCAL lock_timeout = '1s'",
+  ).catch(() => undefined);
 }
 
 /** Connect again, with backoff, until `withinMs` has passed; then a clear error (a rerun resumes). */

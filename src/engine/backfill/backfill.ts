@@ -6,6 +6,7 @@ import { BatchSizer } from './batch-sizer.js';
 import { CheckpointStore, type Checkpoint, type Cursor } from './checkpoint.js';
 import { rateAndEta } from './eta.js';
 import { lockBackfill } from './run-lock.js';
+import { VacuumBehind } from './vacuum-behind.js';
 import { classicStrategy } from './strategies/classic.js';
 import { ctidStrategy } from './strategies/ctid.js';
 import { keysetStrategy } from './strategies/keyset.js';
@@ -37,6 +38,7 @@ class RunState {
     private readonly ctx: StepContext,
     private readonly target: BackfillTarget,
     private readonly strategy: Strategy,
+    private readonly vacuum: VacuumBehind,
     readonly parts: Checkpoint[],
     readonly relations: number,
     private readonly rowsBefore: number,
@@ -86,6 +88,7 @@ class RunState {
         throttledMs: this.throttledMs,
         stage,
         relations: this.relations,
+        vacuums: this.vacuum.figures.vacuums,
         nullsLeft,
       },
     });
@@ -128,6 +131,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
   const read = async <T>(what: string, fn: (c: pg.Client) => Promise<T>): Promise<T> =>
     (await runShortTransaction(ctx, what, [], { inside: fn, statementTimeoutMs: 0 })) as T;
   const release = await lockBackfill(ctx.client, target, options.wait ?? false, (holder) => ctx.emit({ type: 'backfill-waiting', holder }));
+  const vacuum = new VacuumBehind(options.vacuum, ctx.options.lockTimeoutMs, ctx.options.connect);
   try {
     await store.ensure();
     let parts = await store.load(oid, target.column);
@@ -137,7 +141,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
       const cursors = await read(`plan the backfill of ${target.table.sql}`, (c) => planParts(c, strategy, target, leaves, options.workers));
       parts = await store.start(oid, target.column, target.table.sql, strategy.name, cursors);
     }
-    const run = new RunState(ctx, target, strategy, parts, leaves.length, parts.reduce((n, p) => n + p.rowsDone, 0), parts.reduce((n, p) => n + p.batches, 0));
+    const run = new RunState(ctx, target, strategy, vacuum, parts, leaves.length, parts.reduce((n, p) => n + p.rowsDone, 0), parts.reduce((n, p) => n + p.batches, 0));
 
     // The delay is the break after a batch's worth of writes: a batch that wrote a tenth of a
     // batch earns a tenth of it, so the load per second stays what the policy asks. A batch that
@@ -204,6 +208,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
         run.batches += 1;
         wrote = r.updated;
         run.report('main', sizer.size);
+        await vacuum.afterBatch(worker.client, leaf, wrote);
         if (r.done) break;
       }
       return wrote;
@@ -235,6 +240,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
     } finally {
       await Promise.all(clients.slice(1).map((c) => c.end().catch(() => undefined)));
     }
+    await vacuum.close();
 
     // Sweep: one ctid walk over every page each leaf has now (leaves created or attached during
     // the main pass included), for rows inserted while it ran or moved by the application's
@@ -297,8 +303,12 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
       nullsByRelation,
       lateRelations,
       goneRelations,
+      vacuums: vacuum.figures.vacuums,
+      vacuumsSkipped: vacuum.figures.skipped,
+      vacuumMs: vacuum.figures.ms,
     };
   } finally {
+    await vacuum.close().catch(() => undefined);
     await release();
   }
 }
