@@ -15,6 +15,9 @@ function notNegative(name: string, value: number): void {
 /** Defaults filled in and every number checked: bad options fail here, before any SQL. */
 export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOptions {
   const backfill: BackfillOptions = { ...DEFAULT_BACKFILL, ...stripUndefined(input.backfill ?? {}) };
+  // Vacuum behind the walk is on by default where it was measured to help: ctid (1.09x the compact
+  // size at 1M instead of 1.8x). Behind classic it made the backfill 1.3x slower (measured).
+  if (input.backfill?.vacuum === undefined) backfill.vacuum = backfill.strategy === 'ctid' ? 'auto' : 'off';
   const options: EngineOptions = { ...DEFAULT_ENGINE, ...stripUndefined(input), backfill };
   positiveInteger('lockTimeoutMs', options.lockTimeoutMs);
   notNegative('statementTimeoutMs', options.statementTimeoutMs);

@@ -81,9 +81,9 @@ export async function listLeaves(client: pg.Client, rootOid: number): Promise<Le
   return leavesOf(await treeMembers(client, rootOid));
 }
 
-/** Partitioned members whose partition key has this column: a backfill of it would move rows. */
-export async function partitionKeyUsers(client: pg.Client, rootOid: number, column: string): Promise<string[]> {
-  const members = (await treeMembers(client, rootOid)).filter((m) => m.relkind === 'p');
+/** Partitioned members of a tree whose partition key has this column: a backfill of it would move rows. */
+export async function partitionKeyUsers(client: pg.Client, tree: readonly TreeMember[], column: string): Promise<string[]> {
+  const members = tree.filter((m) => m.relkind === 'p');
   if (members.length === 0) return [];
   const { rows } = await client.query<{ oid: number }>(
     `SELECT p.partrelid::int AS oid FROM pg_partitioned_table p

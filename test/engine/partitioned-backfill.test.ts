@@ -1,7 +1,7 @@
 /** Backfills of partitioned tables and inheritance trees: every leaf filled, counted, resumable. */
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
-import { IncompleteBackfillError, migrate, type BackfillResult } from '../../src/engine/index.js';
+import { IncompleteBackfillError, InputError, migrate, type BackfillResult } from '../../src/engine/index.js';
 import { client, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 import { backfillKilledAfter } from '../helpers/killed-backfill.js';
 import { inheritanceTree, nullsPer, partitionedTree } from '../helpers/trees.js';
@@ -119,4 +119,14 @@ test('add a column to a partitioned table, fill it, set NOT NULL the safe way: e
   t.is(notNull.rows.length, 1 + 1 + leaves.length);
   t.true(notNull.rows.every((r) => r.attnotnull), JSON.stringify(notNull.rows));
   t.is(await scalar(c, `SELECT count(*)::int FROM pg_constraint WHERE conname LIKE 'pgmb_nn_%' AND conrelid::regclass::text LIKE $1`, [`${root}%`]), 0);
+});
+
+test('a backfill of a partition key column is refused before anything runs: it would move rows between partitions', async (t) => {
+  const c = await client(t);
+  const { root, leaves } = await partitionedTree(t, c, 100);
+  const err = await t.throwsAsync(migrate(c, [{ op: 'backfill', table: q(root), column: 'sub', value: '1' }], { backfill: { stateTable: stateTable(t) } }), {
+    instanceOf: InputError,
+  });
+  t.is((err as InputError).code, 'PARTITION_KEY');
+  t.regex(err!.message, new RegExp(`column "sub" is in the partition key of "public"\\."${leaves[0]!.replace(/_a0$/, '_a')}"`));
 });

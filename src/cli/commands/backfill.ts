@@ -40,7 +40,7 @@ interface BackfillFlags {
   stateTable: string;
   wait?: boolean;
   reconnect: string;
-  vacuum: string;
+  vacuum?: string;
 }
 
 export function backfillCommand(): Command {
@@ -59,7 +59,7 @@ export function backfillCommand(): Command {
     .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
-    .option('--vacuum <policy>', 'VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches', 'auto')
+    .option('--vacuum <policy>', 'VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches (default: auto with ctid, off with keyset and classic)')
     .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
     .option('--reconnect <duration>', 'on a lost connection (restart, failover), reconnect for up to this long and carry on from the checkpoint; 0 exits at once', '60s')
     .addHelpText(
@@ -91,7 +91,7 @@ export function backfillCommand(): Command {
           stateTable: f.stateTable,
           workers: parsePositiveInt('--workers', f.workers),
           wait: f.wait === true,
-          vacuum: parseVacuum('--vacuum', f.vacuum),
+          vacuum: f.vacuum === undefined ? undefined : parseVacuum('--vacuum', f.vacuum),
         },
         connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
       });

@@ -46,7 +46,7 @@ async function checkTree(catalog: Catalog, table: TableInfo, column: string, str
     const keyless = members.find((m) => m.relkind === 'r' && m.primaryKey.length === 0);
     if (keyless) throw new NoPrimaryKeyError(keyless.sql, strategy);
   }
-  const keyed = await partitionKeyUsers(catalog.client, table.oid, column);
+  const keyed = await partitionKeyUsers(catalog.client, members, column);
   if (keyed.length) {
     throw new InputError('PARTITION_KEY', `column ${quoteIdent(column)} is in the partition key of ${keyed.join(', ')}: filling it would move rows between partitions; pgmb refuses`);
   }
