@@ -7,6 +7,7 @@ import type { Shape } from '../src/fixtures/shapes.js';
 import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
+import { mean } from '../src/measure/percentile.js';
 import { tableBytes } from '../src/measure/table-stats.js';
 import type { WriterHealth } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
@@ -31,8 +32,6 @@ export interface CaseSpec {
   /** Simulated writers beside the operation (default: as the bench options say). */
   writers?: boolean;
 }
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 
 /** What an engine backfill reports of one iteration. */
 export interface RunFigures {

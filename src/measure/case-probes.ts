@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Shape } from '../fixtures/shapes.js';
 import type { CaseFigures } from '../results/row.js';
 import { LockWatcher, strongestLock } from './locks.js';
+import { mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
@@ -50,7 +51,6 @@ export type ProbeFigures = Pick<
   | 'standby_query_ms'
 >;
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
 
 /**

@@ -5,3 +5,8 @@ export function percentile(samples: readonly number[], p: number): number | unde
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
+
+/** The mean, or undefined for no samples (a figure never measured is empty, not 0). */
+export function mean(xs: readonly number[]): number | undefined {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+}
