@@ -6,7 +6,7 @@ import { quoteIdent } from '../src/engine/identifiers.js';
 import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { fixtures, iterationsFor, type BenchOptions, type BenchStrategy, type BenchSuite } from './types.js';
+import { fixtures, iterationsFor, wanted, type BenchOptions, type BenchStrategy, type BenchSuite } from './types.js';
 import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 
 const VALUE = 'backfilled bio';
@@ -16,7 +16,8 @@ const VALUE = 'backfilled bio';
  * vacuum policy asked for (with and without vacuum behind the walk), the others with the first.
  */
 function variants(o: BenchOptions): [BenchStrategy, VacuumPolicy | undefined][] {
-  return [['single-update', undefined], ...o.strategies.flatMap((s): [BenchStrategy, VacuumPolicy][] => (s === 'ctid' ? o.vacuum.map((v) => [s, v]) : [[s, o.vacuum[0]!]]))];
+  const all: [BenchStrategy, VacuumPolicy | undefined][] = [['single-update', undefined], ...o.strategies.flatMap((s): [BenchStrategy, VacuumPolicy][] => (s === 'ctid' ? o.vacuum.map((v) => [s, v]) : [[s, o.vacuum[0]!]]))];
+  return all.filter(([s]) => wanted(o, 'backfill', s));
 }
 
 /**

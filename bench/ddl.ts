@@ -3,7 +3,7 @@ import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase, type CaseTable } from './measure-case.js';
-import { iterationsFor, type BenchSuite } from './types.js';
+import { iterationsFor, wanted, type BenchSuite } from './types.js';
 
 interface DdlCase {
   name: string;
@@ -30,11 +30,11 @@ const fill = (sql: string, table: CaseTable) => sql.replaceAll('%t', quoteIdent(
 /** The seed's TestBenchmarkDDLOperations and more: time, rewrite and the lock each one takes. */
 export const ddlSuite: BenchSuite = {
   name: 'ddl',
-  plannedIterations: (o) => CASES.length * iterationsFor(o, o.ddlRows),
+  plannedIterations: (o) => CASES.filter((c) => wanted(o, c.name)).length * iterationsFor(o, o.ddlRows),
   async run(ctx) {
     const { client, options } = ctx;
     const rows: CaseFigures[] = [];
-    for (const c of CASES) {
+    for (const c of CASES.filter((c) => wanted(options, c.name))) {
       const figures = await measureCase(ctx, {
         label: `ddl ${c.name} ${options.ddlRows} rows`,
         shape: usersShape,

@@ -3,19 +3,19 @@ import { quoteIdent } from '../src/engine/identifiers.js';
 import { emailsShape, partitioned } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { fixtures, iterationsFor, type BenchSuite } from './types.js';
+import { fixtures, iterationsFor, wanted, type BenchSuite } from './types.js';
 
 const CASES = ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'] as const;
 
 /** The seed's TestBenchmarkIndexCreation: an index on email, plain against CONCURRENTLY. */
 export const indexSuite: BenchSuite = {
   name: 'index',
-  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + CASES.length * iterationsFor(o, rows), 0),
+  plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + CASES.filter((c) => wanted(o, c)).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
     const rows: CaseFigures[] = [];
     for (const [size, leaves] of fixtures(options)) {
-      for (const name of CASES) {
+      for (const name of CASES.filter((c) => wanted(options, c))) {
         const plain = name === 'create-index';
         const unique = name.includes('unique');
         const shape = leaves ? partitioned(emailsShape, leaves) : emailsShape;

@@ -8,12 +8,18 @@ import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
 import { mean } from '../src/measure/percentile.js';
+import { rmePct } from '../src/results/stats.js';
 import { tableBytes } from '../src/measure/table-stats.js';
+import { WorkCounters } from '../src/measure/work-counters.js';
 import type { WriterHealth } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
 import type { SuiteContext } from './types.js';
 
 export type CaseTable = ProbeTable;
+
+/** A cap on --rme's iterations, whatever the budget. */
+const MAX_ITERATIONS = 30;
+const DEFAULT_CASE_BUDGET_MS = 120_000;
 
 export interface CaseSpec {
   label: string;
@@ -62,6 +68,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     standbyReader: ctx.standbyReader,
     flushStats: ctx.capabilities.flushStats,
   });
+  const work = WorkCounters.open(ctx.observer, ctx.capabilities.workCounters);
   const setupMs: number[] = [];
   let throttledMs = 0;
   const nullsLeft: number[] = [];
@@ -70,11 +77,18 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
   let table: CaseTable | undefined;
   let iteration = 0;
 
-  const bench = new Bench({ time: 0, iterations: spec.iterations, warmup: false, throws: true });
+  // With --rme, iterations go on past spec.iterations until the mean is that sure or the case's
+  // time budget is spent; the CSV's iterations column says how many it took.
+  const { rmeTarget, maxCaseMs = DEFAULT_CASE_BUDGET_MS } = options;
+  const samples: number[] = [];
+  const caseStart = performance.now();
+  const enough = new AbortController();
+  const bench = new Bench({ time: 0, iterations: rmeTarget === undefined ? spec.iterations : MAX_ITERATIONS, warmup: false, throws: true, signal: enough.signal });
   bench.add(
     spec.label,
     async () => {
       await probes.start();
+      await work?.start();
       const t0 = performance.now();
       let held: string[] = [];
       if (spec.inTransaction) {
@@ -89,6 +103,8 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         if (f?.largestBatch !== undefined) largestBatch.push(f.largestBatch);
       }
       const ms = performance.now() - t0;
+      samples.push(ms);
+      await work?.stop();
       await probes.stop(held);
       bytes.after.push(await tableBytes(client, table!.relations));
       return { overriddenDuration: ms };
@@ -118,6 +134,10 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         bytes.compact.push(await tableBytes(client, table!.relations));
         await dropTables(client, [table!.name]);
         ctx.reporter.caseDone();
+        if (rmeTarget !== undefined && samples.length >= spec.iterations) {
+          const rme = rmePct(samples);
+          if ((rme !== undefined && rme <= rmeTarget) || performance.now() - caseStart >= maxCaseMs) enough.abort();
+        }
       },
     },
   );
@@ -127,7 +147,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     await probes.close();
   }
   const result = bench.tasks[0]!.result;
-  if (result.state !== 'completed') throw new Error(`${spec.label}: benchmark ${result.state}`);
+  if (result.state !== 'completed' && result.state !== 'aborted-with-statistics') throw new Error(`${spec.label}: benchmark ${result.state}`);
   const l = result.latency;
   return {
     rows: spec.rows,
@@ -148,6 +168,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     table_bytes_compact: mean(bytes.compact),
     growth: mean(bytes.after.map((a, i) => a / Math.max(1, bytes.compact[i]!))),
     ...probes.figures(),
+    ...work?.figures(),
     probes_off: ctx.capabilities.off.length ? ctx.capabilities.off.map((o) => o.split(' (')[0]).join('; ') : undefined,
   };
 }

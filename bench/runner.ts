@@ -41,8 +41,8 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
     const standby = options.standby ? await startStandby(embedded!) : undefined;
     if (standby) log(`standby: streaming from the embedded primary (slot ${standby.slot})`);
     const client = await connect(url, 'pgmb-bench');
-    const observer = await connect(url, 'pgmb-observer');
-    const lagClient = await connect(url, 'pgmb-lag');
+    const observer = await connect(url, 'pgmb-observer', { instrument: true });
+    const lagClient = await connect(url, 'pgmb-lag', { instrument: true });
     const lag = new ReplicaLagReader(lagClient);
     const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
     const reporter = createReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));

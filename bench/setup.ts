@@ -3,19 +3,19 @@ import { insertSelect, insertValues } from '../src/fixtures/insert-loader.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
-import { iterationsFor, type BenchSuite } from './types.js';
+import { iterationsFor, wanted, type BenchSuite } from './types.js';
 
 const METHODS = ['copy', 'copy-index-after', 'insert-select', 'insert-values'] as const;
 
 /** How fast the seed's 1M-row table can be built: COPY, COPY then the key, and the INSERT ways. */
 export const setupSuite: BenchSuite = {
   name: 'setup',
-  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + METHODS.length * iterationsFor(o, rows), 0),
+  plannedIterations: (o) => o.sizes.reduce((n, rows) => n + METHODS.filter((m) => wanted(o, m)).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
     const rows: CaseFigures[] = [];
     for (const size of options.sizes) {
-      for (const method of METHODS) {
+      for (const method of METHODS.filter((m) => wanted(options, m))) {
         const keyAfter = method === 'copy-index-after';
         const figures = await measureCase(ctx, {
           label: `setup ${method} ${size} rows`,

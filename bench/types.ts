@@ -19,8 +19,12 @@ export interface BenchOptions {
   delayMs: number;
   /** Parallel workers of the ctid strategy (the others always use one). */
   workers: number;
-  /** Exact iterations per case; undefined: 3 up to 100K rows, 2 above. */
+  /** Iterations per case (the least, with rmeTarget); undefined: 3 up to 100K rows, 2 above. */
   iterations?: number;
+  /** Go on iterating until the relative margin of error (%) is this small... */
+  rmeTarget?: number;
+  /** ...or the case has taken this long, setup included (default 2 minutes). */
+  maxCaseMs?: number;
   /** Vacuum behind the walk: ctid runs once per policy (the first is the others' too). */
   vacuum: VacuumPolicy[];
   /** Leaves of the backfill and index suites' tables: 0 is the plain table, 8 a range-partitioned one. */
@@ -39,6 +43,8 @@ export interface BenchOptions {
   maxWriterP99Ms?: number;
   /** With a standby: a report query holds a snapshot there while each case runs, at most this long. */
   standbyQueryMs?: number;
+  /** Run this one case of the suites and skip the rest (compare --confirm re-measures this way). */
+  only?: { case: string; strategy?: string };
 }
 
 export interface SuiteContext {
@@ -71,4 +77,9 @@ export function iterationsFor(options: BenchOptions, rows: number): number {
 /** Each table size with each partitioning asked for (0: plain), sizes first: the backfill and index suites' fixtures. */
 export function fixtures(options: BenchOptions): (readonly [rows: number, partitions: number])[] {
   return options.sizes.flatMap((rows) => options.partitions.map((p) => [rows, p] as const));
+}
+
+/** Whether a case is to be run: all of them, unless options.only names one. */
+export function wanted(options: BenchOptions, caseName: string, strategy?: string): boolean {
+  return !options.only || (options.only.case === caseName && (options.only.strategy ?? '') === (strategy ?? ''));
 }

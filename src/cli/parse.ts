@@ -53,3 +53,10 @@ export function parseFraction(option: string, text: string): number {
   if (!Number.isFinite(n) || n <= 0 || n >= 10) throw new InvalidOptionError(option, `must be a positive fraction such as 0.15, got ${JSON.stringify(text)}`);
   return n;
 }
+
+/** `5` or `5%` -> 5: a percentage over 0 and under 100. */
+export function parsePercent(option: string, text: string): number {
+  const n = Number(text.trim().replace(/%$/, ''));
+  if (!Number.isFinite(n) || n <= 0 || n >= 100) throw new InvalidOptionError(option, `must be a percentage such as 5, got ${JSON.stringify(text)}`);
+  return n;
+}

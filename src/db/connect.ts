@@ -7,8 +7,17 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
 
+export interface ConnectOptions {
+  /**
+   * A probe's connection (writers, lock watcher, observer): its statements are kept out of
+   * pg_stat_statements, so the work counters hold the measured operation's work alone. Needs a
+   * superuser where pg_stat_statements is loaded; without one the counters are off anyway.
+   */
+  instrument?: boolean;
+}
+
 /** A connected client, or a DatabaseUnreachableError that names host:port. */
-export async function connect(url: string, applicationName = 'pgmb'): Promise<pg.Client> {
+export async function connect(url: string, applicationName = 'pgmb', options: ConnectOptions = {}): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
@@ -20,7 +29,18 @@ export async function connect(url: string, applicationName = 'pgmb'): Promise<pg
   }
   // An idle client whose server goes away must not crash the process with an unhandled 'error'.
   client.on('error', () => undefined);
+  if (options.instrument) await untrack(client);
   return client;
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+async function untrack(client: pg.Client): Promise<void> {
+  try {
+    await client.query("SET pg_stat_statements.track = 'none'");
+  } catch (err) {
+    if ((err as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw err;
+  }
 }
 
 /** Run fn with a fresh connection that is always closed. */

@@ -29,6 +29,9 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   max_wal_size: '4GB',
   wal_level: 'replica',
   max_wal_senders: '4',
+  // The operation's own work (WAL, buffers, rows) per bench case: see src/measure/work-counters.ts.
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.max': '10000',
 };
 
 const LOG_LINES_KEPT = 40;

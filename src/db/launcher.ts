@@ -40,7 +40,11 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options:
   process.once('SIGTERM', onSignal);
   try {
     const client = await connect(url);
-    const info = await serverInfo(client, url).finally(() => client.end());
+    const info = await (async () => {
+      // Our own server: the bench's work counters read pg_stat_statements (loaded at start).
+      if (embedded) await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      return serverInfo(client, url);
+    })().finally(() => client.end());
     const source = resolved?.source ?? 'embedded';
     log(`database: PostgreSQL ${info.version} at ${info.where} (${source === 'embedded' ? 'embedded, started for this run' : `from ${source}`})`);
     return await fn({ url, source, info, embedded });

@@ -41,7 +41,7 @@ export class LockWatcher {
   private constructor(private readonly client: pg.Client) {}
 
   static async open(url: string): Promise<LockWatcher> {
-    return new LockWatcher(await connect(url, 'pgmb-lock-watcher'));
+    return new LockWatcher(await connect(url, 'pgmb-lock-watcher', { instrument: true }));
   }
 
   start(pid: number, tableOids: number[], everyMs = 2): void {

@@ -55,7 +55,7 @@ export class WriterProbe {
 
   static async open(url: string, table: string, shape: Shape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
     const o = { ...DEFAULT_WRITERS, ...options };
-    const clients = await Promise.all(Array.from({ length: o.connections }, () => connect(url, 'pgmb-writer')));
+    const clients = await Promise.all(Array.from({ length: o.connections }, () => connect(url, 'pgmb-writer', { instrument: true })));
     for (const c of clients) await c.query('SET statement_timeout = 60000');
     return new WriterProbe(clients, table, shape, o);
   }

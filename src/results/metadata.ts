@@ -7,7 +7,7 @@ import type { RunMetadata } from './row.js';
 /** Settings that move the numbers; recorded with every run so two CSVs can be told apart. */
 const KEY_SETTINGS = ['shared_buffers', 'max_wal_size', 'work_mem', 'maintenance_work_mem', 'synchronous_commit', 'fsync', 'wal_level'];
 
-function gitSha(): string {
+export function gitSha(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {

@@ -49,6 +49,15 @@ export const CSV_COLUMNS = [
   'table_bytes_compact',
   'growth',
   'vacuum',
+  // The operation's own work (pg_stat_statements): steady between runs, where time is not.
+  'work_wal_bytes',
+  'work_wal_records',
+  'work_wal_fpi',
+  'work_blks_hit',
+  'work_blks_read',
+  'work_blks_dirtied',
+  'work_blks_written',
+  'work_rows',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

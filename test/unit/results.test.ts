@@ -1,6 +1,6 @@
 import test from 'ava';
 import { parse } from 'csv-parse/sync';
-import { compareRuns } from '../../src/results/compare.js';
+import { compareRuns, failures } from '../../src/results/compare.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,30 +50,74 @@ test('an --out that cannot be written is found before a run: a missing parent un
 
 const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({ suite: 'backfill', case: 'backfill', strategy: c, rows: '1000', mean_ms: String(mean), rme_pct: String(rme), ...extra });
 
-test('compare flags a slowdown over the threshold and the noise, and nothing else', (t) => {
-  const base = [row('ctid', 100, 2), row('keyset', 100, 2), row('classic', 100, 30), row('gone', 1, 1)];
-  const next = [row('ctid', 130, 2), row('keyset', 105, 2), row('classic', 130, 30), row('new', 1, 1)];
-  const v = Object.fromEntries(compareRuns(base, next, 0.15).map((c) => [c.strategy, c.verdict]));
-  t.deepEqual(v, { ctid: 'regression', keyset: 'same', classic: 'slower', gone: 'gone', new: 'new' });
+const run = (id: string, rows: ReadRow[]) => rows.map((r) => ({ ...r, run_id: id }));
+
+test('one run per side: time beyond the threshold is inconclusive, never a regression; within it, same', (t) => {
+  const base = [row('ctid', 100, 2), row('keyset', 100, 2), row('gone', 1, 1)];
+  const next = [row('ctid', 160, 2), row('keyset', 105, 2), row('new', 1, 1)];
+  const v = compareRuns(base, next, { threshold: 0.15 });
+  t.deepEqual(Object.fromEntries(v.cases.map((c) => [c.strategy, c.verdict])), { ctid: 'inconclusive', keyset: 'same', gone: 'gone', new: 'new' });
+  t.is(v.cases[0]!.noise, undefined, 'no side has two runs: the noise is unknown');
+  t.deepEqual(failures(v).time, []);
+  t.is(failures(v).inconclusive, 1);
 });
 
-test("a baseline of several runs: its own spread counts as noise", (t) => {
-  // The same build ran twice: 100 ms, then 125 ms. A third run at 128 ms is within that spread.
-  const base = [row('ctid', 100, 1), row('ctid', 125, 1)];
-  const c = compareRuns(base, [row('ctid', 128, 1)], 0.1)[0]!;
-  t.is(c.baseRuns, 2);
-  t.is(c.baseMs, 112.5);
-  t.is(c.verdict, 'slower');
-  // Against one base run the same numbers are a regression: nothing says the machine is that noisy.
-  t.is(compareRuns([row('ctid', 100, 1)], [row('ctid', 128, 1)], 0.1)[0]!.verdict, 'regression');
-  // Far outside the spread it is a regression again.
-  t.is(compareRuns(base, [row('ctid', 200, 1)], 0.1)[0]!.verdict, 'regression');
+test('runs are the samples: a t-test over whole runs decides, a side with one run borrows the other side\'s spread', (t) => {
+  const base = [...run('a', [row('ctid', 100, 1)]), ...run('b', [row('ctid', 102, 1)]), ...run('c', [row('ctid', 98, 1)])];
+  const slower = compareRuns(base, run('n', [row('ctid', 130, 1)]), { threshold: 0.15 }).cases[0]!;
+  t.is(slower.baseRuns, 3);
+  t.is(slower.baseMs, 100);
+  t.is(slower.verdict, 'regression');
+  t.true(slower.noise! > 0 && slower.noise! < 0.3, 'the bound on the change is known and smaller than it');
+  t.is(compareRuns(base, run('n', [row('ctid', 70, 1)]), { threshold: 0.15 }).cases[0]!.verdict, 'faster');
+  // The same build ran at 100 and 125 ms: a third run at 128 ms is nothing the spread rules out.
+  const noisy = [...run('a', [row('ctid', 100, 1)]), ...run('b', [row('ctid', 125, 1)])];
+  t.is(compareRuns(noisy, run('n', [row('ctid', 128, 1)]), { threshold: 0.1 }).cases[0]!.verdict, 'inconclusive');
+  // Iterations inside one run are not runs: two rows of one run_id are one sample.
+  t.is(compareRuns(run('a', [row('ctid', 100, 1), row('ctid', 101, 1)]), run('n', [row('ctid', 130, 1)])).cases[0]!.baseRuns, 1);
+});
+
+const work = (rows: number, blocks: number, walRecords = rows): Partial<ReadRow> => ({ work_rows: String(rows), work_blks_hit: String(blocks), work_blks_read: '0', work_wal_records: String(walRecords), work_wal_bytes: String(walRecords * 100) });
+
+test('work counters: a rise beyond the work threshold is "more work" from one run per side; small absolute moves are not judged', (t) => {
+  const base = [row('keyset', 100, 1, work(100_000, 600_000)), row('ctid', 100, 1, work(100_000, 600_000)), row('ddl', 5, 1, work(0, 50, 10))];
+  const next = [row('keyset', 104, 1, work(150_000, 700_000)), row('ctid', 99, 1, work(101_000, 610_000)), row('ddl', 5, 1, work(0, 90, 20))];
+  const v = compareRuns(base, next);
+  const by = Object.fromEntries(v.cases.map((c) => [c.strategy, c]));
+  t.is(by.keyset!.work!.verdict, 'more work');
+  t.is(by.keyset!.work!.counter, 'rows', 'the counter that moved most is named');
+  t.is(by.keyset!.verdict, 'same', 'time and work are separate verdicts');
+  t.is(by.ctid!.work!.verdict, 'same work');
+  t.is(by.ddl!.work!.verdict, 'same work', '+40 blocks and +10 WAL records are under the floors');
+  t.deepEqual(failures(v).work.map((c) => c.strategy), ['keyset']);
+  t.is(compareRuns([row('x', 1, 1)], [row('x', 1, 1)]).cases[0]!.work, undefined, 'no counters, no work verdict');
+});
+
+test('complexity: a case made quadratic is flagged by its slope, by work from one run or by time over runs', (t) => {
+  const at = (id: string, ms10k: number, ms100k: number, w?: [number, number]) =>
+    run(id, [row('keyset', ms10k, 1, { rows: '10000', ...(w ? work(10_000, w[0]) : {}) }), row('keyset', ms100k, 1, { rows: '100000', ...(w ? work(100_000, w[1]) : {}) })]);
+  const linear = at('a', 10, 100, [1000, 10_000]);
+  // 100k took 10x longer than linear: slope 1 -> 2. The last size alone moved 10x, but by time
+  // alone and one run per side that is inconclusive; the work counters grew the same way: complexity.
+  const quadratic = at('n', 10, 1000, [1000, 100_000]);
+  const v = compareRuns(linear, quadratic).complexity[0]!;
+  t.is(Math.round(v.baseSlope * 100) / 100, 1);
+  t.is(Math.round(v.newSlope * 100) / 100, 2);
+  t.like(v, { verdict: 'complexity', confirmedBy: 'work' });
+  t.is(compareRuns(at('a', 10, 100), at('n', 10, 1000)).complexity[0]!.verdict, 'inconclusive');
+  // Whole runs move together on a noisy machine (here by 2x), so the largest size's time is within
+  // its noise, while each run's slope is steady: the slope rose by 0.2 in every run.
+  const base = [...at('a', 10, 100), ...at('b', 14, 140), ...at('c', 7, 70)];
+  const next = [...at('x', 10, 160), ...at('y', 14, 225), ...at('z', 7, 112)];
+  t.is(compareRuns(base, next).cases.find((c) => c.rows === '100000')!.verdict, 'inconclusive');
+  t.like(compareRuns(base, next).complexity[0], { verdict: 'complexity', confirmedBy: 'time' });
+  t.is(compareRuns(base, base).complexity[0]!.verdict, 'same');
 });
 
 test('a throttled run is another experiment: compare and the report keep it apart from the unthrottled one', (t) => {
   const free = row('ctid', 100, 1, { workers: '2' });
   const throttled = row('ctid', 300, 1, { workers: '2', max_lag_ms: '1000' });
-  const c = compareRuns([free, throttled], [free, throttled], 0.1);
+  const c = compareRuns([free, throttled], [free, throttled], { threshold: 0.1 }).cases;
   t.deepEqual(
     c.map((x) => [x.policy, x.baseMs, x.verdict]),
     [

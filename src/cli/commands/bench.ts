@@ -4,7 +4,7 @@ import type { BenchOptions } from '../../../bench/types.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { appendProblem } from '../../results/csv.js';
 import { SUITES } from '../../results/row.js';
-import { parseChoices, parseCounts, parseDuration, parsePositiveInt, parseSize, parseVacuum } from '../parse.js';
+import { parseChoices, parseCounts, parseDuration, parsePercent, parsePositiveInt, parseSize, parseVacuum } from '../parse.js';
 
 const BATCHED = ['ctid', 'keyset', 'classic'] as const;
 
@@ -18,6 +18,8 @@ export function benchCommand(): Command {
     .option('--delay <duration>', 'sleep between backfill batches, e.g. 0ms or 1s', '0ms')
     .option('--workers <n>', 'parallel workers of the ctid strategy', '2')
     .option('--iterations <n>', 'exact iterations per case (default: 3 up to 100k rows, 2 above)')
+    .option('--rme <percent>', 'iterate past --iterations until the mean\'s relative margin of error is under this (e.g. 5), within --max-case-time')
+    .option('--max-case-time <duration>', 'with --rme: the time budget of one case, setup included', '2m')
     .option('--vacuum <list>', 'vacuum behind the backfill walk: auto, off or every N batches; ctid runs once per policy, the others with the first', 'auto,off')
     .option('--partitions <list>', 'leaves of the backfill and index suites\' tables: 0 is the plain table, 8 the same rows range-partitioned into 8', '0,8')
     .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
@@ -39,6 +41,8 @@ export function benchCommand(): Command {
         delayMs: parseDuration('--delay', String(o.delay)),
         workers: parsePositiveInt('--workers', String(o.workers)),
         iterations: o.iterations === undefined ? undefined : parsePositiveInt('--iterations', String(o.iterations)),
+        rmeTarget: o.rme === undefined ? undefined : parsePercent('--rme', String(o.rme)),
+        maxCaseMs: parseDuration('--max-case-time', String(o.maxCaseTime)),
         ddlRows: parseSize(String(o.ddlRows)),
         partitions: parseCounts('--partitions', String(o.partitions)),
         vacuum: [...new Set(String(o.vacuum).split(',').map((v) => parseVacuum('--vacuum', v)))],

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Does compare catch a real slowdown? A copy of this build with scripts/slowdown-keyset.patch
+# applied (keyset rewrites half of each batch's rows a second time: same values, same policy
+# columns, so the rows join) is measured against the build itself, PAIRS times, alternating;
+# each slowed run is compared with the real run before it. Every pair must say regression.
+#   scripts/verdict-slowdown.sh [OUT=results/verdicts-slowdown] [PAIRS=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-results/verdicts-slowdown}")
+pairs=${2:-5}
+mkdir -p "$out"
+slowed=$(mktemp -d /tmp/pgmb-slowed-XXXX)
+trap 'rm -rf "$slowed"' EXIT
+git ls-files -co --exclude-standard | tar cf - -T - | tar xf - -C "$slowed"
+ln -s "$PWD/node_modules" "$slowed/node_modules"
+(cd "$slowed" && git apply --unsafe-paths --directory=. scripts/slowdown-keyset.patch 2>/dev/null || patch -s -p1 < scripts/slowdown-keyset.patch)
+
+bench() { (cd "$1" && npx --no-install tsx src/cli/pgmb.ts bench --suite backfill --strategy keyset --sizes 10k,100k --partitions 0 --vacuum auto --out "$2" > "$2.log" 2>&1); }
+
+summary="$out/pairs.txt"
+: > "$summary"
+for i in $(seq -w 1 "$pairs"); do
+  echo "== pair $i of $pairs ($(date -u +%H:%M:%S))"
+  [ -s "$out/real-$i.csv" ] || bench "$PWD" "$out/real-$i.csv"
+  [ -s "$out/slowed-$i.csv" ] || bench "$slowed" "$out/slowed-$i.csv"
+  set +e
+  npx --no-install tsx src/cli/pgmb.ts compare "$out/real-$i.csv" "$out/slowed-$i.csv" > "$out/compare-$i.txt" 2>&1
+  code=$?
+  set -e
+  echo "real-$i -> slowed-$i: exit $code; $(tail -n 1 "$out/compare-$i.txt")" >> "$summary"
+done
+cat "$summary"
