@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writerVerdict } from '../../bench/runner.js';
+import { writerVerdict } from '../../bench/summary.js';
 import { toRow, type CaseFigures, type RunMetadata } from '../../src/results/row.js';
 
 const meta: RunMetadata = { run_id: 'r', started_at: '', git_sha: '', pkg_version: '', pg_version: '', pg_settings: '' };

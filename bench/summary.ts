@@ -1,0 +1,114 @@
+import Table from 'cli-table3';
+import type { CsvRow } from '../src/results/row.js';
+
+/** The seed's TestBackfillLargeDataset_1MillionRows expectation and its failure line. */
+export const SEED_EXPECTED_S = 400;
+export const SEED_FAIL_S = 800;
+
+/**
+ * Did an operation hurt the application? From the simulated writers: a write over 1 s is
+ * "blocked". A write that waited about as long as the whole operation took, and 10x the baseline
+ * p99 (over 20 ms), was stopped by the operation's lock, not slowed by its load: "blocked (whole
+ * operation)", a harm that grows with the table. A worst write over 100 ms and 10x the baseline
+ * p99 is "slowed".
+ */
+export function writerVerdict(row: CsvRow): string | undefined {
+  const max = typeof row.writer_max_ms === 'number' ? row.writer_max_ms : undefined;
+  if (max === undefined) return undefined;
+  const baseline = typeof row.writer_baseline_p99_ms === 'number' ? row.writer_baseline_p99_ms : 1;
+  const operation = typeof row.mean_ms === 'number' ? row.mean_ms : Infinity;
+  if (Number(row.writer_blocked) > 0 || max >= 1000) return 'BLOCKED writers';
+  if (max > 20 && max > 10 * baseline && max >= 0.7 * operation) return 'BLOCKED writers (whole operation)';
+  if (max > 100 && max > 10 * baseline) return 'slowed writers';
+  return 'no harm seen';
+}
+
+const HARM = ['BLOCKED writers', 'BLOCKED writers (whole operation)', 'slowed writers', 'no harm seen'];
+const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+const fixed = (v: unknown, digits = 1) => (n(v) === undefined ? '' : n(v)!.toFixed(digits));
+const count = (v: unknown) => (n(v) === undefined ? '' : Math.round(n(v)!).toLocaleString('en-US'));
+const compactNumber = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** What tells a case apart inside its suite: strategy, vacuum and partitions. */
+const caseName = (r: CsvRow) => [r.case === 'backfill' ? r.strategy : r.case, r.vacuum !== undefined ? `vacuum=${r.vacuum}` : '', r.partitions ? `${r.partitions} partitions` : ''].filter(Boolean).join(' ');
+
+/** Per fixture: each batched strategy's time against one whole-table UPDATE of the same rows. */
+function backfillHeadlines(rows: CsvRow[]): string[] {
+  const fixtures = [...new Set(rows.filter((r) => r.suite === 'backfill').map((r) => `${r.rows}|${r.partitions ?? ''}|${r.max_lag_ms ?? ''}|${r.max_writer_p99_ms ?? ''}`))];
+  return fixtures.flatMap((f) => {
+    const [size, partitions] = f.split('|');
+    const same = rows.filter((r) => r.suite === 'backfill' && `${r.rows}|${r.partitions ?? ''}|${r.max_lag_ms ?? ''}|${r.max_writer_p99_ms ?? ''}` === f);
+    const update = same.find((r) => r.strategy === 'single-update');
+    const base = n(update?.mean_ms);
+    const others = same.filter((r) => r !== update).map((r) => `${caseName(r).replace(/ \d+ partitions/, '')} ${base && n(r.mean_ms) ? `${(n(r.mean_ms)! / base).toFixed(2)}x` : `${fixed(r.mean_ms)} ms`}`);
+    const where = `${count(Number(size))} rows${partitions ? `, ${partitions} partitions` : ''}`;
+    return [`  backfill, ${where}: one UPDATE ${base === undefined ? 'not measured' : `${fixed(base)} ms`}${others.length ? `; batched, as a multiple of its time: ${others.join(', ')}` : ''}`];
+  });
+}
+
+/** Each operation's worst harm to the writers over the sizes measured, one line per verdict. */
+function safetyHeadlines(rows: CsvRow[]): string[] {
+  const worst = new Map<string, number>();
+  for (const r of rows) {
+    const v = writerVerdict(r);
+    if (!v || r.suite === 'setup') continue;
+    const op = `${r.suite} ${caseName(r)}`;
+    worst.set(op, Math.min(worst.get(op) ?? HARM.length, HARM.indexOf(v)));
+  }
+  return HARM.flatMap((verdict, i) => {
+    const ops = [...worst].filter(([, w]) => w === i).map(([op]) => op);
+    if (!ops.length) return [];
+    // The harmless are counted, not listed: the lines that matter stay short.
+    return [`  ${verdict}: ${verdict === 'no harm seen' ? `${ops.length} operation(s)` : ops.join(', ')}`];
+  });
+}
+
+/** One line per case, grouped by suite; the full detail stays in the CSV and the report. */
+function caseLines(rows: CsvRow[]): string {
+  const table = new Table({
+    head: ['', 'rows', 'mean ms', '±rme', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'growth', 'NULLs left'],
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
+  });
+  let suite: unknown;
+  for (const r of rows) {
+    if (r.suite !== suite) table.push([{ colSpan: 10, content: String(r.suite) }]);
+    suite = r.suite;
+    table.push([
+      `  ${caseName(r)}`,
+      count(r.rows),
+      fixed(r.mean_ms),
+      n(r.rme_pct) === undefined ? '' : `${fixed(r.rme_pct, 0)}%`,
+      n(r.rows_per_sec) === undefined ? '' : compactNumber.format(n(r.rows_per_sec)!),
+      String(r.lock_mode ?? ''),
+      r.table_rewritten === true ? 'yes' : '',
+      fixed(r.writer_max_ms),
+      n(r.growth) === undefined ? '' : `${fixed(r.growth, 2)}x`,
+      count(r.nulls_left),
+    ]);
+  }
+  return table.toString();
+}
+
+/** What a person reads after a bench run: the headlines first, then one line per case. */
+export function summary(rows: CsvRow[]): string {
+  const backfill = backfillHeadlines(rows);
+  const safety = safetyHeadlines(rows);
+  return [
+    ...(backfill.length ? ['speed', ...backfill] : []),
+    ...(safety.length ? ['writers beside each operation (worst over the sizes)', ...safety] : []),
+    '',
+    caseLines(rows),
+  ].join('\n');
+}
+
+export function seedComparison(rows: CsvRow[]): string {
+  const classic = rows.find((r) => r.strategy === 'classic');
+  if (!classic || typeof classic.mean_ms !== 'number') return 'seed profile: no classic row measured';
+  const s = classic.mean_ms / 1000;
+  const verdict = s <= SEED_FAIL_S ? 'within' : 'OVER';
+  return (
+    `seed profile: 1,000,000 rows, batches of 5,000, 1 s sleep: ${s.toFixed(1)} s measured, ` +
+    `${Math.round(Number(classic.rows_per_sec))} rows/s; the seed expects ~${SEED_EXPECTED_S} s (~2,500 rows/s) ` +
+    `and fails over ${SEED_FAIL_S} s: ${verdict} the line`
+  );
+}

@@ -1,0 +1,25 @@
+import test from 'ava';
+import { summary } from '../../bench/summary.js';
+import { toRow, type CaseFigures, type RunMetadata } from '../../src/results/row.js';
+
+const meta: RunMetadata = { run_id: 'r', started_at: '', git_sha: '', pkg_version: '', pg_version: '17', pg_settings: '' };
+const row = (f: CaseFigures) => toRow(meta, f);
+
+test('the bench summary leads with headlines, then one line per case grouped by suite, no rule between rows', (t) => {
+  const rows = [
+    row({ suite: 'backfill', case: 'backfill', strategy: 'single-update', rows: 10_000, mean_ms: 100, writer_max_ms: 5, writer_baseline_p99_ms: 2 }),
+    row({ suite: 'backfill', case: 'backfill', strategy: 'ctid', vacuum: 'auto', rows: 10_000, mean_ms: 150, writer_max_ms: 5, writer_baseline_p99_ms: 2, growth: 1.1, nulls_left: 0 }),
+    row({ suite: 'index', case: 'create-index', rows: 10_000, mean_ms: 50, writer_max_ms: 48, writer_baseline_p99_ms: 2, lock_mode: 'ShareLock' }),
+    row({ suite: 'index', case: 'create-index-concurrently', rows: 10_000, mean_ms: 80, writer_max_ms: 4, writer_baseline_p99_ms: 2 }),
+  ];
+  const text = summary(rows);
+  const lines = text.split('\n');
+  t.is(lines[0], 'speed');
+  t.is(lines[1], '  backfill, 10,000 rows: one UPDATE 100.0 ms; batched, as a multiple of its time: ctid vacuum=auto 1.50x');
+  t.true(lines.includes('  BLOCKED writers (whole operation): index create-index'));
+  t.true(lines.includes('  no harm seen: 3 operation(s)'));
+  t.regex(text, /^ {4}ctid vacuum=auto +10,000 +150\.0 .*1\.10x +0 *$/m);
+  t.regex(text, /^ {2}index *$/m, 'cases are grouped under their suite');
+  t.notRegex(text, /[├┼─]/, 'no rules between rows');
+  t.true(lines.length <= 5 + 1 + 1 + rows.length + 2, `${lines.length} lines`);
+});
