@@ -1,30 +1,17 @@
 import Table from 'cli-table3';
 import type { CsvRow } from '../src/results/row.js';
+import { SAFETY_VERDICTS, writerVerdict } from '../src/results/safety.js';
+
+const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 /** The seed's TestBackfillLargeDataset_1MillionRows expectation and its failure line. */
 export const SEED_EXPECTED_S = 400;
 export const SEED_FAIL_S = 800;
 
-/**
- * Did an operation hurt the application? From the simulated writers: a write over 1 s is
- * "blocked". A write that waited about as long as the whole operation took, and 10x the baseline
- * p99 (over 20 ms), was stopped by the operation's lock, not slowed by its load: "blocked (whole
- * operation)", a harm that grows with the table. A worst write over 100 ms and 10x the baseline
- * p99 is "slowed".
- */
-export function writerVerdict(row: CsvRow): string | undefined {
-  const max = typeof row.writer_max_ms === 'number' ? row.writer_max_ms : undefined;
-  if (max === undefined) return undefined;
-  const baseline = typeof row.writer_baseline_p99_ms === 'number' ? row.writer_baseline_p99_ms : 1;
-  const operation = typeof row.mean_ms === 'number' ? row.mean_ms : Infinity;
-  if (Number(row.writer_blocked) > 0 || max >= 1000) return 'BLOCKED writers';
-  if (max > 20 && max > 10 * baseline && max >= 0.7 * operation) return 'BLOCKED writers (whole operation)';
-  if (max > 100 && max > 10 * baseline) return 'slowed writers';
-  return 'no harm seen';
-}
+/** The safety verdict of one bench row. */
+export const rowVerdict = (r: CsvRow) =>
+  writerVerdict({ writerMaxMs: n(r.writer_max_ms), writerBaselineP99Ms: n(r.writer_baseline_p99_ms), writerBlocked: n(r.writer_blocked), operationMs: n(r.mean_ms) });
 
-const HARM = ['BLOCKED writers', 'BLOCKED writers (whole operation)', 'slowed writers', 'no harm seen'];
-const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const fixed = (v: unknown, digits = 1) => (n(v) === undefined ? '' : n(v)!.toFixed(digits));
 const count = (v: unknown) => (n(v) === undefined ? '' : Math.round(n(v)!).toLocaleString('en-US'));
 const compactNumber = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
@@ -49,12 +36,12 @@ function backfillHeadlines(rows: CsvRow[]): string[] {
 function safetyHeadlines(rows: CsvRow[]): string[] {
   const worst = new Map<string, number>();
   for (const r of rows) {
-    const v = writerVerdict(r);
+    const v = rowVerdict(r);
     if (!v || r.suite === 'setup') continue;
     const op = `${r.suite} ${caseName(r)}`;
-    worst.set(op, Math.min(worst.get(op) ?? HARM.length, HARM.indexOf(v)));
+    worst.set(op, Math.min(worst.get(op) ?? SAFETY_VERDICTS.length, SAFETY_VERDICTS.indexOf(v)));
   }
-  return HARM.flatMap((verdict, i) => {
+  return SAFETY_VERDICTS.flatMap((verdict, i) => {
     const ops = [...worst].filter(([, w]) => w === i).map(([op]) => op);
     if (!ops.length) return [];
     // The harmless are counted, not listed: the lines that matter stay short.

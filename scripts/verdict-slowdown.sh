@@ -2,7 +2,8 @@
 # Does compare catch a real slowdown? A copy of this build with scripts/slowdown-keyset.patch
 # applied (keyset rewrites half of each batch's rows a second time: same values, same policy
 # columns, so the rows join) is measured against the build itself, PAIRS times, alternating;
-# each slowed run is compared with the real run before it. Every pair must say regression.
+# each slowed run is compared with the real run before it (every pair must flag it), then all
+# slowed runs with all real runs (runs on both sides: time can be judged too).
 #   scripts/verdict-slowdown.sh [OUT=results/verdicts-slowdown] [PAIRS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ mkdir -p "$out"
 slowed=$(mktemp -d /tmp/pgmb-slowed-XXXX)
 trap 'rm -rf "$slowed"' EXIT
 git ls-files -co --exclude-standard | tar cf - -T - | tar xf - -C "$slowed"
-ln -s "$PWD/node_modules" "$slowed/node_modules"
+ln -sfn "$PWD/node_modules" "$slowed/node_modules"
 (cd "$slowed" && git apply --unsafe-paths --directory=. scripts/slowdown-keyset.patch 2>/dev/null || patch -s -p1 < scripts/slowdown-keyset.patch)
 
 bench() { (cd "$1" && npx --no-install tsx src/cli/pgmb.ts bench --suite backfill --strategy keyset --sizes 10k,100k --partitions 0 --vacuum auto --out "$2" > "$2.log" 2>&1); }
@@ -29,4 +30,14 @@ for i in $(seq -w 1 "$pairs"); do
   set -e
   echo "real-$i -> slowed-$i: exit $code; $(tail -n 1 "$out/compare-$i.txt")" >> "$summary"
 done
+# All runs of each build in one file: with several runs per side the time verdict can be decided too.
+for kind in real slowed; do
+  files=("$out/$kind"-[0-9]*.csv)
+  { head -n 1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } > "$out/$kind-all.csv"
+done
+set +e
+npx --no-install tsx src/cli/pgmb.ts compare "$out/real-all.csv" "$out/slowed-all.csv" > "$out/compare-all.txt" 2>&1
+code=$?
+set -e
+echo "all real -> all slowed: exit $code; $(tail -n 1 "$out/compare-all.txt")" >> "$summary"
 cat "$summary"

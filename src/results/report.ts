@@ -1,92 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cellsLabel, num, type ReadRow } from './csv.js';
-import { CONDITION_COLUMNS } from './row.js';
-
-export interface ReportInput {
-  /** A label for the run, e.g. the CSV's file name or its release. */
-  name: string;
-  rows: ReadRow[];
-}
-
-export interface ChartSpec {
-  id: string;
-  title: string;
-  type: 'line' | 'bar';
-  xTitle: string;
-  yTitle: string;
-  /** A log scale where values span orders of magnitude (a blocked writer beside a fine one). */
-  logScale?: boolean;
-  labels: string[];
-  datasets: { label: string; data: (number | null)[] }[];
-}
-
-const byNumber = (a: string, b: string) => Number(a) - Number(b);
-/** A strategy and its conditions, if any: a throttled run is a series of its own. */
-const strategyOf = (r: ReadRow) => `${r.strategy ?? ''} ${cellsLabel(r, CONDITION_COLUMNS)}`.trim();
-
-/** One dataset per (file, series), points at the given x labels; a file's runs of a point are averaged. */
-function series(inputs: ReportInput[], filter: (r: ReadRow) => boolean, seriesOf: (r: ReadRow) => string, xOf: (r: ReadRow) => string, y: string, sortX?: (a: string, b: string) => number): Pick<ChartSpec, 'labels' | 'datasets'> {
-  const labels = [...new Set(inputs.flatMap((i) => i.rows.filter(filter).map(xOf)))].sort(sortX);
-  const datasets: ChartSpec['datasets'] = [];
-  for (const input of inputs) {
-    const rows = input.rows.filter(filter);
-    for (const s of [...new Set(rows.map(seriesOf))]) {
-      const points = new Map<string, number[]>();
-      for (const r of rows.filter((r) => seriesOf(r) === s)) {
-        const v = num(r, y);
-        if (v !== undefined) points.set(xOf(r), [...(points.get(xOf(r)) ?? []), v]);
-      }
-      const average = (l: string) => {
-        const vs = points.get(l);
-        return vs ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
-      };
-      datasets.push({ label: inputs.length > 1 ? `${input.name}: ${s}` : s, data: labels.map(average) });
-    }
-  }
-  return { labels, datasets };
-}
-
-/** The charts a report draws, from the CSV rows alone (pure: tested without a browser). */
-export function buildCharts(inputs: ReportInput[]): ChartSpec[] {
-  const charts: ChartSpec[] = [
-    {
-      id: 'backfill',
-      title: 'Backfill throughput by table size and strategy',
-      type: 'line',
-      xTitle: 'rows',
-      yTitle: 'rows/s',
-      ...series(inputs, (r) => r.suite === 'backfill', strategyOf, (r) => r.rows!, 'rows_per_sec', byNumber),
-    },
-    {
-      id: 'index',
-      title: 'Index build time',
-      type: 'line',
-      xTitle: 'rows',
-      yTitle: 'mean ms',
-      ...series(inputs, (r) => r.suite === 'index', (r) => r.case!, (r) => r.rows!, 'mean_ms', byNumber),
-    },
-    {
-      id: 'ddl',
-      title: 'Schema change time',
-      type: 'bar',
-      xTitle: 'operation',
-      yTitle: 'mean ms',
-      ...series(inputs, (r) => r.suite === 'ddl', () => 'mean ms', (r) => r.case!, 'mean_ms'),
-    },
-    {
-      id: 'writers',
-      title: 'Worst write latency of the simulated application during each case (log scale)',
-      type: 'bar',
-      xTitle: 'case',
-      yTitle: 'writer max ms',
-      logScale: true,
-      ...series(inputs, (r) => num(r, 'writer_max_ms') !== undefined, () => 'writer max ms', (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '), 'writer_max_ms'),
-    },
-  ];
-  return charts.filter((c) => c.datasets.length > 0);
-}
+import { buildCharts } from './charts.js';
+import { caseLabel, safetyHistory, steps, type Release, type Step } from './history.js';
 
 /** Chart.js's browser bundle, found beside its main file (the package does not export the path). */
 function chartJsSource(): string {
@@ -102,8 +18,9 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
  * One self-contained HTML file: Chart.js inlined, no network needed. When every chart has drawn,
  * <body> gets data-charts-drawn="N" and data-charts-painted="M" (canvases with visible pixels).
  */
-export function renderReport(inputs: ReportInput[]): string {
-  const charts = buildCharts(inputs);
+export function renderReport(inputs: Release[]): string {
+  const history = steps(inputs);
+  const charts = buildCharts(inputs, history);
   const generated = new Date().toISOString();
   const sources = inputs.map((i) => `${escapeHtml(i.name)} (${i.rows.length} rows${i.rows[0]?.git_sha ? `, git ${escapeHtml(i.rows[0].git_sha)}` : ''}${i.rows[0]?.pg_version ? `, PostgreSQL ${escapeHtml(i.rows[0].pg_version)}` : ''})`);
   return `<!doctype html>
@@ -111,11 +28,15 @@ export function renderReport(inputs: ReportInput[]): string {
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px;color:#222}
 .chart{margin:2rem 0}canvas{max-height:420px}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.bad{color:#b00020;font-weight:600}
 </style></head>
 <body>
 <h1>pg-migration-bench report</h1>
 <p>Generated ${generated} from: ${sources.join('; ')}.</p>
+${history.length ? stepsTable(history) : ''}
 ${charts.map((c) => `<section class="chart"><h2>${escapeHtml(c.title)}</h2><canvas id="chart-${c.id}"></canvas></section>`).join('\n')}
+${safetyTable(inputs)}
 <script>${chartJsSource()}</script>
 <script>
 const charts = ${scriptJson(charts)};
@@ -123,9 +44,14 @@ let drawn = 0;
 for (const c of charts) {
   new Chart(document.getElementById('chart-' + c.id), {
     type: c.type,
-    data: { labels: c.labels, datasets: c.datasets.map((d) => ({ ...d, spanGaps: true })) },
+    data: { labels: c.labels, datasets: c.datasets.map((d) => ({
+      label: d.label, data: d.data, spanGaps: true, borderColor: d.color, backgroundColor: d.color, borderDash: d.dash,
+      pointRadius: d.steps ? d.steps.map((s) => (s ? 9 : 3)) : 3,
+      pointStyle: d.steps ? d.steps.map((s) => (s ? 'triangle' : 'circle')) : 'circle',
+      pointBorderColor: d.steps ? d.steps.map((s) => (s ? '#000' : d.color)) : d.color,
+    })) },
     options: { animation: false, responsive: true,
-      scales: { x: { title: { display: true, text: c.xTitle } }, y: { type: c.logScale ? 'logarithmic' : 'linear', title: { display: true, text: c.yTitle }, beginAtZero: !c.logScale } } },
+      scales: { x: { type: c.xScale, title: { display: true, text: c.xTitle } }, y: { type: c.logScale ? 'logarithmic' : 'linear', title: { display: true, text: c.yTitle }, beginAtZero: !c.logScale } } },
   });
   drawn += 1;
 }
@@ -139,4 +65,27 @@ document.body.dataset.chartsPainted = String(painted);
 </script>
 </body></html>
 `;
+}
+
+/** compare's verdicts, each release against the one before it: what the reader sees first. */
+function stepsTable(history: Step[]): string {
+  const list = (keys: string[]) => (keys.length ? `<span class="bad">${keys.length}</span>: ${keys.map((k) => escapeHtml(caseLabel(k))).join('; ')}` : '0');
+  const rows = history.map((s) => {
+    const flagged = s.regressions.length + s.moreWork.length + s.complexity.length;
+    return `<tr data-to="${escapeHtml(s.to)}" data-flagged="${flagged}"><td>${escapeHtml(s.from)} &rarr; ${escapeHtml(s.to)}</td><td>${list(s.regressions)}</td><td>${list(s.moreWork)}</td><td>${list(s.complexity)}</td><td>${s.inconclusive} of ${s.cases}</td></tr>`;
+  });
+  return `<h2>Verdicts, release by release</h2>
+<table id="verdicts"><tr><th>releases</th><th>time regressions</th><th>more work</th><th>complexity (steeper growth)</th><th>inconclusive</th></tr>
+${rows.join('\n')}</table>
+<p>A time regression is backed by a t-test over whole runs; more work is read from the operation's own counters; inconclusive means time moved where one run per release cannot tell the build from the machine (results/README.md).</p>`;
+}
+
+/** Each operation's worst harm to the simulated writers, per release. */
+function safetyTable(releases: Release[]): string {
+  const ops = safetyHistory(releases);
+  if (!ops.length) return '';
+  const cell = (v?: string) => (v === undefined ? '<td></td>' : `<td${v.startsWith('BLOCKED') ? ' class="bad"' : ''}>${escapeHtml(v)}</td>`);
+  return `<h2>Safety: the writers beside each operation (worst over the sizes)</h2>
+<table id="safety"><tr><th>operation</th>${releases.map((r) => `<th>${escapeHtml(r.name)}</th>`).join('')}</tr>
+${ops.map((o) => `<tr><td>${escapeHtml(o.operation)}</td>${o.verdicts.map(cell).join('')}</tr>`).join('\n')}</table>`;
 }

@@ -1,7 +1,7 @@
 /** The HTML report, opened in headless Chromium: the charts must actually draw. */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadRow } from '../../src/results/csv.js';
@@ -9,29 +9,44 @@ import { renderReport } from '../../src/results/report.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
-const rows = (version: string, factor: number): ReadRow[] =>
+/** A release's rows: the keyset backfill does `keysetWork` times the rows' work, and as much more time. */
+const rows = (version: string, keysetWork: number): ReadRow[] =>
   [10_000, 100_000].flatMap((n) => [
-    ...['single-update', 'ctid', 'classic'].map((strategy) => ({ suite: 'backfill', case: 'backfill', strategy, rows: String(n), mean_ms: String(n / 100), rows_per_sec: String(100_000 * factor), writer_max_ms: '12', pg_version: '17.10', git_sha: version })),
-    { suite: 'index', case: 'create-index-concurrently', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: '8' },
-    { suite: 'ddl', case: 'add-column-nullable', strategy: '', rows: String(n), mean_ms: '3', writer_max_ms: '5' },
+    ...['single-update', 'ctid', 'keyset'].map((strategy) => {
+      const factor = strategy === 'keyset' ? keysetWork : 1;
+      return { run_id: version, suite: 'backfill', case: 'backfill', strategy, rows: String(n), mean_ms: String((n / 100) * factor), rows_per_sec: String(100_000 / factor), writer_max_ms: '12', pg_version: '17.10', git_sha: version, work_rows: String(n * factor), work_blks_hit: String(n * 6 * factor), work_blks_read: '0' };
+    }),
+    { run_id: version, suite: 'index', case: 'create-index', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: String(n / 1000), writer_baseline_p99_ms: '1' },
+    { run_id: version, suite: 'index', case: 'create-index-concurrently', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: '8', writer_baseline_p99_ms: '1' },
+    { run_id: version, suite: 'ddl', case: 'add-column-nullable', strategy: '', rows: String(n), mean_ms: '3', writer_max_ms: '5', writer_baseline_p99_ms: '1' },
   ]);
 
 // Chromium comes from Debian's packages (.ci/run installs it). CI must run this test; on a
 // workstation without Chromium it is reported as skipped, never silently passed.
 const run = CHROMIUM || process.env.CI ? test : test.skip;
 
-run('the report draws every chart in headless Chromium, with two releases side by side', (t) => {
+run('the report for three releases, in headless Chromium: every chart draws, the step is named at the release where it happened, a screenshot is taken', (t) => {
   t.truthy(CHROMIUM, 'Chromium is needed for this test: apt-get install chromium');
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-report-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'report.html');
-  writeFileSync(file, renderReport([{ name: 'v0.1.0', rows: rows('a', 1) }, { name: 'v0.2.0', rows: rows('b', 1.5) }]));
-  const dom = execFileSync(
-    CHROMIUM!,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`, '--virtual-time-budget=5000', '--dump-dom', `file://${file}`],
-    { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  t.regex(dom, /data-charts-drawn="4"/, 'four charts created');
-  t.regex(dom, /data-charts-painted="4"/, 'four canvases have pixels on them');
-  t.regex(dom, /v0\.1\.0.*v0\.2\.0/s);
+  // v0.2.0 made keyset do 1.5x the work (and take 1.5x the time); v0.3.0 kept it.
+  writeFileSync(file, renderReport([{ name: 'v0.1.0', rows: rows('a', 1) }, { name: 'v0.2.0', rows: rows('b', 1.5) }, { name: 'v0.3.0', rows: rows('c', 1.5) }]));
+  const chromium = (extra: string[]) =>
+    execFileSync(
+      CHROMIUM!,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`, '--virtual-time-budget=5000', ...extra, `file://${file}`],
+      { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+  const dom = chromium(['--dump-dom']);
+  // Trends for backfill, index and ddl, then throughput, index time, ddl time and writers.
+  t.regex(dom, /data-charts-drawn="7"/, 'seven charts created');
+  t.regex(dom, /data-charts-painted="7"/, 'seven canvases have pixels on them');
+  t.regex(dom, /<tr data-to="v0\.2\.0" data-flagged="2">.*backfill keyset .*10,000 rows.*backfill keyset .*100,000 rows/s, 'the step is in v0.2.0, both sizes of keyset named');
+  t.regex(dom, /<tr data-to="v0\.3\.0" data-flagged="0">/, 'v0.3.0 kept what v0.2.0 did: no new step');
+  t.regex(dom, /<td>index create-index<\/td><td class="bad">BLOCKED writers \(whole operation\)<\/td>/, 'the safety verdicts, per release');
+  const shot = join(dir, 'report.png');
+  chromium([`--screenshot=${shot}`, '--window-size=1200,2400', '--hide-scrollbars']);
+  t.true(existsSync(shot) && statSync(shot).size > 20_000, 'a screenshot of the drawn report');
+  if (process.env.PGMB_KEEP_SCREENSHOT) copyFileSync(shot, process.env.PGMB_KEEP_SCREENSHOT);
 });

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendCsv, appendProblem, readCsv, toCsv, type ReadRow } from '../../src/results/csv.js';
-import { buildCharts } from '../../src/results/report.js';
+import { buildCharts } from '../../src/results/charts.js';
+import { steps } from '../../src/results/history.js';
 import { CSV_COLUMNS, toRow, type RunMetadata } from '../../src/results/row.js';
 
 const meta: RunMetadata = { run_id: 'r1', started_at: '2026-11-24T00:00:00Z', git_sha: 'abc', pkg_version: '0.1.0', pg_version: '17.10', pg_settings: 'fsync=on' };
@@ -127,22 +128,42 @@ test('a throttled run is another experiment: compare and the report keep it apar
   );
   const chart = buildCharts([{ name: 'v1', rows: [{ ...free, rows_per_sec: '10' }, { ...throttled, rows_per_sec: '3' }] }]).find((x) => x.id === 'backfill')!;
   t.deepEqual(chart.datasets.map((d) => [d.label, d.data]), [
-    ['ctid', [10]],
-    ['ctid max_lag_ms=1000', [3]],
+    ['ctid', [{ x: 1000, y: 10 }]],
+    ['ctid max_lag_ms=1000', [{ x: 1000, y: 3 }]],
   ]);
 });
 
-test('the report charts backfill rows/s per strategy and size, one dataset per file and series', (t) => {
-  const a = [row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }), row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' })];
+test('the report charts backfill rows/s over a log size axis: a strategy keeps its colour across releases, the release is the line style', (t) => {
+  const a = [row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }), row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' }), row('keyset', 10, 1, { rows: '1000', rows_per_sec: '50' })];
   const charts = buildCharts([
     { name: 'v1', rows: a },
     { name: 'v2', rows: a },
   ]);
   const backfill = charts.find((c) => c.id === 'backfill')!;
-  t.deepEqual(backfill.labels, ['1000', '10000']);
-  t.deepEqual(backfill.datasets.map((d) => d.label), ['v1: ctid', 'v2: ctid']);
-  t.deepEqual(backfill.datasets[0]!.data, [100, 1000]);
+  t.is(backfill.xScale, 'logarithmic');
+  t.deepEqual(backfill.datasets.map((d) => d.label), ['v1: ctid', 'v1: keyset', 'v2: ctid', 'v2: keyset']);
+  t.deepEqual(backfill.datasets[0]!.data, [{ x: 1000, y: 100 }, { x: 10000, y: 1000 }]);
+  const [v1ctid, v1keyset, v2ctid] = backfill.datasets;
+  t.is(v1ctid!.color, v2ctid!.color, 'one colour per strategy');
+  t.not(v1ctid!.color, v1keyset!.color);
+  t.deepEqual(v2ctid!.dash, [], 'the last release is solid');
+  t.notDeepEqual(v1ctid!.dash, [], 'an older release is dashed');
   // Two runs of a point in one file are averaged, as compare does.
   const twice = buildCharts([{ name: 'v1', rows: [...a, row('ctid', 10, 1, { rows: '1000', rows_per_sec: '300' })] }]);
-  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [200, 1000]);
+  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [{ x: 1000, y: 200 }, { x: 10000, y: 1000 }]);
+});
+
+test('history: each release against the one before; the step is marked at the release where it happened', (t) => {
+  const release = (name: string, keysetRows: number) => ({
+    name,
+    rows: [row('ctid', 100, 1, { run_id: name, ...work(100_000, 600_000) }), row('keyset', 100, 1, { run_id: name, ...work(keysetRows, 600_000) })],
+  });
+  const releases = [release('v1', 100_000), release('v2', 150_000), release('v3', 150_000)];
+  const history = steps(releases);
+  t.deepEqual(history.map((s) => [s.from, s.to, s.moreWork.length]), [['v1', 'v2', 1], ['v2', 'v3', 0]]);
+  const trend = buildCharts(releases, history).find((c) => c.id === 'trend-backfill')!;
+  t.deepEqual(trend.labels, ['v1', 'v2', 'v3']);
+  const keyset = trend.datasets.find((d) => d.label.includes('keyset'))!;
+  t.deepEqual(keyset.steps, [false, true, false]);
+  t.deepEqual(trend.datasets.find((d) => d.label.includes('ctid'))!.steps, [false, false, false]);
 });

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { writerVerdict } from '../../bench/summary.js';
+import { rowVerdict } from '../../bench/summary.js';
 import { toRow, type CaseFigures, type RunMetadata } from '../../src/results/row.js';
 
 const meta: RunMetadata = { run_id: 'r', started_at: '', git_sha: '', pkg_version: '', pg_version: '', pg_settings: '' };
-const verdict = (f: Omit<CaseFigures, 'suite' | 'case'>) => writerVerdict(toRow(meta, { suite: 'index', case: 'x', writer_baseline_p99_ms: 5, ...f }));
+const verdict = (f: Omit<CaseFigures, 'suite' | 'case'>) => rowVerdict(toRow(meta, { suite: 'index', case: 'x', writer_baseline_p99_ms: 5, ...f }));
 
 test('the safety verdict reads the writers against the baseline and the operation', (t) => {
   t.is(verdict({ mean_ms: 5000, writer_max_ms: 20, writer_blocked: 0 }), 'no harm seen');

@@ -7,8 +7,8 @@ import { renderReport } from '../../results/report.js';
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description('write one self-contained HTML page with charts from one or more bench CSVs (several: releases side by side)')
-    .argument('<csv...>', 'bench CSV files')
+    .description('write one self-contained HTML page from one or more bench CSVs; several are releases in order: each is judged against the one before, and the trends mark where a step happened')
+    .argument('<csv...>', 'bench CSV files, oldest release first')
     .option('--out <file>', 'HTML file to write', 'results/report.html')
     .action((files: string[], o: { out: string }) => {
       for (const f of files) if (!existsSync(f)) throw new InvalidOptionError('report', `no such file: ${f}`);
