@@ -159,12 +159,13 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
       cursor: Cursor,
       sizer: BatchSizer,
       record: (c: pg.Client, batch: BatchResult) => Promise<void>,
+      cap = Infinity,
     ) => {
       const t0 = performance.now();
       const r = (await runShortTransaction(worker, `backfill batch of ${leaf.sql}`, [], {
         asyncCommit: true,
         inside: async (c) => {
-          const batch = await walk.batch(c, target, leaf, cursor, sizer.size);
+          const batch = await walk.batch(c, target, leaf, cursor, Math.min(sizer.size, cap));
           await record(c, batch);
           return batch;
         },
@@ -189,12 +190,19 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
         await skip(worker.client, part, `relation ${part.cursor.leaf}`, `no longer part of ${target.table.sql}`);
         return wrote;
       }
+      const cap = vacuum.batchCap(parts.filter((p) => p.cursor.leaf === leaf.oid).reduce((n, p) => n + p.cursor.totalRows, 0));
       while (!run.stopped) {
         await pause(wrote, sizer.size);
         let r: BatchResult;
         try {
-          r = await batchWithCheckpoint(worker, strategy, leaf, part.cursor, sizer, (c, b) =>
-            store.advance(c, oid, target.column, part.part, b.cursor, b.updated, b.done),
+          r = await batchWithCheckpoint(
+            worker,
+            strategy,
+            leaf,
+            part.cursor,
+            sizer,
+            (c, b) => store.advance(c, oid, target.column, part.part, b.cursor, b.updated, b.done),
+            cap,
           );
         } catch (err) {
           if ((err as { code?: string }).code !== UNDEFINED_TABLE) throw err;
@@ -207,7 +215,7 @@ export async function runBackfill(ctx: StepContext, target: BackfillTarget, opti
         part.finished = r.done;
         run.batches += 1;
         wrote = r.updated;
-        run.report('main', sizer.size);
+        run.report('main', Math.min(sizer.size, cap));
         await vacuum.afterBatch(worker.client, leaf, wrote);
         if (r.done) break;
       }
