@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=${1:-results/verdicts-noise}
 runs=${2:-11}
 mkdir -p "$out"
-pgmb() { npx --no-install tsx src/cli/pgmb.ts "$@"; }
+pgmb() { node_modules/.bin/tsx src/cli/pgmb.ts "$@"; }
 
 for i in $(seq -w 1 "$runs"); do
   csv="$out/run-$i.csv"
@@ -33,4 +33,18 @@ for csv in "$out"/run-*.csv; do
   fi
   prev=$csv
 done
+# The first half of the runs against the second, as two files of several runs each: the time
+# verdict can then be decided, and shows what a change in the machine's conditions between the
+# halves does to it.
+runs_made=("$out"/run-[0-9]*.csv)
+half=$(( ${#runs_made[@]} / 2 ))
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+{ head -n 1 "${runs_made[0]}"; for f in "${runs_made[@]:0:$half}"; do tail -n +2 "$f"; done; } > "$tmp/first-half.csv"
+{ head -n 1 "${runs_made[0]}"; for f in "${runs_made[@]:$half}"; do tail -n +2 "$f"; done; } > "$tmp/second-half.csv"
+set +e
+pgmb compare "$tmp/first-half.csv" "$tmp/second-half.csv" > "$out/compare-halves.txt" 2>&1
+code=$?
+set -e
+echo "first $half runs -> the other $(( ${#runs_made[@]} - half )): exit $code; $(tail -n 1 "$out/compare-halves.txt")" >> "$summary"
 cat "$summary"

@@ -16,7 +16,7 @@ git ls-files -co --exclude-standard | tar cf - -T - | tar xf - -C "$slowed"
 ln -sfn "$PWD/node_modules" "$slowed/node_modules"
 (cd "$slowed" && git apply --unsafe-paths --directory=. scripts/slowdown-keyset.patch 2>/dev/null || patch -s -p1 < scripts/slowdown-keyset.patch)
 
-bench() { (cd "$1" && npx --no-install tsx src/cli/pgmb.ts bench --suite backfill --strategy keyset --sizes 10k,100k --partitions 0 --vacuum auto --out "$2" > "$2.log" 2>&1); }
+bench() { (cd "$1" && node_modules/.bin/tsx src/cli/pgmb.ts bench --suite backfill --strategy keyset --sizes 10k,100k --partitions 0 --vacuum auto --out "$2" > "$2.log" 2>&1); }
 
 summary="$out/pairs.txt"
 : > "$summary"
@@ -25,7 +25,7 @@ for i in $(seq -w 1 "$pairs"); do
   [ -s "$out/real-$i.csv" ] || bench "$PWD" "$out/real-$i.csv"
   [ -s "$out/slowed-$i.csv" ] || bench "$slowed" "$out/slowed-$i.csv"
   set +e
-  npx --no-install tsx src/cli/pgmb.ts compare "$out/real-$i.csv" "$out/slowed-$i.csv" > "$out/compare-$i.txt" 2>&1
+  node_modules/.bin/tsx src/cli/pgmb.ts compare "$out/real-$i.csv" "$out/slowed-$i.csv" > "$out/compare-$i.txt" 2>&1
   code=$?
   set -e
   echo "real-$i -> slowed-$i: exit $code; $(tail -n 1 "$out/compare-$i.txt")" >> "$summary"
@@ -33,10 +33,10 @@ done
 # All runs of each build in one file: with several runs per side the time verdict can be decided too.
 for kind in real slowed; do
   files=("$out/$kind"-[0-9]*.csv)
-  { head -n 1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } > "$out/$kind-all.csv"
+  { head -n 1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } > "$slowed/$kind-all.csv"
 done
 set +e
-npx --no-install tsx src/cli/pgmb.ts compare "$out/real-all.csv" "$out/slowed-all.csv" > "$out/compare-all.txt" 2>&1
+node_modules/.bin/tsx src/cli/pgmb.ts compare "$slowed/real-all.csv" "$slowed/slowed-all.csv" > "$out/compare-all.txt" 2>&1
 code=$?
 set -e
 echo "all real -> all slowed: exit $code; $(tail -n 1 "$out/compare-all.txt")" >> "$summary"
