@@ -51,9 +51,14 @@ export function lagSignal(reader: ReplicaLagReader, limitMs: number): HealthSign
   return { name: 'replica lag', limit: limitMs, read: async () => (await reader.read()).ms };
 }
 
-/** Wait until `standby` has replayed everything `primary` had written when called. */
+/**
+ * Wait until `standby` has replayed everything `primary` had written when called. The target is
+ * the insert position, not pg_current_wal_lsn() (the write position): a commit made with
+ * synchronous_commit off, as backfill batches are, can sit in WAL buffers behind the write
+ * position for a moment, and a wait for the write position missed the last batch on the standby.
+ */
 export async function waitForReplay(primary: pg.Client, standby: pg.Client, timeoutMs = 60_000): Promise<void> {
-  const target = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+  const target = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]!.lsn;
   const deadline = performance.now() + timeoutMs;
   while (!(await standby.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [target])).rows[0]!.ok) {
     if (performance.now() > deadline) throw new Error(`the standby did not replay up to ${target} within ${timeoutMs / 1000} s`);
