@@ -159,7 +159,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     max_ms: l.max,
     rme_pct: l.samplesCount > 1 ? l.rme : undefined,
     rows_per_sec: spec.rows / (l.mean / 1000),
-    setup_ms: setupMs.reduce((a, b) => a + b, 0) / setupMs.length,
+    setup_ms: mean(setupMs),
     throttled_ms: throttledMs > 0 ? throttledMs / l.samplesCount : undefined,
     nulls_left: nullsLeft.length ? Math.max(...nullsLeft) : undefined,
     largest_batch: largestBatch.length ? Math.max(...largestBatch) : undefined,

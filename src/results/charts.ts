@@ -1,5 +1,6 @@
 import { cellsLabel, num, type ReadRow } from './csv.js';
-import { caseKey } from './compare.js';
+import { mean } from '../measure/percentile.js';
+import { caseKey, seriesKey } from './compare.js';
 import { caseLabel, type Release, type Step } from './history.js';
 import { CONDITION_COLUMNS } from './row.js';
 
@@ -43,7 +44,8 @@ class Colours {
 /** The last release solid; older ones dashed, each its own way. */
 const dashOf = (releases: Release[], i: number) => DASHES[(releases.length - 1 - i) % DASHES.length]!;
 
-const average = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+/** Chart.js draws a gap for null. */
+const average = (xs: number[]) => mean(xs) ?? null;
 /** A strategy with its vacuum policy and conditions: a throttled run is a series of its own. */
 const strategyOf = (r: ReadRow) => `${r.strategy ?? ''} ${cellsLabel(r, ['vacuum', ...CONDITION_COLUMNS])}`.trim();
 const caseOf = (r: ReadRow) => `${r.case} ${cellsLabel(r, CONDITION_COLUMNS)}`.trim();
@@ -88,10 +90,10 @@ function trends(releases: Release[], steps: Step[], colours: Colours): ChartSpec
     const rows = releases.flatMap((r) => r.rows.filter((x) => x.suite === suite));
     const largest = new Map<string, number>();
     for (const r of rows) {
-      const s = caseKey({ ...r, rows: '' });
+      const s = seriesKey(r);
       largest.set(s, Math.max(largest.get(s) ?? 0, Number(r.rows)));
     }
-    const keys = [...new Set(rows.filter((r) => Number(r.rows) === largest.get(caseKey({ ...r, rows: '' }))).map(caseKey))];
+    const keys = [...new Set(rows.filter((r) => Number(r.rows) === largest.get(seriesKey(r))).map(caseKey))];
     const datasets = keys.map((key) => {
       const first = rows.find((r) => caseKey(r) === key)!;
       const data = releases.map((rel) => average(rel.rows.filter((r) => caseKey(r) === key).flatMap((r) => num(r, 'mean_ms') ?? [])));

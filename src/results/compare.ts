@@ -1,3 +1,4 @@
+import { mean } from '../measure/percentile.js';
 import { cellsLabel, num, type ReadRow } from './csv.js';
 import { POLICY_COLUMNS } from './row.js';
 import { logLogSlope, pooledTest } from './stats.js';
@@ -88,7 +89,8 @@ function counter(r: ReadRow, c: WorkCounter): number | undefined {
 }
 
 const policyOf = (r: ReadRow) => cellsLabel(r, POLICY_COLUMNS);
-const seriesOf = (r: ReadRow) => [r.suite, r.case, r.strategy ?? '', policyOf(r)].join('|');
+/** A case without its size: the series a growth exponent is fitted over. */
+export const seriesKey = (r: ReadRow) => [r.suite, r.case, r.strategy ?? '', policyOf(r)].join('|');
 
 /** Cases are joined on suite, case, strategy, rows and policy (a throttled run is another case). */
 export function caseKey(r: ReadRow): string {
@@ -108,14 +110,12 @@ function perRun(rows: ReadRow[], value: (r: ReadRow) => number | undefined): num
   return [...runs.values()]
     .map((rs) => rs.map(value).filter((v): v is number => v !== undefined))
     .filter((vs) => vs.length > 0)
-    .map((vs) => vs.reduce((a, b) => a + b, 0) / vs.length);
+    .map((vs) => mean(vs)!);
 }
 
-const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
-
 function timeVerdict(base: number[], next: number[], threshold: number): Pick<Comparison, 'delta' | 'noise' | 'verdict'> {
-  const b = meanOf(base)!;
-  const delta = (meanOf(next)! - b) / b;
+  const b = mean(base)!;
+  const delta = (mean(next)! - b) / b;
   const test = pooledTest(base, next);
   const noise = test && test.margin / b;
   if (Math.abs(delta) <= threshold) return { delta, noise, verdict: 'same' };
@@ -126,8 +126,8 @@ function timeVerdict(base: number[], next: number[], threshold: number): Pick<Co
 
 function workChange(base: ReadRow[], next: ReadRow[], threshold: number): WorkChange | undefined {
   const changes = WORK_COUNTERS.flatMap((c) => {
-    const b = meanOf(perRun(base, (r) => counter(r, c)));
-    const n = meanOf(perRun(next, (r) => counter(r, c)));
+    const b = mean(perRun(base, (r) => counter(r, c)));
+    const n = mean(perRun(next, (r) => counter(r, c)));
     if (b === undefined || n === undefined || b <= 0) return [];
     const delta = (n - b) / b;
     const judged = Math.abs(n - b) > WORK_FLOOR[c] && Math.abs(delta) > threshold;
@@ -156,7 +156,7 @@ export function compareRuns(base: ReadRow[], next: ReadRow[], options: Partial<C
     const ta = perRun(ra, (r) => num(r, 'mean_ms'));
     const tb = perRun(rb, (r) => num(r, 'mean_ms'));
     const r = (rb[0] ?? ra[0])!;
-    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', policy: policyOf(r), baseMs: meanOf(ta), newMs: meanOf(tb), baseRuns: ta.length, newRuns: tb.length };
+    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', policy: policyOf(r), baseMs: mean(ta), newMs: mean(tb), baseRuns: ta.length, newRuns: tb.length };
     if (!ta.length) return { ...common, verdict: 'new' };
     if (!tb.length) return { ...common, verdict: 'gone' };
     return { ...common, ...timeVerdict(ta, tb, o.threshold), work: workChange(ra, rb, o.workThreshold) };
@@ -179,8 +179,8 @@ function slopes(rows: ReadRow[], sizes: Set<string>, value: (r: ReadRow) => numb
  * it, or when the work counters' slope rose as much; otherwise it is inconclusive.
  */
 function complexity(base: ReadRow[], next: ReadRow[], slopeRise: number): ComplexityChange[] {
-  const a = groupBy(base, seriesOf);
-  const b = groupBy(next, seriesOf);
+  const a = groupBy(base, seriesKey);
+  const b = groupBy(next, seriesKey);
   const out: ComplexityChange[] = [];
   for (const [series, ra] of a) {
     const rb = b.get(series);
@@ -190,8 +190,8 @@ function complexity(base: ReadRow[], next: ReadRow[], slopeRise: number): Comple
     const sa = slopes(ra, sizes, time);
     const sb = slopes(rb, sizes, time);
     if (!sa.length || !sb.length) continue;
-    const baseSlope = meanOf(sa)!;
-    const newSlope = meanOf(sb)!;
+    const baseSlope = mean(sa)!;
+    const newSlope = mean(sb)!;
     const r = rb[0]!;
     const common = { series, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', policy: policyOf(r), sizes: [...sizes].map(Number).sort((x, y) => x - y), baseSlope, newSlope };
     if (newSlope - baseSlope < slopeRise) {
@@ -200,7 +200,7 @@ function complexity(base: ReadRow[], next: ReadRow[], slopeRise: number): Comple
     }
     const test = pooledTest(sa, sb);
     const blocks = (r: ReadRow) => counter(r, 'blocks');
-    const workRise = (meanOf(slopes(rb, sizes, blocks)) ?? 0) - (meanOf(slopes(ra, sizes, blocks)) ?? Infinity);
+    const workRise = (mean(slopes(rb, sizes, blocks)) ?? 0) - (mean(slopes(ra, sizes, blocks)) ?? Infinity);
     const confirmedBy = test && test.diff > test.margin ? 'time' : workRise >= slopeRise ? 'work' : undefined;
     out.push({ ...common, verdict: confirmedBy ? 'complexity' : 'inconclusive', confirmedBy });
   }

@@ -1,4 +1,4 @@
-import { caseKey, compareRuns, failures, type CompareOptions } from './compare.js';
+import { caseKey, compareRuns, failures, seriesKey, type CompareOptions } from './compare.js';
 import { cellsLabel, num, type ReadRow } from './csv.js';
 import { POLICY_COLUMNS } from './row.js';
 import { SAFETY_VERDICTS, writerVerdict, type SafetyVerdict } from './safety.js';
@@ -35,14 +35,12 @@ export function steps(releases: Release[], options: Partial<CompareOptions> = {}
       regressions: f.time.map((c) => c.key),
       moreWork: f.work.map((c) => c.key),
       // A steeper series marks its cases at every size.
-      complexity: [...new Set(to.rows.filter((r) => seriesKeys.has(seriesOf(r))).map(caseKey))],
+      complexity: [...new Set(to.rows.filter((r) => seriesKeys.has(seriesKey(r))).map(caseKey))],
       inconclusive: f.inconclusive,
       cases: v.cases.length,
     };
   });
 }
-
-const seriesOf = (r: ReadRow) => [r.suite, r.case, r.strategy ?? '', cellsLabel(r, POLICY_COLUMNS)].join('|');
 
 /** A case's name for people: suite, case, strategy, policy and size. */
 export function caseLabel(key: string): string {
