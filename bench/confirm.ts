@@ -5,16 +5,14 @@ import { num, type ReadRow } from '../src/results/csv.js';
 import { gitSha } from '../src/results/metadata.js';
 import { SUITES, type Suite } from '../src/results/row.js';
 import { runBench } from './runner.js';
-import type { BenchOptions } from './types.js';
-
-const BATCHED = ['ctid', 'keyset', 'classic'] as const;
+import { BATCHED_STRATEGIES, type BenchOptions } from './types.js';
 
 /** The bench options that measure exactly the case a CSV row holds, appending to `out`. */
 export function optionsFor(row: ReadRow, out: string): BenchOptions {
   const suite = row.suite as Suite;
   if (!SUITES.includes(suite)) throw new InvalidOptionError('--confirm', `cannot re-measure suite ${JSON.stringify(row.suite)}`);
   const rows = num(row, 'rows')!;
-  const strategy = BATCHED.find((s) => s === row.strategy);
+  const strategy = BATCHED_STRATEGIES.find((s) => s === row.strategy);
   return {
     suites: [suite],
     sizes: [rows],

@@ -20,7 +20,6 @@ import type { BenchOptions, BenchSuite } from './types.js';
 
 const SUITES: Record<Suite, BenchSuite> = { setup: setupSuite, backfill: backfillSuite, index: indexSuite, ddl: ddlSuite };
 
-
 /** `--profile seed`: the seed's exact policy, one run of 1M rows, batches of 5,000, 1 s sleep. */
 export function applyProfile(options: BenchOptions): BenchOptions {
   if (options.profile !== 'seed') return options;

@@ -20,15 +20,17 @@ const caseName = (r: CsvRow) => [r.case === 'backfill' ? r.strategy : r.case, r.
 
 /** Per fixture: each batched strategy's time against one whole-table UPDATE of the same rows. */
 function backfillHeadlines(rows: CsvRow[]): string[] {
-  const fixtures = [...new Set(rows.filter((r) => r.suite === 'backfill').map((r) => `${r.rows}|${r.partitions ?? ''}|${r.max_lag_ms ?? ''}|${r.max_writer_p99_ms ?? ''}`))];
-  return fixtures.flatMap((f) => {
+  // A fixture and its throttle limits: a throttled run is compared with its own UPDATE.
+  const fixtureOf = (r: CsvRow) => `${r.rows}|${r.partitions ?? ''}|${r.max_lag_ms ?? ''}|${r.max_writer_p99_ms ?? ''}`;
+  const backfills = rows.filter((r) => r.suite === 'backfill');
+  return [...new Set(backfills.map(fixtureOf))].map((f) => {
     const [size, partitions] = f.split('|');
-    const same = rows.filter((r) => r.suite === 'backfill' && `${r.rows}|${r.partitions ?? ''}|${r.max_lag_ms ?? ''}|${r.max_writer_p99_ms ?? ''}` === f);
+    const same = backfills.filter((r) => fixtureOf(r) === f);
     const update = same.find((r) => r.strategy === 'single-update');
     const base = n(update?.mean_ms);
     const others = same.filter((r) => r !== update).map((r) => `${caseName(r).replace(/ \d+ partitions/, '')} ${base && n(r.mean_ms) ? `${(n(r.mean_ms)! / base).toFixed(2)}x` : `${fixed(r.mean_ms)} ms`}`);
     const where = `${count(Number(size))} rows${partitions ? `, ${partitions} partitions` : ''}`;
-    return [`  backfill, ${where}: one UPDATE ${base === undefined ? 'not measured' : `${fixed(base)} ms`}${others.length ? `; batched, as a multiple of its time: ${others.join(', ')}` : ''}`];
+    return `  backfill, ${where}: one UPDATE ${base === undefined ? 'not measured' : `${fixed(base)} ms`}${others.length ? `; batched, as a multiple of its time: ${others.join(', ')}` : ''}`;
   });
 }
 

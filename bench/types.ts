@@ -8,6 +8,8 @@ import type { CaseFigures, Suite } from '../src/results/row.js';
 import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
 
 export type BenchStrategy = (typeof BACKFILL_STRATEGIES)[number];
+/** The batched strategies, in the order the bench runs them (the single-update baseline always runs). */
+export const BATCHED_STRATEGIES = ['ctid', 'keyset', 'classic'] as const satisfies readonly BenchStrategy[];
 
 /** Everything `npm run bench` can be told; see `pgmb bench --help`. */
 export interface BenchOptions {

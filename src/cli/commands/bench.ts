@@ -1,23 +1,21 @@
 import { Command } from 'commander';
 import { runBench } from '../../../bench/runner.js';
-import type { BenchOptions } from '../../../bench/types.js';
+import { BATCHED_STRATEGIES, type BenchOptions } from '../../../bench/types.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { appendProblem } from '../../results/csv.js';
 import { SUITES } from '../../results/row.js';
 import { parseChoices, parseCounts, parseDuration, parsePercent, parsePositiveInt, parseSize, parseVacuum } from '../parse.js';
-
-const BATCHED = ['ctid', 'keyset', 'classic'] as const;
 
 export function benchCommand(): Command {
   return new Command('bench')
     .description('run the benchmark suites on a real PostgreSQL and append one CSV row per case')
     .option('--suite <list>', `suites to run: ${SUITES.join(',')}`, SUITES.join(','))
     .option('--sizes <list>', 'table sizes in rows', '10k,50k,100k,500k,1m')
-    .option('--strategy <list>', 'batched backfill strategies (single-update always runs)', BATCHED.join(','))
+    .option('--strategy <list>', 'batched backfill strategies (single-update always runs)', BATCHED_STRATEGIES.join(','))
     .option('--batch-size <n>', 'rows per backfill batch', '5000')
     .option('--delay <duration>', 'sleep between backfill batches, e.g. 0ms or 1s', '0ms')
     .option('--workers <n>', 'parallel workers of the ctid strategy', '2')
-    .option('--iterations <n>', 'exact iterations per case (default: 3 up to 100k rows, 2 above)')
+    .option('--iterations <n>', 'iterations per case, the least with --rme (default: 3 up to 100k rows, 2 above)')
     .option('--rme <percent>', 'iterate past --iterations until the mean\'s relative margin of error is under this (e.g. 5), within --max-case-time')
     .option('--max-case-time <duration>', 'with --rme: the time budget of one case, setup included', '2m')
     .option('--vacuum <list>', 'vacuum behind the backfill walk: auto, off or every N batches; ctid runs once per policy, the others with the first', 'auto,off')
@@ -36,7 +34,7 @@ export function benchCommand(): Command {
       const options: BenchOptions = {
         suites: parseChoices('--suite', String(o.suite), SUITES),
         sizes: String(o.sizes).split(',').map(parseSize),
-        strategies: parseChoices('--strategy', String(o.strategy), BATCHED),
+        strategies: parseChoices('--strategy', String(o.strategy), BATCHED_STRATEGIES),
         batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),
         delayMs: parseDuration('--delay', String(o.delay)),
         workers: parsePositiveInt('--workers', String(o.workers)),
