@@ -11,9 +11,9 @@ import { mean } from '../src/measure/percentile.js';
 import { rmePct } from '../src/results/stats.js';
 import { tableBytes } from '../src/measure/table-stats.js';
 import { WorkCounters } from '../src/measure/work-counters.js';
-import type { WriterHealth } from '../src/measure/writer-probe.js';
+import type { CaseWriters, WriterShape } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
-import type { SuiteContext } from './types.js';
+import type { CaseContext } from './types.js';
 
 export type CaseTable = ProbeTable;
 
@@ -21,9 +21,14 @@ export type CaseTable = ProbeTable;
 const MAX_ITERATIONS = 30;
 const DEFAULT_CASE_BUDGET_MS = 120_000;
 
+/** What a case needs of its table's shape: a name for fresh tables, and what writers write. */
+export type CaseShape = WriterShape & { name: string };
+const isFixtureShape = (s: CaseShape): s is Shape => 'columnsSql' in s;
+
 export interface CaseSpec {
   label: string;
-  shape: Shape;
+  /** A fixture shape (COPY-loaded by default), or any shape the simulated writers can write when `load` fills the table. */
+  shape: CaseShape;
   rows: number;
   iterations: number;
   /** Extra preparation after the table is loaded, outside the timed window. */
@@ -31,10 +36,17 @@ export interface CaseSpec {
   /** The measured operation; `writers` tells the simulated writers' health as it runs. With
    *  `inTransaction`, it runs between BEGIN and COMMIT and the locks it took are read exactly
    *  before COMMIT; otherwise pg_locks is polled while it runs. */
-  run: (table: CaseTable, writers: WriterHealth) => Promise<void | RunFigures>;
+  run: (table: CaseTable, writers: CaseWriters) => Promise<void | RunFigures>;
   inTransaction?: boolean;
   /** How to make the (empty or full) table; default: COPY the rows, primary key after. */
   load?: (table: string) => Promise<void>;
+  /** The case's table as quoted SQL, when `load` fills a table of the user's rather than a fresh
+   *  pgmb_ one (`pgmb try`); such a table is the caller's to drop. */
+  tableSql?: string;
+  /** Every relation whose locks and statistics count (default: the table and its partitions). */
+  relations?: (table: { name: string; oid: number }) => Promise<number[]>;
+  /** `run` reads the locks itself and returns them (RunFigures.locks): pg_locks is not polled beside it. */
+  runReportsLocks?: boolean;
   /** Simulated writers beside the operation (default: as the bench options say). */
   writers?: boolean;
 }
@@ -46,6 +58,8 @@ export interface RunFigures {
   nullsLeft?: number;
   /** Rows of its largest batch. */
   largestBatch?: number;
+  /** Table locks the operation took, as it saw them (statement by statement, say). */
+  locks?: string[];
 }
 
 /** Timing statistics, probe figures and setup time of one case, over its iterations. */
@@ -56,14 +70,14 @@ export type MeasuredFigures = Omit<CaseFigures, 'suite' | 'case'>;
  * with COPY in beforeEach (outside the timed window), the operation alone is timed, and the
  * case's probes (src/measure) run beside it.
  */
-export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<MeasuredFigures> {
+export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<MeasuredFigures> {
   const { client, options } = ctx;
   const probes = await CaseProbes.open({
     url: ctx.url,
     op: client,
     observer: ctx.observer,
     writers: options.writers && spec.writers !== false ? spec.shape : undefined,
-    pollLocks: !spec.inTransaction,
+    pollLocks: !spec.inTransaction && !spec.runReportsLocks,
     lag: options.standby ? ctx.lag : undefined,
     standbyReader: ctx.standbyReader,
     flushStats: ctx.capabilities.flushStats,
@@ -90,7 +104,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       await probes.start();
       await work?.start();
       const t0 = performance.now();
-      let held: string[] = [];
+      let held: string[];
       if (spec.inTransaction) {
         await client.query('BEGIN');
         await spec.run(table!, probes);
@@ -98,6 +112,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
         await client.query('COMMIT');
       } else {
         const f = await spec.run(table!, probes);
+        held = f?.locks ?? [];
         throttledMs += f?.throttledMs ?? 0;
         if (f?.nullsLeft !== undefined) nullsLeft.push(f.nullsLeft);
         if (f?.largestBatch !== undefined) largestBatch.push(f.largestBatch);
@@ -113,26 +128,33 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
       beforeEach: async () => {
         iteration += 1;
         ctx.reporter.caseStarted(`${spec.label} (${iteration}/${spec.iterations})`);
-        const name = uniqueTableName(spec.shape.name);
+        const name = spec.tableSql ?? uniqueTableName(spec.shape.name);
+        const sql = spec.tableSql ?? quoteIdent(name);
         const t0 = performance.now();
         if (spec.load) await spec.load(name);
-        else await loadTable(client, name, spec.shape, spec.rows, { primaryKey: 'after' });
+        else if (isFixtureShape(spec.shape)) await loadTable(client, name, spec.shape, spec.rows, { primaryKey: 'after' });
+        else throw new Error(`${spec.label}: a case whose shape is not a fixture shape needs its own load()`);
         // Settle it as a live table is: autovacuum would otherwise pick the freshly loaded rows
         // up during the measured operation, and DDL would queue writers behind its lock wait.
-        await client.query(`VACUUM (ANALYZE) ${quoteIdent(name)}`);
+        await client.query(`VACUUM (ANALYZE) ${sql}`);
         setupMs.push(performance.now() - t0);
-        const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [quoteIdent(name)])).rows[0]!.oid;
-        table = { name, oid, relations: (await treeMembers(client, oid)).map((m) => m.oid) };
+        const oid = (await client.query<{ oid: number }>('SELECT $1::regclass::oid::int AS oid', [sql])).rows[0]!.oid;
+        const relations = spec.relations ? await spec.relations({ name, oid }) : (await treeMembers(client, oid)).map((m) => m.oid);
+        table = { name, sql, oid, relations };
         await spec.prepare?.(table);
         bytes.before.push(await tableBytes(client, table.relations));
         if (ctx.capabilities.checkpoint) await client.query('CHECKPOINT');
         await probes.prepare(table);
       },
       afterEach: async () => {
-        // What the rows take when packed: the floor a migration's growth is measured against.
-        await client.query(`VACUUM FULL ${quoteIdent(table!.name)}`);
-        bytes.compact.push(await tableBytes(client, table!.relations));
-        await dropTables(client, [table!.name]);
+        // What the rows take when packed: the floor a migration's growth is measured against. By oid:
+        // a user's migration may have renamed the table (or dropped it: then there is no floor).
+        const now = (await client.query<{ sql: string | null }>('SELECT $1::oid::regclass::text AS sql FROM pg_class WHERE oid = $1', [table!.oid])).rows[0]?.sql;
+        if (now) {
+          await client.query(`VACUUM FULL ${now}`);
+          bytes.compact.push(await tableBytes(client, table!.relations));
+        }
+        if (!spec.tableSql) await dropTables(client, [table!.name]);
         ctx.reporter.caseDone();
         if (rmeTarget !== undefined && samples.length >= spec.iterations) {
           const rme = rmePct(samples);
@@ -166,7 +188,7 @@ export async function measureCase(ctx: SuiteContext, spec: CaseSpec): Promise<Me
     table_bytes_before: mean(bytes.before),
     table_bytes_after: mean(bytes.after),
     table_bytes_compact: mean(bytes.compact),
-    growth: mean(bytes.after.map((a, i) => a / Math.max(1, bytes.compact[i]!))),
+    growth: bytes.compact.length === bytes.after.length ? mean(bytes.after.map((a, i) => a / Math.max(1, bytes.compact[i]!))) : undefined,
     ...probes.figures(),
     ...work?.figures(),
     probes_off: ctx.capabilities.off.length ? ctx.capabilities.off.map((o) => o.split(' (')[0]).join('; ') : undefined,

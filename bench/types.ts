@@ -85,3 +85,6 @@ export function fixtures(options: BenchOptions): (readonly [rows: number, partit
 export function wanted(options: BenchOptions, caseName: string, strategy?: string): boolean {
   return !options.only || (options.only.case === caseName && (options.only.strategy ?? '') === (strategy ?? ''));
 }
+
+/** What measureCase needs of a suite's context: its connections, probes and these few options. */
+export type CaseContext = Omit<SuiteContext, 'options'> & { options: Pick<BenchOptions, 'writers' | 'standby' | 'rmeTarget' | 'maxCaseMs'> };

@@ -5,12 +5,14 @@ import { benchCommand } from './commands/bench.js';
 import { cleanCommand } from './commands/clean.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
+import { tryCommand } from './commands/try.js';
 import { EXIT } from './exit-codes.js';
 import { runMain } from './run-main.js';
 
 const program = new Command('pgmb')
   .description('prove and measure zero-downtime schema migrations on a real PostgreSQL')
   .exitOverride()
+  .addCommand(tryCommand())
   .addCommand(benchCommand())
   .addCommand(compareCommand())
   .addCommand(reportCommand())

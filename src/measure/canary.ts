@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
+import { quoteIdent } from '../engine/identifiers.js';
 import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
 import { usersShape } from '../fixtures/shapes.js';
@@ -37,7 +38,7 @@ export class Canary {
     const table = uniqueTableName('canary');
     try {
       await loadTable(admin, table, usersShape, CANARY_ROWS, { primaryKey: 'after' });
-      const probe = await WriterProbe.open(this.url, table, usersShape, { connections: 1, intervalMs: 100 });
+      const probe = await WriterProbe.open(this.url, quoteIdent(table), usersShape, { connections: 1, intervalMs: 100 });
       await probe.start();
       this.onStart(table);
       return { admin, table, probe };

@@ -1,18 +1,19 @@
 import type pg from 'pg';
-import type { Shape } from '../fixtures/shapes.js';
 import type { CaseFigures } from '../results/row.js';
 import { LockWatcher, strongestLock } from './locks.js';
 import { mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
-import { WriterProbe, type WriterHealth } from './writer-probe.js';
+import { WriterProbe, type CaseWriters, type WriterShape } from './writer-probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
 const BASELINE_MS = 1000;
 
 export interface ProbeTable {
   name: string;
+  /** The name as SQL: quoted, schema-qualified where it is not on the search path. */
+  sql: string;
   oid: number;
   /** The table and every partition under it: where its locks are looked for. */
   relations: number[];
@@ -25,7 +26,7 @@ export interface CaseProbeOptions {
   /** A connection of the probes' own for statistics. */
   observer: pg.Client;
   /** Simulated application writers on tables of this shape; none when undefined. */
-  writers?: Shape;
+  writers?: WriterShape;
   /** Poll pg_locks while the operation runs (for what cannot run inside a transaction). */
   pollLocks: boolean;
   /** Sample standby replay lag while the operation runs. */
@@ -59,7 +60,7 @@ const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
  * report query on the standby.
  * start() and stop() bracket each iteration's operation; figures() sums them up.
  */
-export class CaseProbes implements WriterHealth {
+export class CaseProbes implements CaseWriters {
   private readonly dead: number[] = [];
   private readonly wal: number[] = [];
   private readonly locks: string[] = [];
@@ -93,12 +94,12 @@ export class CaseProbes implements WriterHealth {
     this.table = table;
     if (!this.options.writers) return;
     if (!this.writers) {
-      this.writers = await WriterProbe.open(this.options.url, table.name, this.options.writers);
+      this.writers = await WriterProbe.open(this.options.url, table.sql, this.options.writers);
       await this.writers.start();
       await new Promise((r) => setTimeout(r, BASELINE_MS));
       this.writerBaselineP99 = (await this.writers.stop()).p99Ms;
     }
-    this.writers.retarget(table.name);
+    this.writers.retarget(table.sql);
   }
 
   async start(): Promise<void> {
@@ -134,6 +135,10 @@ export class CaseProbes implements WriterHealth {
   /** The simulated writers' health now (0 without writers), for a writer-p99 throttle. */
   recentP99Ms(): number {
     return this.writers?.recentP99Ms() ?? 0;
+  }
+
+  heldWithin(from: number, to: number): number | undefined {
+    return this.writers?.heldWithin(from, to);
   }
 
   figures(): ProbeFigures {

@@ -34,7 +34,7 @@ export async function locksHeld(client: pg.Client, tableOids: number[]): Promise
  * table and its partitions: for what cannot run inside a transaction (CREATE INDEX CONCURRENTLY, a batched backfill).
  */
 export class LockWatcher {
-  private readonly seen = new Set<string>();
+  private readonly modes = new Set<string>();
   private running = false;
   private loop: Promise<void> = Promise.resolve();
 
@@ -45,7 +45,7 @@ export class LockWatcher {
   }
 
   start(pid: number, tableOids: number[], everyMs = 2): void {
-    this.seen.clear();
+    this.modes.clear();
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
@@ -53,7 +53,7 @@ export class LockWatcher {
           "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])",
           [pid, tableOids],
         );
-        for (const r of rows) this.seen.add(r.mode);
+        for (const r of rows) this.modes.add(r.mode);
         await new Promise((r) => setTimeout(r, everyMs));
       }
     })();
@@ -62,7 +62,12 @@ export class LockWatcher {
   async stop(): Promise<string | undefined> {
     this.running = false;
     await this.loop;
-    return strongestLock(this.seen);
+    return strongestLock(this.modes);
+  }
+
+  /** Every mode seen between the last start() and stop(). */
+  seen(): string[] {
+    return [...this.modes];
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { connect } from '../db/connect.js';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
 import { quoteIdent } from '../engine/identifiers.js';
-import type { Shape } from '../fixtures/shapes.js';
 import { percentile } from './percentile.js';
 
 export interface WriterStats {
@@ -19,6 +18,12 @@ export interface WriterOptions {
   /** Pause between two writes of one connection. */
   intervalMs: number;
   blockedMs: number;
+}
+
+/** What writers need of a table: columns as SQL over a row number `g`, and the key to update by. */
+export interface WriterShape {
+  loaded: readonly { name: string; series: string }[];
+  primaryKey: readonly string[];
 }
 
 export const DEFAULT_WRITERS: WriterOptions = { connections: 2, intervalMs: 10, blockedMs: 1000 };
@@ -48,21 +53,22 @@ export class WriterProbe {
 
   private constructor(
     private readonly clients: pg.Client[],
+    /** Quoted (and maybe schema-qualified) SQL name of the table written to. */
     private table: string,
-    private readonly shape: Shape,
+    private readonly shape: WriterShape,
     private readonly options: WriterOptions,
   ) {}
 
-  static async open(url: string, table: string, shape: Shape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
+  static async open(url: string, tableSql: string, shape: WriterShape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
     const o = { ...DEFAULT_WRITERS, ...options };
     const clients = await Promise.all(Array.from({ length: o.connections }, () => connect(url, 'pgmb-writer', { instrument: true })));
     for (const c of clients) await c.query('SET statement_timeout = 60000');
-    return new WriterProbe(clients, table, shape, o);
+    return new WriterProbe(clients, tableSql, shape, o);
   }
 
   /** Write to another table from the next start() on (benches rebuild the table each iteration). */
-  retarget(table: string): void {
-    this.table = table;
+  retarget(tableSql: string): void {
+    this.table = tableSql;
   }
 
   /** Begin writing; the table must exist (it may be a fresh one for each iteration). */
@@ -71,27 +77,29 @@ export class WriterProbe {
     this.finishedAt = [];
     this.blocked = 0;
     this.errors = 0;
-    const t = quoteIdent(this.table);
+    const t = this.table;
     const cols = this.shape.loaded;
-    const updated = quoteIdent(cols[cols.length - 1]!.name);
+    // Each write's values are the fixture's expressions for one row number: typed as the table wants.
+    const row = '(SELECT $1::int8 AS g) AS w';
+    const updated = cols.filter((c) => !this.shape.primaryKey.includes(c.name)).at(-1);
     // By the whole primary key, as an application does: on a partitioned table it names the partition.
     const key = this.shape.primaryKey.map(quoteIdent);
-    const keys = (
-      await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })
-    ).rows;
-    const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
-    const updateSql = `UPDATE ${t} SET ${updated} = $1 WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
+    const keys = key.length
+      ? (await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })).rows
+      : [];
+    const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
+    const updateSql = updated && `UPDATE ${t} SET ${quoteIdent(updated.name)} = (SELECT ${updated.series} FROM ${row}) WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
     this.running = true;
     this.loops = this.clients.map(async (client, slot) => {
       while (this.running) {
         const n = ++this.seq;
         // Values far above any fixture row number, so unique columns stay unique.
-        const values = cols.map((c) => c.value(1_000_000_000 + process.pid * 100_000 + n));
+        const g = 1_000_000_000 + process.pid * 100_000 + n;
         const t0 = performance.now();
         this.inFlight.set(slot, t0);
         try {
-          if (n % 2 === 0 && keys.length) await client.query(updateSql, [`writer-${n}`, ...keys[n % keys.length]!]);
-          else await client.query(insertSql, values);
+          if (n % 2 === 0 && updateSql && keys.length) await client.query(updateSql, [g, ...keys[n % keys.length]!]);
+          else await client.query(insertSql, [g]);
           const now = performance.now();
           this.latencies.push(now - t0);
           this.finishedAt.push(now);
@@ -104,6 +112,22 @@ export class WriterProbe {
         await new Promise((r) => setTimeout(r, this.options.intervalMs));
       }
     });
+  }
+
+  /**
+   * The longest any write was held inside the window [from, to] (performance.now() times): the part
+   * of each write's wait that fell in the window, writes still waiting counted up to now. Undefined
+   * when no write overlapped it.
+   */
+  heldWithin(from: number, to: number, now = performance.now()): number | undefined {
+    let worst: number | undefined;
+    const overlap = (start: number, end: number) => {
+      const ms = Math.min(end, to) - Math.max(start, from);
+      if (ms >= 0) worst = Math.max(worst ?? 0, ms);
+    };
+    this.latencies.forEach((ms, i) => overlap(this.finishedAt[i]! - ms, this.finishedAt[i]!));
+    for (const t0 of this.inFlight.values()) overlap(t0, now);
+    return worst;
   }
 
   /**
@@ -138,6 +162,12 @@ export class WriterProbe {
 /** Whatever can tell the writers' recent p99: the probe, the bench case that owns one, a canary. */
 export interface WriterHealth {
   recentP99Ms(): number | Promise<number>;
+}
+
+/** The writers of a bench case, as the measured operation sees them. */
+export interface CaseWriters extends WriterHealth {
+  /** See WriterProbe.heldWithin; undefined without writers. */
+  heldWithin(from: number, to: number): number | undefined;
 }
 
 /** Health signal for throttleWhile(): the writers' recent p99 (see recentP99Ms), against `limitMs`. */

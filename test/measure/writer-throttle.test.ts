@@ -1,6 +1,7 @@
 /** The writer-p99 throttle: a backfill stops taking batches while the application's writes suffer. */
 import test from 'ava';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
+import { quoteIdent } from '../../src/engine/identifiers.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { WriterProbe, writerSignal } from '../../src/measure/writer-probe.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
@@ -16,7 +17,7 @@ test('a backfill with a writer-p99 bound takes no batch while writes are stuck, 
   // The application writes to a table of its own, so that what stops its writes (a lock held by
   // someone else) does not also stop the backfill: only the throttle can.
   const appTable = await fixture(t, c, usersShape, 1_000);
-  const probe = await WriterProbe.open(testUrl(), appTable, usersShape);
+  const probe = await WriterProbe.open(testUrl(), quoteIdent(appTable), usersShape);
   t.teardown(() => probe.close());
   await probe.start();
 

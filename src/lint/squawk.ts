@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Statement } from '../migrations/types.js';
+
+/** One squawk finding, put on the statement whose lines hold it. */
+export interface LintFinding {
+  rule: string;
+  message: string;
+  /** `file:line` of the statement; undefined when the finding is outside every measured statement. */
+  statement?: string;
+}
+
+/**
+ * Rules that claim a statement harms a live table (locks writers, rewrites it): a measurement can
+ * confirm or refute these. The rest (naming, timeouts, robustness, types) it cannot.
+ */
+export const HARM_RULES: ReadonlySet<string> = new Set([
+  'require-concurrent-index-creation',
+  'require-concurrent-index-deletion',
+  'adding-field-with-default',
+  'adding-not-nullable-field',
+  'adding-required-field',
+  'adding-serial-primary-key-field',
+  'adding-foreign-key-constraint',
+  'changing-column-type',
+  'constraint-missing-not-valid',
+  'disallowed-unique-constraint',
+  'ban-alter-domain-with-add-constraint',
+]);
+
+interface SquawkJson {
+  file: string;
+  line: number;
+  column: number;
+  rule_name: string;
+  message: string;
+}
+
+export type LintResult = { findings: LintFinding[] } | { unavailable: string };
+
+/** The squawk binary of npm `squawk-cli` (its platform package), or undefined when not installed. */
+function squawkBin(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('squawk-cli/js/bin/squawk');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Lint the files with squawk for the server's major version and map each finding (squawk counts
+ * lines from 0) to the statement that spans its line. A missing or failing binary is reported as
+ * unavailable: the measurement does not need it.
+ */
+export async function lint(files: string[], statements: Statement[], pgMajor: number): Promise<LintResult> {
+  const bin = squawkBin();
+  if (!bin) return { unavailable: 'squawk-cli is not installed' };
+  const stdout = await new Promise<string | Error>((resolve) =>
+    // squawk exits 1 when it found something: that is its answer, not a failure.
+    execFile(process.execPath, [bin, '--reporter', 'json', '--pg-version', String(pgMajor), ...files], { maxBuffer: 16 << 20 }, (err, out) =>
+      resolve(out.trim().startsWith('[') ? out : (err ?? new Error(`unexpected output: ${out.slice(0, 200)}`))),
+    ),
+  );
+  if (stdout instanceof Error) return { unavailable: `squawk failed: ${stdout.message.split('\n')[0]}` };
+  const raw = JSON.parse(stdout) as SquawkJson[];
+  return {
+    findings: raw.map((f) => {
+      const line = f.line + 1;
+      const s = statements.find((st) => sameFile(st.file, f.file) && line >= st.line && line <= st.endLine);
+      return { rule: f.rule_name, message: f.message, statement: s ? `${s.file}:${s.line}` : undefined };
+    }),
+  };
+}
+
+const sameFile = (a: string, b: string) => a === b || b.endsWith(`/${a}`) || a.endsWith(`/${b}`);
+
+export type LintAgreement = 'confirmed' | 'refuted' | 'not measurable';
+
+/** Does the measurement back a finding? Harm rules are confirmed by measured harm, refuted by its absence. */
+export function agreement(rule: string, harmed: boolean): LintAgreement {
+  if (!HARM_RULES.has(rule)) return 'not measurable';
+  return harmed ? 'confirmed' : 'refuted';
+}

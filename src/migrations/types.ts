@@ -1,0 +1,60 @@
+/** The migration tools whose files `pgmb try` reads (README: "Formats"). */
+export const MIGRATION_FORMATS = ['plain', 'golang-migrate', 'dbmate', 'prisma', 'drizzle', 'node-pg-migrate', 'graphile-migrate'] as const;
+export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
+
+/** How the team's tool groups statements into transactions. */
+export const TRANSACTION_MODES = ['file', 'statement', 'none'] as const;
+export type TransactionMode = (typeof TRANSACTION_MODES)[number];
+
+/** Where a statement or a problem is: 1-based line and column, as editors and CI annotations count. */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
+export interface SourceFile {
+  path: string;
+  format: MigrationFormat;
+  /** The file's text with everything that is not "up" replaced by spaces (newlines kept). */
+  text: string;
+  /** The tool runs it outside a transaction (dbmate `transaction:false`, graphile `--! no-transaction`). */
+  noTransaction: boolean;
+}
+
+/** A relation a statement reads or changes, as written (schema optional). */
+export interface RelationName {
+  schema?: string;
+  name: string;
+}
+
+export interface Statement extends Location {
+  /** The statement's text, from its first token to its end (no trailing semicolon). */
+  sql: string;
+  /** What it is, e.g. `CREATE INDEX CONCURRENTLY`, `ALTER TABLE ADD COLUMN`, `UPDATE`. */
+  kind: string;
+  /** Tables it locks or changes: these are the ones `try` fills. */
+  targets: RelationName[];
+  /** The table a CREATE TABLE makes (not filled: it starts empty). */
+  creates?: RelationName;
+  /** PostgreSQL refuses to run it inside a transaction block (CONCURRENTLY, VACUUM, ...). */
+  needsNoTransaction: boolean;
+  /** BEGIN / COMMIT written in the file: the file manages its own transactions. */
+  control?: 'begin' | 'commit';
+  /** Last line of the statement, for mapping lint findings. */
+  endLine: number;
+}
+
+export interface Migration {
+  path: string;
+  format: MigrationFormat;
+  noTransaction: boolean;
+  statements: Statement[];
+}
+
+/** Statements run together: in one transaction, or one autocommitted statement. */
+export interface TransactionGroup {
+  statements: Statement[];
+  inTransaction: boolean;
+}
