@@ -127,6 +127,7 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
     {
       beforeEach: async () => {
         iteration += 1;
+        table = undefined;
         ctx.reporter.caseStarted(`${spec.label} (${iteration}/${spec.iterations})`);
         const name = spec.tableSql ?? uniqueTableName(spec.shape.name);
         const sql = spec.tableSql ?? quoteIdent(name);
@@ -147,6 +148,8 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
         await probes.prepare(table);
       },
       afterEach: async () => {
+        // tinybench runs this after a failed beforeEach too: there is no table, and the failure is what counts.
+        if (!table) return;
         // What the rows take when packed: the floor a migration's growth is measured against. By oid:
         // a user's migration may have renamed the table (or dropped it: then there is no floor).
         const now = (await client.query<{ sql: string | null }>('SELECT $1::oid::regclass::text AS sql FROM pg_class WHERE oid = $1', [table!.oid])).rows[0]?.sql;

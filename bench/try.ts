@@ -131,7 +131,7 @@ function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to:
         ms: s.endedAt - s.startedAt,
         lock: strongestLock(s.locks),
         rewritten: s.rewritten,
-        heldMs: writersHeld(s.startedAt, s.endedAt),
+        heldMs: writersHeld(s.startedAt, s.endedAt) ?? 0,
       });
     }
     if (g.failed) return { rows, statements, groups, failed: { key: keyOf(g.failed.statement), error: g.failed.error } };
@@ -143,7 +143,7 @@ function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to:
       ms: g.endedAt - g.startedAt,
       holder: holder && keyOf(holder.statement),
       holdMs: holder && g.endedAt - holder.startedAt,
-      heldMs: writersHeld(g.startedAt, g.endedAt),
+      heldMs: writersHeld(g.startedAt, g.endedAt) ?? 0,
     });
   }
   return { rows, statements, groups };

@@ -49,7 +49,14 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
 }
 
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
-export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writersOn: string | undefined): string {
+/** The simulated writers over every size: where they wrote, how many writes, how many failed. */
+export interface WriterSummary {
+  table: string;
+  writes: number;
+  errors: number;
+}
+
+export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined): string {
   const table = new Table({
     head: ['statement', 'kind', 'lock', 'rewrite', ...sizes.map((n) => `${shortRows(n)} rows`), `at ${shortRows(v.target)}`, 'writers held', 'verdict', 'lint (squawk)'],
     style: { head: [], border: [], compact: true },
@@ -64,7 +71,10 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
         (extrapolated.assumed ? ' (one size measured: linear growth assumed; measure two sizes for a fitted one)' : ' (log-log fit of each figure over the sizes measured)'),
     );
   }
-  if (writersOn) lines.push(`writers: 2 simulated connections inserting and updating ${writersOn}; "writers held" is the longest a write waited while the statement ran`);
+  if (writers) {
+    const failed = writers.errors ? `, ${writers.errors} of them failed (the migration may have changed what they write: their waits still count)` : '';
+    lines.push(`writers: 2 simulated connections inserting and updating ${writers.table}, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
+  }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
   const blocking = v.groups.filter((g) => g.verdict === 'blocks writers');
@@ -90,13 +100,14 @@ export function githubAnnotations(v: TryVerdicts): string[] {
 }
 
 /** The verdicts as JSON: Maps as objects keyed by row count. */
-export function tryJson(v: TryVerdicts, lint: LintResult | undefined): unknown {
+export function tryJson(v: TryVerdicts, lint: LintResult | undefined, writers: WriterSummary | undefined): unknown {
   const obj = (m: Map<number, number>) => Object.fromEntries(m);
   return {
     target_rows: v.target,
     max_block_ms: v.maxBlockMs,
     failing: v.failing,
     failed: v.failed,
+    writers,
     statements: v.statements.map((s) => ({ ...s, msBySize: obj(s.msBySize), lint: lintCell(s, lint) })),
     transactions: v.groups.map((g) => ({ ...g, msBySize: obj(g.msBySize), heldBySize: obj(g.heldBySize) })),
     lint: lint && 'unavailable' in lint ? { unavailable: lint.unavailable } : (lint?.findings ?? []).map((f: LintFinding) => f),

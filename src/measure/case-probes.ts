@@ -46,6 +46,8 @@ export type ProbeFigures = Pick<
   | 'writer_p99_ms'
   | 'writer_max_ms'
   | 'writer_blocked'
+  | 'writer_writes'
+  | 'writer_errors'
   | 'writer_baseline_p99_ms'
   | 'replica_lag_max_ms'
   | 'replica_lag_max_bytes'
@@ -70,6 +72,8 @@ export class CaseProbes implements CaseWriters {
   private readonly lagBytes: number[] = [];
   private rewritten = false;
   private writerBlocked = 0;
+  private writerWrites = 0;
+  private writerErrors = 0;
   private writerBaselineP99: number | undefined;
   private before: TableSnapshot | undefined;
   private table: ProbeTable | undefined;
@@ -125,6 +129,8 @@ export class CaseProbes implements CaseWriters {
     if (w?.p99Ms !== undefined) this.writerP99.push(w.p99Ms);
     if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
     this.writerBlocked += w?.blocked ?? 0;
+    this.writerWrites += w?.writes ?? 0;
+    this.writerErrors += w?.errors ?? 0;
     const { observer, op } = this.options;
     const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.relations, this.options.flushStats));
     if (change.deadTuples !== undefined) this.dead.push(change.deadTuples);
@@ -150,6 +156,8 @@ export class CaseProbes implements CaseWriters {
       writer_p99_ms: max(this.writerP99),
       writer_max_ms: max(this.writerMax),
       writer_blocked: this.options.writers ? this.writerBlocked : undefined,
+      writer_writes: this.options.writers ? this.writerWrites : undefined,
+      writer_errors: this.options.writers ? this.writerErrors : undefined,
       writer_baseline_p99_ms: this.writerBaselineP99,
       replica_lag_max_ms: max(this.lagMs),
       replica_lag_max_bytes: max(this.lagBytes),

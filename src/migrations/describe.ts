@@ -65,6 +65,14 @@ function alterTable(s: Node): Description {
   return { kind: `ALTER ${object} ${[...new Set(words)].join(', ')}`, targets: object === 'TABLE' ? targets : [], needsNoTransaction };
 }
 
+const SERVER_STATEMENTS: Record<string, string> = {
+  CreatedbStmt: 'CREATE DATABASE',
+  DropdbStmt: 'DROP DATABASE',
+  AlterSystemStmt: 'ALTER SYSTEM',
+  CreateTableSpaceStmt: 'CREATE TABLESPACE',
+  DropTableSpaceStmt: 'DROP TABLESPACE',
+};
+
 /** `CreateEnumStmt` -> `CREATE ENUM`: the fallback name of a statement kind. */
 const spaced = (name: string) =>
   name
@@ -132,8 +140,10 @@ export function describe(stmt: Node): Description {
     case 'DropdbStmt':
     case 'AlterSystemStmt':
     case 'CreateTableSpaceStmt':
-    case 'DropTableSpaceStmt':
-      return { kind: spaced(name), targets: [], needsNoTransaction: true, refused: `${spaced(name)} changes the server, not a schema` };
+    case 'DropTableSpaceStmt': {
+      const kind = SERVER_STATEMENTS[name]!;
+      return { kind, targets: [], needsNoTransaction: true, refused: `${kind} changes the server, not a schema` };
+    }
     default:
       return { kind: spaced(name), targets: [], needsNoTransaction: false };
   }

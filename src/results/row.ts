@@ -58,6 +58,9 @@ export const CSV_COLUMNS = [
   'work_blks_dirtied',
   'work_blks_written',
   'work_rows',
+  // The simulated writers' own count: a verdict of "no harm" means little if their writes failed.
+  'writer_writes',
+  'writer_errors',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

@@ -134,20 +134,27 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
   for (const s of complete[complete.length - 1]!.statements) {
     const sizes = at(s.key, (r) => r.statements) as { rows: number; item: MeasuredStatement }[];
     const group = out.groups.find((g) => g.statements.includes(s.key))!;
-    const blames = group.verdict === 'blocks writers' && (group.holder === s.key || (!group.holder && group.statements.length === 1));
+    const lock = sizes.map(({ item }) => item.lock).find(Boolean);
+    const takesWriterLock = !!lock && WRITER_BLOCKING_LOCKS.includes(lock);
+    // In a group that held writers: the statements that took a lock writers wait for, or the one statement alone.
+    const blames = group.verdict === 'blocks writers' && (takesWriterLock || group.statements.length === 1);
     const last = group.statements[group.statements.length - 1];
+    const held = `${Math.round(group.heldAtTarget.ms)} ms${group.heldAtTarget.from ? ' (extrapolated)' : ''}`;
+    const untilCommit = group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : '';
     out.statements.push({
       key: s.key,
       kind: s.kind,
-      lock: sizes.map(({ item }) => item.lock).find(Boolean),
+      lock,
       rewritten: sizes.some(({ item }) => item.rewritten),
       msBySize: new Map(sizes.map(({ rows, item }) => [rows, item.ms])),
       atTarget: project(sizes.map(({ rows, item }) => ({ rows, driver: item.ms, value: item.ms })), target),
       heldMs: s.heldMs,
       verdict: blames ? 'blocks writers' : 'ok',
-      reason: blames
-        ? `${group.holder ? `its ${s.lock ?? 'lock'}` : 'it'} held writers ${Math.round(group.heldAtTarget.ms)} ms${group.heldAtTarget.from ? ' (extrapolated)' : ''}${group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : ''}`
-        : undefined,
+      reason: !blames
+        ? undefined
+        : group.holder === s.key || !group.holder
+          ? `${takesWriterLock ? `its ${lock}` : 'it'} held writers ${held}${untilCommit}`
+          : `its ${lock} held writers too, inside the transaction whose lock ${group.holder} took (writers held ${held})`,
     });
   }
   out.failing ||= out.groups.some((g) => g.verdict === 'blocks writers');

@@ -13,7 +13,7 @@ import { tryVerdicts } from '../../results/try-verdict.js';
 import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
-import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
+import { formatTry, githubAnnotations, tryJson, type WriterSummary } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -118,8 +118,13 @@ Example:
         target,
         options.maxBlockMs,
       );
-      process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, results[0]?.writersOn));
-      if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: major, ...(tryJson(verdicts, lintResult) as object) }, null, 2)}\n`);
+      const writers: WriterSummary | undefined = results[0] && {
+        table: results[0].writersOn,
+        writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
+        errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
+      };
+      process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, writers));
+      if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: major, ...(tryJson(verdicts, lintResult, writers) as object) }, null, 2)}\n`);
       if (o.out) process.stderr.write(`appended ${results.length} size(s) of rows to ${o.out}\n`);
       if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
       process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;

@@ -1,0 +1,165 @@
+/** `pgmb try` end to end on the test server: a real process, exit codes, the verdicts it writes as JSON. */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { SCRATCH_PREFIX } from '../../src/db/scratch.js';
+import { connect } from '../../src/db/connect.js';
+import { scalar, testUrl } from '../helpers/db.js';
+
+const ACCOUNTS = `CREATE TABLE accounts (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text NOT NULL,
+  name varchar(80),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+
+/** A golang-migrate folder: 1_accounts builds the schema, 2_change is measured. */
+function folder(change: string, schema = ACCOUNTS): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+  writeFileSync(join(dir, '1_accounts.up.sql'), schema);
+  writeFileSync(join(dir, '1_accounts.down.sql'), 'DROP TABLE accounts;\n');
+  writeFileSync(join(dir, '2_change.up.sql'), change);
+  return dir;
+}
+
+interface Json {
+  target_rows: number;
+  writers: { table: string; writes: number; errors: number };
+  statements: { key: string; kind: string; lock?: string; rewritten: boolean; heldMs: number; msBySize: Record<string, number>; verdict: string; reason?: string; lint: string[]; atTarget: { ms: number; from?: number[] } }[];
+  transactions: { statements: string[]; holder?: string; heldBySize: Record<string, number>; msBySize: Record<string, number>; verdict: string }[];
+}
+
+function pgmbTry(dir: string, args: string[]) {
+  const json = join(dir, 'verdicts.json');
+  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--json', json, ...args], { env: { ...process.env, TEST_DATABASE_URL: testUrl() }, encoding: 'utf8', timeout: 300_000 });
+  const verdicts = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Json) : undefined;
+  return { ...r, verdicts };
+}
+
+test.after.always('no scratch database is left behind', async (t) => {
+  const c = await connect(testUrl());
+  try {
+    t.is(await scalar(c, 'SELECT count(*)::int FROM pg_database WHERE datname LIKE $1', [`${SCRATCH_PREFIX}%`]), 0);
+  } finally {
+    await c.end();
+  }
+});
+
+test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed', (t) => {
+  const dir = folder('CREATE INDEX accounts_email ON accounts (email);\n');
+  const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms']);
+  t.is(r.status, EXIT.failure, r.stderr);
+  const s = r.verdicts!.statements[0]!;
+  t.is(s.key, `${relative(process.cwd(), join(dir, '2_change.up.sql'))}:1`, 'file:line as given, relative to where pgmb ran');
+  t.is(s.lock, 'ShareLock');
+  t.is(s.verdict, 'blocks writers');
+  t.true(s.heldMs >= 200, `writers held ${s.heldMs} ms at 1M`);
+  t.deepEqual(s.lint.filter((l) => l.startsWith('require-concurrent-index-creation')), ['require-concurrent-index-creation: confirmed']);
+  t.regex(r.stdout, /2_change\.up\.sql:1 .*CREATE INDEX .*ShareLock/);
+  t.regex(r.stdout, /FAIL: 1 of 1 transaction\(s\) hold writers >= 200 ms at 1m rows/);
+});
+
+test('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {
+  const dir = folder('CREATE INDEX accounts_email ON accounts (email);\n');
+  const r = pgmbTry(dir, ['--sizes', '100k,1m', '--target-rows', '10m', '--lint', 'none']);
+  t.is(r.status, EXIT.failure, r.stderr);
+  const s = r.verdicts!.statements[0]!;
+  t.deepEqual(s.atTarget.from, [100_000, 1_000_000]);
+  t.true(s.atTarget.ms > s.msBySize['1000000']!, 'the time at 10M is beyond the time at 1M');
+  t.regex(s.reason!, /held writers \d+ ms \(extrapolated\)/);
+  t.regex(r.stdout, /extrapolated to 10m rows from 100k, 1m/);
+});
+
+test('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0', (t) => {
+  const dir = folder('CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
+  const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms']);
+  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+  const s = r.verdicts!.statements[0]!;
+  t.is(s.lock, 'ShareUpdateExclusiveLock');
+  t.is(s.verdict, 'ok');
+  t.false(s.lint.some((l) => l.startsWith('require-concurrent-index-creation')));
+});
+
+test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestamp() as a rewrite that holds writers', (t) => {
+  const constant = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN score int NOT NULL DEFAULT 0;\n'), ['--sizes', '100k', '--max-block', '50ms']);
+  t.is(constant.status, EXIT.ok, constant.stderr);
+  const c = constant.verdicts!.statements[0]!;
+  t.is(c.lock, 'AccessExclusiveLock');
+  t.false(c.rewritten);
+  t.true(c.lint.every((l) => !l.includes('confirmed')), `no lint finding is confirmed: ${c.lint.join('; ')}`);
+
+  const volatile = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();\n'), ['--sizes', '100k', '--max-block', '50ms']);
+  t.is(volatile.status, EXIT.failure, volatile.stderr);
+  const v = volatile.verdicts!.statements[0]!;
+  t.true(v.rewritten);
+  t.is(v.verdict, 'blocks writers');
+  t.true(v.heldMs >= 0.5 * v.msBySize['100000']!, `writers held ${v.heldMs} ms of its ${v.msBySize['100000']} ms`);
+});
+
+test('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks', (t) => {
+  const r = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n'), ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none']);
+  t.is(r.status, EXIT.failure, r.stderr);
+  const [add, index] = r.verdicts!.statements;
+  const tx = r.verdicts!.transactions[0]!;
+  t.is(tx.statements.length, 2);
+  t.is(tx.holder, add!.key, 'the ALTER TABLE took the first lock writers wait for');
+  t.true(tx.heldBySize['100000']! >= 0.7 * tx.msBySize['100000']!, `held ${tx.heldBySize['100000']} ms of the transaction's ${tx.msBySize['100000']} ms`);
+  t.true(add!.msBySize['100000']! < index!.msBySize['100000']!, 'the ADD COLUMN itself is quick...');
+  t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
+  t.regex(add!.reason!, /until COMMIT after .*:2/);
+  t.is(index!.verdict, 'blocks writers');
+});
+
+test('typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them', (t) => {
+  const schema = `
+CREATE TYPE mood AS ENUM ('calm', 'busy');
+CREATE DOMAIN short_code AS varchar(6);
+CREATE TABLE "Users" (id uuid PRIMARY KEY, handle varchar(5) UNIQUE NOT NULL);
+CREATE TABLE "Orders" (
+  id bigserial PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES "Users" (id),
+  "Total" numeric(10,2) NOT NULL,
+  code short_code,
+  state mood NOT NULL,
+  tags text[],
+  body jsonb,
+  ip inet,
+  placed date,
+  at timestamp,
+  blob bytea,
+  ok boolean,
+  ratio float8,
+  small int2
+);`;
+  const r = pgmbTry(folder('CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
+  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+  t.is(r.verdicts!.writers.table, 'Orders');
+  t.true(r.verdicts!.writers.writes > 0);
+  t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
+});
+
+test('a column type with no generator exits 2 naming table.column and the type; --value gives it one', (t) => {
+  const schema = 'CREATE TABLE places (id int PRIMARY KEY, spot point NOT NULL);\n';
+  const change = 'CREATE INDEX CONCURRENTLY places_id ON places (id);\n';
+  const r = pgmbTry(folder(change, schema), ['--sizes', '10k', '--lint', 'none']);
+  t.is(r.status, EXIT.usage);
+  t.regex(r.stderr, /places\.spot is of type point, which pgmb has no value generator for; give it one with --value places\.spot=SQL/);
+  const fixed = pgmbTry(folder(change, schema), ['--sizes', '10k', '--lint', 'none', '--value', 'places.spot=point(g, g)']);
+  t.is(fixed.status, EXIT.ok, `${fixed.stdout}\n${fixed.stderr}`);
+});
+
+test('a migration that fails on the synthetic rows exits 1 naming the statement and the server error', (t) => {
+  const r = pgmbTry(folder('ALTER TABLE accounts ADD CONSTRAINT short_names CHECK (length(email) < 3);\n'), ['--sizes', '10k', '--lint', 'none']);
+  t.is(r.status, EXIT.failure, r.stderr);
+  t.regex(r.stdout, /FAILED at 10k rows: .*2_change\.up\.sql:1: check constraint "short_names" of relation "accounts" is violated by some row/);
+});
+
+test('a table no earlier migration creates exits 2 at the statement', (t) => {
+  const r = pgmbTry(folder('CREATE INDEX i ON missing (a);\n'), ['--sizes', '10k']);
+  t.is(r.status, EXIT.usage);
+  t.regex(r.stderr, /2_change\.up\.sql:1:1: table missing does not exist: no earlier migration or --schema file creates it/);
+});
