@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { agreement, HARM_RULES, type LintFinding, type LintResult } from '../lint/squawk.js';
+import { agreement, HARM_RULES, type Harm, type LintFinding, type LintResult } from '../lint/squawk.js';
 import { WRITER_BLOCKING_LOCKS, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
 
 /** `1000000` -> `1m`, `250000` -> `250k`. */
@@ -12,17 +12,26 @@ export function shortRows(n: number): string {
 const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 const projected = (p: Projection) => `${ms(p.ms)}${p.from ? '*' : ''}`;
 
-/** A statement's harm, as measured: it held writers past --max-block, or rewrote the table under a lock writers wait for. */
-export function harmed(s: StatementVerdict): boolean {
-  return s.verdict === 'blocks writers' || (s.rewritten && !!s.lock && WRITER_BLOCKING_LOCKS.includes(s.lock));
+/** Writers held less than this while a statement ran: it did them no harm worth a name. */
+export const HARMLESS_MS = 50;
+
+/**
+ * A statement's harm, as measured: `harm` when it holds writers past --max-block at the target or
+ * rewrote the table under a lock writers wait for; `none` when writers were held under HARMLESS_MS
+ * and nothing was rewritten; `some` in between (held, but under --max-block).
+ */
+export function measuredHarm(s: StatementVerdict): Harm {
+  if (s.verdict === 'blocks writers' || (s.rewritten && !!s.lock && WRITER_BLOCKING_LOCKS.includes(s.lock))) return 'harm';
+  return (s.heldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
 }
 
 /** Each lint finding of a statement with what the measurement says of it, and harm no rule named. */
 export function lintCell(s: StatementVerdict, lint: LintResult | undefined): string[] {
   if (!lint || 'unavailable' in lint) return [];
   const mine = lint.findings.filter((f) => f.statement === s.key);
-  const cells = mine.filter((f) => HARM_RULES.has(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harmed(s))}`);
-  if (harmed(s) && !mine.some((f) => HARM_RULES.has(f.rule))) cells.push('missed by lint');
+  const harm = measuredHarm(s);
+  const cells = mine.filter((f) => HARM_RULES.has(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harm)}`);
+  if (harm === 'harm' && !mine.some((f) => HARM_RULES.has(f.rule))) cells.push('missed by lint');
   const other = mine.filter((f) => !HARM_RULES.has(f.rule)).length;
   if (other) cells.push(`+${other} style`);
   return cells;

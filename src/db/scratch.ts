@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../engine/errors.js';
 import { quoteIdent } from '../engine/identifiers.js';
+import type pg from 'pg';
 import { withClient } from './connect.js';
 
 /** Scratch databases are named so `pgmb clean` and a person can tell them apart. */
@@ -34,6 +35,16 @@ export async function createScratchDatabase(url: string): Promise<ScratchDatabas
   return {
     name,
     url: u.toString(),
-    drop: () => withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(url, (c) => dropScratchDatabase(c, name)),
   };
+}
+
+/** Scratch databases on this server, e.g. left by a `pgmb try` that was killed: what `pgmb clean` drops. */
+export async function listScratchDatabases(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE left(datname, length($1)) = $1 ORDER BY 1', [SCRATCH_PREFIX]);
+  return rows.map((r) => r.datname);
+}
+
+export async function dropScratchDatabase(client: pg.Client, name: string): Promise<void> {
+  await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }

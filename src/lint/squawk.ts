@@ -74,10 +74,12 @@ export async function lint(files: string[], statements: Statement[], pgMajor: nu
 
 const sameFile = (a: string, b: string) => a === b || b.endsWith(`/${a}`) || a.endsWith(`/${b}`);
 
-export type LintAgreement = 'confirmed' | 'refuted' | 'not measurable';
+/** What the measurement saw of a statement's harm to writers (see measuredHarm in the try view). */
+export type Harm = 'harm' | 'some' | 'none';
+export type LintAgreement = 'confirmed' | 'seen, under --max-block' | 'refuted' | 'not measurable';
 
 /** Does the measurement back a finding? Harm rules are confirmed by measured harm, refuted by its absence. */
-export function agreement(rule: string, harmed: boolean): LintAgreement {
+export function agreement(rule: string, harm: Harm): LintAgreement {
   if (!HARM_RULES.has(rule)) return 'not measurable';
-  return harmed ? 'confirmed' : 'refuted';
+  return harm === 'harm' ? 'confirmed' : harm === 'some' ? 'seen, under --max-block' : 'refuted';
 }

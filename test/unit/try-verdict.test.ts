@@ -1,0 +1,73 @@
+import test from 'ava';
+import { lintCell, measuredHarm } from '../../src/cli/try-view.js';
+import { project, tryVerdicts, type SizeRun } from '../../src/results/try-verdict.js';
+
+test('project: measured at the target is the measurement; beyond it, the log-log slope of the driver carries the value', (t) => {
+  const sizes = [
+    { rows: 100_000, driver: 100, value: 90 },
+    { rows: 1_000_000, driver: 1000, value: 900 },
+  ];
+  t.deepEqual(project(sizes, 1_000_000), { ms: 900 });
+  const p = project(sizes, 10_000_000);
+  t.is(Math.round(p.ms), 9000);
+  t.is(Math.round(p.slope! * 100) / 100, 1);
+  t.deepEqual(p.from, [100_000, 1_000_000]);
+  t.falsy(p.assumed);
+});
+
+test('project: one size gives no slope: linear growth is assumed and said; a negative fit is floored at 0', (t) => {
+  const one = project([{ rows: 1_000_000, driver: 500, value: 400 }], 4_000_000);
+  t.is(one.ms, 1600);
+  t.true(one.assumed);
+  const shrinking = project([{ rows: 1000, driver: 50, value: 5 }, { rows: 10_000, driver: 10, value: 5 }], 100_000);
+  t.is(shrinking.slope, 0);
+  t.is(shrinking.ms, 5);
+});
+
+const run = (rows: number, scale: number): SizeRun => ({
+  rows,
+  statements: [
+    { key: 'm.sql:1', kind: 'ALTER TABLE ADD COLUMN', ms: 1, lock: 'AccessExclusiveLock', rewritten: false, heldMs: 0 },
+    { key: 'm.sql:2', kind: 'CREATE INDEX', ms: 80 * scale, lock: 'ShareLock', rewritten: false, heldMs: 78 * scale },
+    { key: 'm.sql:4', kind: 'CREATE INDEX CONCURRENTLY', ms: 120 * scale, lock: 'ShareUpdateExclusiveLock', rewritten: false, heldMs: 3 },
+  ],
+  groups: [
+    { key: 'm.sql:1', statements: ['m.sql:1', 'm.sql:2'], inTransaction: true, ms: 82 * scale, holder: 'm.sql:1', holdMs: 82 * scale, heldMs: 80 * scale },
+    { key: 'm.sql:4', statements: ['m.sql:4'], inTransaction: false, ms: 120 * scale, heldMs: 3 },
+  ],
+});
+
+test('tryVerdicts: the transaction holds writers from the first lock to COMMIT; both lock takers are named, the concurrent build is not', (t) => {
+  const v = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500);
+  t.true(v.failing);
+  t.deepEqual(v.groups.map((g) => g.verdict), ['blocks writers', 'ok']);
+  t.deepEqual(v.statements.map((s) => s.verdict), ['blocks writers', 'blocks writers', 'ok']);
+  t.regex(v.statements[0]!.reason!, /its AccessExclusiveLock held writers 800 ms, until COMMIT after m\.sql:2/);
+  t.regex(v.statements[1]!.reason!, /inside the transaction whose lock m\.sql:1 took/);
+  t.false(tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 1000).failing, 'under --max-block at the target');
+  const far = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 10_000_000, 1000);
+  t.true(far.failing, 'extrapolated to 10M the same transaction holds writers ~8 s');
+  t.deepEqual(far.groups[0]!.heldAtTarget.from, [100_000, 1_000_000]);
+});
+
+test('tryVerdicts: a statement the server refused fails the run and is named', (t) => {
+  const failed: SizeRun = { ...run(100_000, 1), failed: { key: 'm.sql:2', error: 'could not create unique index' } };
+  const v = tryVerdicts([failed], 100_000, 1000);
+  t.true(v.failing);
+  t.deepEqual(v.failed, { rows: 100_000, key: 'm.sql:2', error: 'could not create unique index' });
+});
+
+test('lint agreement: confirmed by harm, seen under --max-block, refuted when writers were not held; harm no rule named is missed', (t) => {
+  const v = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500);
+  const lint = { findings: [
+    { rule: 'require-concurrent-index-creation', message: '', statement: 'm.sql:2' },
+    { rule: 'prefer-robust-stmts', message: '', statement: 'm.sql:2' },
+  ] };
+  t.deepEqual(lintCell(v.statements[1]!, lint), ['require-concurrent-index-creation: confirmed', '+1 style']);
+  t.deepEqual(lintCell(v.statements[0]!, lint), ['missed by lint']);
+  const lenient = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 5000);
+  t.is(measuredHarm(lenient.statements[1]!), 'some');
+  t.deepEqual(lintCell(lenient.statements[1]!, lint), ['require-concurrent-index-creation: seen, under --max-block', '+1 style']);
+  const harmless = { ...lenient.statements[1]!, heldMs: 5 };
+  t.deepEqual(lintCell(harmless, lint), ['require-concurrent-index-creation: refuted', '+1 style']);
+});
