@@ -37,6 +37,8 @@ export interface CaseSpec {
    *  `inTransaction`, it runs between BEGIN and COMMIT and the locks it took are read exactly
    *  before COMMIT; otherwise pg_locks is polled while it runs. */
   run: (table: CaseTable, writers: CaseWriters) => Promise<void | RunFigures>;
+  /** After each iteration's writers have stopped, outside the timed window: their full record of it. */
+  afterRun?: (writers: CaseWriters) => void;
   inTransaction?: boolean;
   /** How to make the (empty or full) table; default: COPY the rows, primary key after. */
   load?: (table: string) => Promise<void>;
@@ -121,6 +123,7 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
       samples.push(ms);
       await work?.stop();
       await probes.stop(held);
+      spec.afterRun?.(probes);
       bytes.after.push(await tableBytes(client, table!.relations));
       return { overriddenDuration: ms };
     },

@@ -157,9 +157,6 @@ export interface SizeResult {
   writersOn: string;
 }
 
-/** Wait this long after the last COMMIT, so writes that were held finish and count. */
-const SETTLE_MS = 100;
-
 /**
  * One size: a scratch database, the schema built in it, the touched tables filled with `rows`
  * synthetic rows, then the measured migration run once through measureCase with the writers on the
@@ -180,6 +177,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     const main = await tableLabel(client, targets[0]!);
     const writerShape = { name: main.label, loaded: [] as SyntheticTable['loaded'], primaryKey: [] as string[] };
     watcher = await LockWatcher.open(scratch.url);
+    let runs: GroupRun[] = [];
     let result: SizeRun | undefined;
     const started = performance.now();
     const figures = await measureCase(
@@ -203,13 +201,13 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
           writerShape.primaryKey = mine.primaryKey;
         },
         relations: async () => [...new Set((await Promise.all(targets.map((oid) => treeMembers(client, oid)))).flat().map((m) => m.oid))],
-        run: async (table, writers) => {
+        run: async (table) => {
           reporter.caseStarted(`running ${plan.measured.map((m) => m.path).join(', ')} on ${rows.toLocaleString('en-US')} rows`);
-          const runs = await runGroups(client, watcher!, plan.groups, table.relations);
-          await new Promise((r) => setTimeout(r, SETTLE_MS));
-          result = sizeRun(rows, runs, (from, to) => writers.heldWithin(from, to));
+          runs = await runGroups(client, watcher!, plan.groups, table.relations);
           return { locks: runs.flatMap((g) => g.statements.flatMap((s) => s.locks)) };
         },
+        // Once the writers have stopped, every write a lock held has finished and has its latency.
+        afterRun: (writers) => (result = sizeRun(rows, runs, (from, to) => writers.heldWithin(from, to))),
       },
     );
     reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration((figures.setup_ms as number) / 1000)})`);
