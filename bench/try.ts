@@ -78,11 +78,14 @@ export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'me
 const label = (r: RelationName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
 const sqlName = (r: RelationName) => (r.schema ? `${quoteIdent(r.schema)}.${quoteIdent(r.name)}` : quoteIdent(r.name));
 
-/** Apply the schema migrations statement by statement on the empty scratch database. */
+/**
+ * Apply the schema migrations statement by statement on the empty scratch database. Owners and
+ * grants name production's roles, which the scratch database does not have: they are skipped.
+ */
 async function buildSchema(client: pg.Client, schema: Migration[]): Promise<void> {
   for (const m of schema) {
     for (const s of m.statements) {
-      if (s.control) continue;
+      if (s.control || s.aboutRoles) continue;
       try {
         await client.query(s.sql);
       } catch (err) {
@@ -90,6 +93,8 @@ async function buildSchema(client: pg.Client, schema: Migration[]): Promise<void
       }
     }
   }
+  // A dump sets search_path to '' and timeouts to 0 for itself: the measured migration runs as the tool's fresh session would.
+  await client.query('RESET ALL');
 }
 
 /**

@@ -9,6 +9,8 @@ export interface Description {
   needsNoTransaction: boolean;
   /** The table a CREATE TABLE makes. */
   creates?: RelationName;
+  /** Owners or privileges (GRANT, OWNER TO): about production's roles, not the schema's shape. */
+  aboutRoles?: boolean;
   control?: 'begin' | 'commit' | 'rollback';
   /** Why pgmb cannot run it at all, if so. */
   refused?: string;
@@ -80,9 +82,17 @@ const spaced = (name: string) =>
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toUpperCase();
 
+const ROLE_STATEMENTS = new Set(['GrantStmt', 'GrantRoleStmt', 'AlterOwnerStmt', 'AlterDefaultPrivilegesStmt']);
+
 /** What a parsed statement is, which tables it touches, and whether it may run in a transaction. */
 export function describe(stmt: Node): Description {
   const [name, s] = Object.entries(stmt)[0] as [string, Node];
+  const d = describeKind(name, s);
+  const ownerChange = name === 'AlterTableStmt' && (s.cmds ?? []).every((c: Node) => c.AlterTableCmd?.subtype === 'AT_ChangeOwner');
+  return ROLE_STATEMENTS.has(name) || ownerChange ? { ...d, aboutRoles: true } : d;
+}
+
+function describeKind(name: string, s: Node): Description {
   switch (name) {
     case 'IndexStmt':
       return { kind: `CREATE ${s.unique ? 'UNIQUE ' : ''}INDEX${s.concurrent ? ' CONCURRENTLY' : ''}`, targets: relation(s.relation), needsNoTransaction: !!s.concurrent };

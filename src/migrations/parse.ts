@@ -29,13 +29,23 @@ function firstToken(text: string, from: number): number {
   }
 }
 
-/** psql's backslash commands (`\i`, `\set`, `\connect`): psql runs them, the server cannot. */
-function rejectMetaCommands(file: SourceFile): void {
+/** pg_dump's guard lines (15.14+, 17.6+): psql-only, they change nothing the server runs. */
+const DUMP_GUARDS = new Set(['\\restrict', '\\unrestrict']);
+
+/**
+ * psql's backslash commands (`\i`, `\set`, `\connect`): psql runs them, the server cannot, so
+ * they are refused; pg_dump's `\restrict` guard lines are blanked. Returns the text to parse.
+ */
+function withoutMetaCommands(file: SourceFile): string {
   const lines = file.text.split('\n');
-  lines.forEach((line, i) => {
-    const m = /^(\s*)(\\[a-zA-Z!]+)/.exec(line);
-    if (m) throw new MigrationFileError({ file: file.path, line: i + 1, col: m[1]!.length + 1 }, `psql meta-command ${m[2]} is not SQL: pgmb try reads what the server runs; inline what it includes or sets`);
-  });
+  return lines
+    .map((line, i) => {
+      const m = /^(\s*)(\\[a-zA-Z!]+)/.exec(line);
+      if (!m) return line;
+      if (DUMP_GUARDS.has(m[2]!)) return ' '.repeat(line.length);
+      throw new MigrationFileError({ file: file.path, line: i + 1, col: m[1]!.length + 1 }, `psql meta-command ${m[2]} is not SQL: pgmb try reads what the server runs; inline what it includes or sets`);
+    })
+    .join('\n');
 }
 
 /**
@@ -45,11 +55,11 @@ function rejectMetaCommands(file: SourceFile): void {
  */
 export async function parseMigration(file: SourceFile): Promise<Migration> {
   await parser();
-  rejectMetaCommands(file);
-  const bytes = Buffer.from(file.text, 'utf8');
+  const text = withoutMetaCommands(file);
+  const bytes = Buffer.from(text, 'utf8');
   let tree: { stmts?: { stmt: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[] };
   try {
-    tree = parseSync(file.text);
+    tree = parseSync(text);
   } catch (err) {
     const e = err as Error & { sqlDetails?: { cursorPosition?: number } };
     const at = locate(file.path, bytes, e.sqlDetails?.cursorPosition ?? 0);
@@ -74,6 +84,7 @@ export async function parseMigration(file: SourceFile): Promise<Migration> {
       targets: d.targets,
       needsNoTransaction: d.needsNoTransaction,
       creates: d.creates,
+      aboutRoles: d.aboutRoles,
       control: d.control,
       endLine: at.line + sql.split('\n').length - 1,
     });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { readCsv } from '../../src/results/csv.js';
 import { SCRATCH_PREFIX } from '../../src/db/scratch.js';
 import { connect } from '../../src/db/connect.js';
 import { scalar, testUrl } from '../helpers/db.js';
@@ -33,9 +34,9 @@ interface Json {
   transactions: { statements: string[]; holder?: string; heldBySize: Record<string, number>; msBySize: Record<string, number>; verdict: string }[];
 }
 
-function pgmbTry(dir: string, args: string[]) {
+function pgmbTry(dir: string, args: string[], env: Record<string, string> = {}) {
   const json = join(dir, 'verdicts.json');
-  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--json', json, ...args], { env: { ...process.env, TEST_DATABASE_URL: testUrl() }, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--json', json, ...args], { env: { ...process.env, GITHUB_ACTIONS: '', TEST_DATABASE_URL: testUrl(), ...env }, encoding: 'utf8', timeout: 300_000 });
   const verdicts = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Json) : undefined;
   return { ...r, verdicts };
 }
@@ -49,9 +50,9 @@ test.after.always('no scratch database is left behind', async (t) => {
   }
 });
 
-test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed', (t) => {
+test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed, annotated for GitHub', (t) => {
   const dir = folder('CREATE INDEX accounts_email ON accounts (email);\n');
-  const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms']);
+  const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms'], { GITHUB_ACTIONS: 'true' });
   t.is(r.status, EXIT.failure, r.stderr);
   const s = r.verdicts!.statements[0]!;
   t.is(s.key, `${relative(process.cwd(), join(dir, '2_change.up.sql'))}:1`, 'file:line as given, relative to where pgmb ran');
@@ -61,6 +62,7 @@ test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-blo
   t.deepEqual(s.lint.filter((l) => l.startsWith('require-concurrent-index-creation')), ['require-concurrent-index-creation: confirmed']);
   t.regex(r.stdout, /2_change\.up\.sql:1 .*CREATE INDEX .*ShareLock/);
   t.regex(r.stdout, /FAIL: 1 of 1 transaction\(s\) hold writers >= 200 ms at 1m rows/);
+  t.regex(r.stdout, new RegExp(`^::error file=${s.key.replace(/:1$/, '').replace(/[.]/g, '\\.')},line=1::pgmb try: CREATE INDEX its ShareLock held writers \\d+ ms`, 'm'));
 });
 
 test('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {
@@ -100,8 +102,10 @@ test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestam
   t.true(v.heldMs >= 0.5 * v.msBySize['100000']!, `writers held ${v.heldMs} ms of its ${v.msBySize['100000']} ms`);
 });
 
-test('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks', (t) => {
-  const r = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n'), ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none']);
+test('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration', (t) => {
+  const dir = folder('ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
+  const csv = join(dir, 'try.csv');
+  const r = pgmbTry(dir, ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none', '--out', csv]);
   t.is(r.status, EXIT.failure, r.stderr);
   const [add, index] = r.verdicts!.statements;
   const tx = r.verdicts!.transactions[0]!;
@@ -112,6 +116,26 @@ test('two statements in one transaction: writers are held for the whole transact
   t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
   t.regex(add!.reason!, /until COMMIT after .*:2/);
   t.is(index!.verdict, 'blocks writers');
+  const rows = readCsv(csv);
+  t.deepEqual(
+    rows.map((row) => [row.suite, row.case!.replace(/^.*2_change\.up\.sql/, 'F'), row.rows]),
+    [
+      ['try', 'F:1 ALTER TABLE ADD COLUMN', '100000'],
+      ['try', 'F:2 CREATE INDEX', '100000'],
+      ['try', 'F:1 transaction', '100000'],
+      ['try', 'F migration', '100000'],
+    ],
+  );
+  t.is(rows[1]!.lock_mode, 'ShareLock');
+});
+
+test('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+  writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
+  const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
+  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+  t.is(r.verdicts!.writers.table, 'app.events');
+  t.is(r.verdicts!.writers.errors, 0);
 });
 
 test('typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them', (t) => {
