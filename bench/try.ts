@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { Reporter } from '../src/cli/progress-view.js';
-import { formatDuration } from '../src/cli/progress-view.js';
+import { formatDuration, type Reporter } from '../src/cli/progress-view.js';
 import { connect } from '../src/db/connect.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { rateAndEta } from '../src/engine/backfill/eta.js';
@@ -13,7 +12,7 @@ import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { runGroups, type GroupRun } from '../src/measure/statement-timeline.js';
 import { LockWatcher, strongestLock } from '../src/measure/locks.js';
-import { MigrationFileError, parseMigration, readSources, transactionGroups, type Migration, type RelationName, type Statement, type TransactionGroup, type TransactionMode } from '../src/migrations/index.js';
+import { MigrationFileError, parseMigration, readSources, statementKey, transactionGroups, type Migration, type RelationName, type TransactionGroup, type TransactionMode } from '../src/migrations/index.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { WRITER_BLOCKING_LOCKS, type MeasuredGroup, type MeasuredStatement, type SizeRun } from '../src/results/try-verdict.js';
 import { measureCase, type MeasuredFigures } from './measure-case.js';
@@ -41,9 +40,6 @@ export interface TryPlan {
   measured: Migration[];
   groups: TransactionGroup[];
 }
-
-/** The key of a statement in verdicts, CSV and output: `file:line`. */
-export const keyOf = (s: Statement) => `${s.file}:${s.line}`;
 
 /** `*` within a path segment, `**` across them, `?` one character. */
 function globRegExp(glob: string): RegExp {
@@ -131,7 +127,7 @@ function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to:
   for (const g of runs) {
     for (const s of g.statements) {
       statements.push({
-        key: keyOf(s.statement),
+        key: statementKey(s.statement),
         kind: s.statement.kind,
         ms: s.endedAt - s.startedAt,
         lock: strongestLock(s.locks),
@@ -139,14 +135,14 @@ function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to:
         heldMs: writersHeld(s.startedAt, s.endedAt) ?? 0,
       });
     }
-    if (g.failed) return { rows, statements, groups, failed: { key: keyOf(g.failed.statement), error: g.failed.error } };
+    if (g.failed) return { rows, statements, groups, failed: { key: statementKey(g.failed.statement), error: g.failed.error } };
     const holder = g.statements.find((s) => s.locks.some((m) => WRITER_BLOCKING_LOCKS.includes(m)));
     groups.push({
-      key: keyOf(g.group.statements[0]!),
-      statements: g.group.statements.map(keyOf),
+      key: statementKey(g.group.statements[0]!),
+      statements: g.group.statements.map(statementKey),
       inTransaction: g.group.inTransaction,
       ms: g.endedAt - g.startedAt,
-      holder: holder && keyOf(holder.statement),
+      holder: holder && statementKey(holder.statement),
       holdMs: holder && g.endedAt - holder.startedAt,
       heldMs: writersHeld(g.startedAt, g.endedAt) ?? 0,
     });
@@ -195,9 +191,10 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
         tableSql: main.sql,
         runReportsLocks: true,
         load: async () => {
-          const t0 = performance.now();
+          let current = { table: '', t0: 0 };
           const filled = await fillTables(client, targets, rows, options.values, (table, done, total) => {
-            const { etaSec } = rateAndEta(done, performance.now() - t0, 0, done / total);
+            if (current.table !== table) current = { table, t0: performance.now() };
+            const { etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
             reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows, ETA ${formatDuration(etaSec)}`);
           });
           const mine = filled.find((f) => f.table.oid === targets[0])!.table;

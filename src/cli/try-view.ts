@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { DEFAULT_WRITERS } from '../measure/writer-probe.js';
 import { agreement, HARM_RULES, type Harm, type LintFinding, type LintResult } from '../lint/squawk.js';
 import { WRITER_BLOCKING_LOCKS, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
 
@@ -82,7 +83,7 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   }
   if (writers) {
     const failed = writers.errors ? `, ${writers.errors} of them failed (the migration may have changed what they write: their waits still count)` : '';
-    lines.push(`writers: 2 simulated connections inserting and updating ${writers.table}, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
+    lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections inserting and updating ${writers.table}, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);

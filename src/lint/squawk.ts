@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { statementKey } from '../migrations/location.js';
 import type { Statement } from '../migrations/types.js';
 
 /** One squawk finding, put on the statement whose lines hold it. */
@@ -67,7 +68,7 @@ export async function lint(files: string[], statements: Statement[], pgMajor: nu
     findings: raw.map((f) => {
       const line = f.line + 1;
       const s = statements.find((st) => sameFile(st.file, f.file) && line >= st.line && line <= st.endLine);
-      return { rule: f.rule_name, message: f.message, statement: s ? `${s.file}:${s.line}` : undefined };
+      return { rule: f.rule_name, message: f.message, statement: s ? statementKey(s) : undefined };
     }),
   };
 }

@@ -2,5 +2,6 @@
 export { readSources } from './layout.js';
 export { parseMigration } from './parse.js';
 export { transactionGroups } from './transactions.js';
-export { MigrationFileError, where } from './errors.js';
+export { MigrationFileError } from './errors.js';
+export { statementKey, where } from './location.js';
 export * from './types.js';

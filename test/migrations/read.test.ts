@@ -1,4 +1,4 @@
-/** Reading migration folders as each tool does, and refusing what cannot be read: no database. */
+/** Reading migration folders as each tool does, refusing what cannot be read, and the exit codes of pgmb try before anything is measured. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -118,4 +118,13 @@ test('the command line: bad input exits 2 with file:line:col before a database i
   t.is(r.status, EXIT.usage, r.stderr);
   t.regex(r.stderr, /1\.sql:2:\d+: syntax error/);
   t.notRegex(r.stderr, /database:/, 'no server was started or reached');
+});
+
+test('the command line: an unreachable database exits 3 after the files were read', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+  writeFileSync(join(dir, '1.sql'), 'CREATE TABLE a (b int);\n');
+  writeFileSync(join(dir, '2.sql'), 'CREATE INDEX ON a (b);\n');
+  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--lint', 'none'], { encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' } });
+  t.is(r.status, EXIT.database, r.stderr);
+  t.regex(r.stderr, /127\.0\.0\.1:9/);
 });
