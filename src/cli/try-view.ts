@@ -38,11 +38,18 @@ export function lintCell(s: StatementVerdict, lint: LintResult | undefined): str
   return cells;
 }
 
-function statementRow(s: StatementVerdict, sizes: number[], lint: LintResult | undefined): string[] {
+/** The lock a statement took; in a transaction that already held a stronger one, nothing new shows. */
+function lockCell(s: StatementVerdict, v: TryVerdicts): string {
+  if (s.lock) return s.lock;
+  const group = v.groups.find((g) => g.statements.includes(s.key));
+  return group?.holder && group.statements.indexOf(group.holder) < group.statements.indexOf(s.key) ? '(already held)' : '';
+}
+
+function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): string[] {
   return [
     s.key,
     s.kind,
-    s.lock ?? '',
+    lockCell(s, v),
     s.rewritten ? 'yes' : 'no',
     ...sizes.map((n) => ms(s.msBySize.get(n))),
     projected(s.atTarget),
@@ -71,7 +78,7 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     head: ['statement', 'kind', 'lock', 'rewrite', ...sizes.map((n) => `${shortRows(n)} rows`), `at ${shortRows(v.target)}`, 'writers held', 'verdict', 'lint (squawk)'],
     style: { head: [], border: [], compact: true },
   });
-  for (const s of v.statements) table.push(statementRow(s, sizes, lint));
+  for (const s of v.statements) table.push(statementRow(s, v, sizes, lint));
   const lines = [table.toString()];
   for (const g of v.groups.filter((g) => g.inTransaction && g.statements.length > 1)) lines.push(groupLine(g, v));
   const extrapolated = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].find((p) => p.from);
