@@ -5,7 +5,7 @@ import type { Location, Migration, SourceFile, Statement } from './types.js';
 
 let loaded: Promise<void> | undefined;
 /** The parser is PostgreSQL's own, compiled to WASM: loaded once per process. */
-const parser = () => (loaded ??= loadModule());
+export const loadParser = () => (loaded ??= loadModule());
 
 /** 1-based line and column of a byte offset into the file. */
 function locate(file: string, bytes: Buffer, offset: number): Location {
@@ -54,7 +54,7 @@ function withoutMetaCommands(file: SourceFile): string {
  * can run in a transaction. A syntax error names file:line:col with the parser's message.
  */
 export async function parseMigration(file: SourceFile): Promise<Migration> {
-  await parser();
+  await loadParser();
   const text = withoutMetaCommands(file);
   const bytes = Buffer.from(text, 'utf8');
   let tree: { stmts?: { stmt: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[] };

@@ -166,6 +166,21 @@ CREATE TABLE "Orders" (
   t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
 });
 
+test('simple CHECK constraints are respected by the synthetic rows and by the writers: ranges, BETWEEN, IN lists, lengths', (t) => {
+  const schema = `
+CREATE TABLE items (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  price numeric(10,2) NOT NULL CHECK (price > 0),
+  qty int NOT NULL CHECK (qty BETWEEN 1 AND 10),
+  status text NOT NULL CHECK (status IN ('new', 'paid', 'shipped')),
+  code text NOT NULL CHECK (length(code) <= 4),
+  score int CHECK (-5 < score AND score < 5)
+);`;
+  const r = pgmbTry(folder('CREATE INDEX CONCURRENTLY items_status ON items (status);\n', schema), ['--sizes', '20k', '--lint', 'none']);
+  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+  t.is(r.verdicts!.writers.errors, 0, 'the writers write inside the constraints too');
+});
+
 test('a column type with no generator exits 2 naming table.column and the type; --value gives it one', (t) => {
   const schema = 'CREATE TABLE places (id int PRIMARY KEY, spot point NOT NULL);\n';
   const change = 'CREATE INDEX CONCURRENTLY places_id ON places (id);\n';
