@@ -39,10 +39,13 @@ interface SquawkJson {
 
 export type LintResult = { findings: LintFinding[] } | { unavailable: string };
 
-/** The squawk binary of npm `squawk-cli` (its platform package), or undefined when not installed. */
+/**
+ * The squawk binary from squawk-cli's platform package (`@squawk-cli/<platform>-<arch>`, an optional
+ * dependency: the registry this project installs from carries linux-x64 only), or undefined.
+ */
 function squawkBin(): string | undefined {
   try {
-    return createRequire(import.meta.url).resolve('squawk-cli/js/bin/squawk');
+    return createRequire(import.meta.url).resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk${process.platform === 'win32' ? '.exe' : ''}`);
   } catch {
     return undefined;
   }
@@ -55,10 +58,10 @@ function squawkBin(): string | undefined {
  */
 export async function lint(files: string[], statements: Statement[], pgMajor: number): Promise<LintResult> {
   const bin = squawkBin();
-  if (!bin) return { unavailable: 'squawk-cli is not installed' };
+  if (!bin) return { unavailable: `squawk's binary for ${process.platform}-${process.arch} is not installed (npm i -D @squawk-cli/${process.platform}-${process.arch})` };
   const stdout = await new Promise<string | Error>((resolve) =>
     // squawk exits 1 when it found something: that is its answer, not a failure.
-    execFile(process.execPath, [bin, '--reporter', 'json', '--pg-version', String(pgMajor), ...files], { maxBuffer: 16 << 20 }, (err, out) =>
+    execFile(bin, ['--reporter', 'json', '--pg-version', String(pgMajor), ...files], { maxBuffer: 16 << 20 }, (err, out) =>
       resolve(out.trim().startsWith('[') ? out : (err ?? new Error(`unexpected output: ${out.slice(0, 200)}`))),
     ),
   );
