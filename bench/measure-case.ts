@@ -11,7 +11,7 @@ import { mean } from '../src/measure/percentile.js';
 import { rmePct } from '../src/results/stats.js';
 import { tableBytes } from '../src/measure/table-stats.js';
 import { WorkCounters } from '../src/measure/work-counters.js';
-import type { CaseWriters, WriterShape } from '../src/measure/writer-probe.js';
+import type { CaseWriters, WriterShape, WriteTarget } from '../src/measure/writer-probe.js';
 import type { CaseFigures } from '../src/results/row.js';
 import type { CaseContext } from './types.js';
 
@@ -51,6 +51,8 @@ export interface CaseSpec {
   runReportsLocks?: boolean;
   /** Simulated writers beside the operation (default: as the bench options say). */
   writers?: boolean;
+  /** The tables they write (default: the case's table, rows of `shape`). */
+  writeTo?: (table: CaseTable) => WriteTarget[];
 }
 
 /** What an engine backfill reports of one iteration. */
@@ -78,7 +80,7 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
     url: ctx.url,
     op: client,
     observer: ctx.observer,
-    writers: options.writers && spec.writers !== false ? spec.shape : undefined,
+    writers: options.writers && spec.writers !== false ? (t) => spec.writeTo?.(t) ?? [{ sql: t.sql, shape: spec.shape }] : undefined,
     pollLocks: !spec.inTransaction && !spec.runReportsLocks,
     lag: options.standby ? ctx.lag : undefined,
     standbyReader: ctx.standbyReader,

@@ -7,11 +7,12 @@ import { InputError } from '../src/engine/errors.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
 import { fillTables } from '../src/fixtures/synthetic-fill.js';
-import { tableLabel, type SyntheticTable, type ValueOverrides } from '../src/fixtures/synthetic-table.js';
+import { tableLabel, type ValueOverrides } from '../src/fixtures/synthetic-table.js';
 import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { runGroups, type GroupRun } from '../src/measure/statement-timeline.js';
 import { LockWatcher, strongestLock } from '../src/measure/locks.js';
+import type { WriteTarget } from '../src/measure/writer-probe.js';
 import { MigrationFileError, parseMigration, readSources, statementKey, transactionGroups, type Migration, type RelationName, type TransactionGroup, type TransactionMode } from '../src/migrations/index.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { WRITER_BLOCKING_LOCKS, type MeasuredGroup, type MeasuredStatement, type SizeRun } from '../src/results/try-verdict.js';
@@ -154,14 +155,14 @@ export interface SizeResult {
   run: SizeRun;
   /** The whole migration at this size, measured by measureCase as every bench case is. */
   figures: MeasuredFigures;
-  /** The table the simulated writers wrote to. */
-  writersOn: string;
+  /** The tables the simulated writers wrote to. */
+  writersOn: string[];
 }
 
 /**
  * One size: a scratch database, the schema built in it, the touched tables filled with `rows`
- * synthetic rows, then the measured migration run once through measureCase with the writers on the
- * first touched table. The scratch database is dropped whatever happens.
+ * synthetic rows, then the measured migration run once through measureCase with writers on every
+ * touched table. The scratch database is dropped whatever happens.
  */
 export async function measureSize(url: string, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter): Promise<SizeResult> {
   const scratch = await createScratchDatabase(url);
@@ -176,16 +177,19 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     await buildSchema(client, plan.schema);
     const targets = await resolveTargets(client, plan);
     const main = await tableLabel(client, targets[0]!);
-    const writerShape = { name: main.label, loaded: [] as SyntheticTable['loaded'], primaryKey: [] as string[] };
+    let writeTo: WriteTarget[] = [];
     watcher = await LockWatcher.open(scratch.url);
     let runs: GroupRun[] = [];
+    let writtenTables: string[] = [];
     let result: SizeRun | undefined;
     const started = performance.now();
     const figures = await measureCase(
       { url: scratch.url, client, observer, options: { writers: options.writers, standby: false }, reporter, lag: new ReplicaLagReader(observer), capabilities: await probeCapabilities(client) },
       {
         label: `try ${rows.toLocaleString('en-US')} rows`,
-        shape: writerShape,
+        shape: { name: main.label, loaded: [], primaryKey: [] },
+        // The writers write every table the migration touches, with what the fixture wrote there.
+        writeTo: () => writeTo,
         rows,
         iterations: 1,
         tableSql: main.sql,
@@ -197,10 +201,8 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
             const { etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
             reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows, ETA ${formatDuration(etaSec)}`);
           });
-          const mine = filled.find((f) => f.table.oid === targets[0])!.table;
-          // The writers write what the fixture wrote: each column's expression for a new row number.
-          writerShape.loaded = mine.loaded;
-          writerShape.primaryKey = mine.primaryKey;
+          writeTo = filled.filter((f) => targets.includes(f.table.oid)).map(({ table: t }) => ({ sql: t.sql, shape: t }));
+          writtenTables = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table.label);
         },
         relations: async () => [...new Set((await Promise.all(targets.map((oid) => treeMembers(client, oid)))).flat().map((m) => m.oid))],
         run: async (table) => {
@@ -213,7 +215,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
       },
     );
     reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration((figures.setup_ms as number) / 1000)})`);
-    return { run: result!, figures, writersOn: main.label };
+    return { run: result!, figures, writersOn: writtenTables };
   } finally {
     await watcher?.close();
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));

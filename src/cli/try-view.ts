@@ -68,7 +68,7 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
 /** The simulated writers over every size: where they wrote, how many writes, how many failed. */
 export interface WriterSummary {
-  table: string;
+  tables: string[];
   writes: number;
   errors: number;
 }
@@ -90,7 +90,7 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   }
   if (writers) {
     const failed = writers.errors ? `, ${writers.errors} of them failed (the migration may have changed what they write: their waits still count)` : '';
-    lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections inserting and updating ${writers.table}, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
+    lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);

@@ -5,7 +5,7 @@ import { mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
-import { WriterProbe, type CaseWriters, type WriterShape } from './writer-probe.js';
+import { WriterSet, type CaseWriters, type WriteTarget } from './writer-probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
 const BASELINE_MS = 1000;
@@ -25,8 +25,8 @@ export interface CaseProbeOptions {
   op: pg.Client;
   /** A connection of the probes' own for statistics. */
   observer: pg.Client;
-  /** Simulated application writers on tables of this shape; none when undefined. */
-  writers?: WriterShape;
+  /** Where simulated application writers write on a case's table (the table itself, or a user's tables); none when undefined. */
+  writers?: (table: ProbeTable) => WriteTarget[];
   /** Poll pg_locks while the operation runs (for what cannot run inside a transaction). */
   pollLocks: boolean;
   /** Sample standby replay lag while the operation runs. */
@@ -83,7 +83,7 @@ export class CaseProbes implements CaseWriters {
     private readonly pid: number,
     private readonly watcher: LockWatcher | undefined,
     private readonly sampler: LagSampler | undefined,
-    private writers: WriterProbe | undefined,
+    private writers: WriterSet | undefined,
   ) {}
 
   static async open(options: CaseProbeOptions): Promise<CaseProbes> {
@@ -97,13 +97,14 @@ export class CaseProbes implements CaseWriters {
   async prepare(table: ProbeTable): Promise<void> {
     this.table = table;
     if (!this.options.writers) return;
+    const targets = this.options.writers(table);
     if (!this.writers) {
-      this.writers = await WriterProbe.open(this.options.url, table.sql, this.options.writers);
+      this.writers = await WriterSet.open(this.options.url, targets);
       await this.writers.start();
       await new Promise((r) => setTimeout(r, BASELINE_MS));
       this.writerBaselineP99 = (await this.writers.stop()).p99Ms;
     }
-    this.writers.retarget(table.sql);
+    this.writers.retarget(targets);
   }
 
   async start(): Promise<void> {

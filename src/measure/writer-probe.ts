@@ -174,3 +174,53 @@ export interface CaseWriters extends WriterHealth {
 export function writerSignal(health: WriterHealth, limitMs: number): HealthSignal {
   return { name: 'writer p99', limit: limitMs, read: async () => health.recentP99Ms() };
 }
+
+/** A table the simulated application writes, and what its rows look like. */
+export interface WriteTarget {
+  sql: string;
+  shape: WriterShape;
+}
+
+/**
+ * The application on several tables at once: a WriterProbe per table, read as one (a write held
+ * on any table is a write held).
+ */
+export class WriterSet {
+  private constructor(private readonly probes: WriterProbe[]) {}
+
+  static async open(url: string, targets: WriteTarget[]): Promise<WriterSet> {
+    return new WriterSet(await Promise.all(targets.map((t) => WriterProbe.open(url, t.sql, t.shape))));
+  }
+
+  /** The same tables, rebuilt under new names (one per probe, in order). */
+  retarget(targets: WriteTarget[]): void {
+    this.probes.forEach((p, i) => p.retarget(targets[i]!.sql));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.probes.map((p) => p.start()));
+  }
+
+  async stop(): Promise<WriterStats> {
+    const all = await Promise.all(this.probes.map((p) => p.stop()));
+    const worst = (pick: (s: WriterStats) => number | undefined) => {
+      const xs = all.map(pick).filter((x): x is number => x !== undefined);
+      return xs.length ? Math.max(...xs) : undefined;
+    };
+    const sum = (pick: (s: WriterStats) => number) => all.reduce((n, s) => n + pick(s), 0);
+    return { writes: sum((s) => s.writes), p99Ms: worst((s) => s.p99Ms), maxMs: worst((s) => s.maxMs), blocked: sum((s) => s.blocked), errors: sum((s) => s.errors) };
+  }
+
+  recentP99Ms(): number {
+    return Math.max(0, ...this.probes.map((p) => p.recentP99Ms()));
+  }
+
+  heldWithin(from: number, to: number): number | undefined {
+    const held = this.probes.map((p) => p.heldWithin(from, to)).filter((x): x is number => x !== undefined);
+    return held.length ? Math.max(...held) : undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.probes.map((p) => p.close()));
+  }
+}

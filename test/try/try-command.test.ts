@@ -29,7 +29,7 @@ function folder(change: string, schema = ACCOUNTS): string {
 
 interface Json {
   target_rows: number;
-  writers: { table: string; writes: number; errors: number };
+  writers: { tables: string[]; writes: number; errors: number };
   statements: { key: string; kind: string; lock?: string; rewritten: boolean; heldMs: number; msBySize: Record<string, number>; verdict: string; reason?: string; lint: string[]; atTarget: { ms: number; from?: number[] } }[];
   transactions: { statements: string[]; holder?: string; heldBySize: Record<string, number>; msBySize: Record<string, number>; verdict: string }[];
 }
@@ -129,12 +129,20 @@ test('two statements in one transaction: writers are held for the whole transact
   t.is(rows[1]!.lock_mode, 'ShareLock');
 });
 
+test('writers write every table the migration touches: an index on the second table holds its writers, and that fails the check', (t) => {
+  const schema = `${ACCOUNTS}CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n`;
+  const r = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), ['--sizes', '100k', '--transaction', 'statement', '--max-block', '30ms', '--lint', 'none']);
+  t.is(r.status, EXIT.failure, `${r.stdout}\n${r.stderr}`);
+  t.deepEqual(r.verdicts!.writers.tables, ['accounts', 'users']);
+  t.deepEqual(r.verdicts!.statements.map((s) => [s.kind, s.verdict]), [['ALTER TABLE ADD COLUMN', 'ok'], ['CREATE INDEX', 'blocks writers']]);
+});
+
 test('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
   writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
   const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
-  t.is(r.verdicts!.writers.table, 'app.events');
+  t.deepEqual(r.verdicts!.writers.tables, ['app.events']);
   t.is(r.verdicts!.writers.errors, 0);
 });
 
@@ -161,7 +169,7 @@ CREATE TABLE "Orders" (
 );`;
   const r = pgmbTry(folder('CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
-  t.is(r.verdicts!.writers.table, 'Orders');
+  t.deepEqual(r.verdicts!.writers.tables, ['Orders']);
   t.true(r.verdicts!.writers.writes > 0);
   t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
 });

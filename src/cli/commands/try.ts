@@ -61,7 +61,7 @@ export function tryCommand(): Command {
 Each size gets a scratch database (pgmb_try_*, dropped after): the earlier migrations build the
 schema, the tables the measured migration touches are filled by the server with values made from
 each column's type, and the migration runs as your tool would run it, with two simulated writers
-inserting and updating the first table it touches.
+inserting and updating each table it touches.
 
 Exit codes: 0 nothing holds writers >= --max-block at the target size, 1 something does or the
 migration failed on the synthetic rows, 2 bad input (nothing ran), 3 database unreachable.
@@ -119,7 +119,7 @@ Example:
         options.maxBlockMs,
       );
       const writers: WriterSummary | undefined = results[0] && {
-        table: results[0].writersOn,
+        tables: results[0].writersOn,
         writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
         errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
       };
