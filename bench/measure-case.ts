@@ -157,12 +157,12 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
         if (!table) return;
         // What the rows take when packed: the floor a migration's growth is measured against. By oid:
         // a user's migration may have renamed the table (or dropped it: then there is no floor).
-        const now = (await client.query<{ sql: string | null }>('SELECT $1::oid::regclass::text AS sql FROM pg_class WHERE oid = $1', [table!.oid])).rows[0]?.sql;
+        const now = (await client.query<{ sql: string | null }>('SELECT $1::oid::regclass::text AS sql FROM pg_class WHERE oid = $1', [table.oid])).rows[0]?.sql;
         if (now) {
           await client.query(`VACUUM FULL ${now}`);
-          bytes.compact.push(await tableBytes(client, table!.relations));
+          bytes.compact.push(await tableBytes(client, table.relations));
         }
-        if (!spec.tableSql) await dropTables(client, [table!.name]);
+        if (!spec.tableSql) await dropTables(client, [table.name]);
         ctx.reporter.caseDone();
         if (rmeTarget !== undefined && samples.length >= spec.iterations) {
           const rme = rmePct(samples);

@@ -15,7 +15,7 @@ import { LockWatcher, strongestLock } from '../src/measure/locks.js';
 import type { WriteTarget } from '../src/measure/writer-probe.js';
 import { MigrationFileError, parseMigration, readSources, statementKey, transactionGroups, type Migration, type RelationName, type TransactionGroup, type TransactionMode } from '../src/migrations/index.js';
 import type { CaseFigures } from '../src/results/row.js';
-import { WRITER_BLOCKING_LOCKS, type MeasuredGroup, type MeasuredStatement, type SizeRun } from '../src/results/try-verdict.js';
+import { blocksWriters, type MeasuredGroup, type MeasuredStatement, type SizeRun } from '../src/results/try-verdict.js';
 import { measureCase, type MeasuredFigures } from './measure-case.js';
 
 /** Everything `pgmb try` can be told; see `pgmb try --help`. */
@@ -31,7 +31,7 @@ export interface TryOptions {
   transaction: TransactionMode;
   maxBlockMs: number;
   values: ValueOverrides;
-  /** Simulated application writers on the main table (off only for debugging). */
+  /** Simulated application writers on every touched table (off only for debugging). */
   writers: boolean;
 }
 
@@ -137,7 +137,7 @@ function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to:
       });
     }
     if (g.failed) return { rows, statements, groups, failed: { key: statementKey(g.failed.statement), error: g.failed.error } };
-    const holder = g.statements.find((s) => s.locks.some((m) => WRITER_BLOCKING_LOCKS.includes(m)));
+    const holder = g.statements.find((s) => s.locks.some(blocksWriters));
     groups.push({
       key: statementKey(g.group.statements[0]!),
       statements: g.group.statements.map(statementKey),
@@ -201,8 +201,9 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
             const { etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
             reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows, ETA ${formatDuration(etaSec)}`);
           });
-          writeTo = filled.filter((f) => targets.includes(f.table.oid)).map(({ table: t }) => ({ sql: t.sql, shape: t }));
-          writtenTables = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table.label);
+          const touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
+          writeTo = touched.map((t) => ({ sql: t.sql, shape: t }));
+          writtenTables = touched.map((t) => t.label);
         },
         relations: async () => [...new Set((await Promise.all(targets.map((oid) => treeMembers(client, oid)))).flat().map((m) => m.oid))],
         run: async (table) => {

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { DEFAULT_WRITERS } from '../measure/writer-probe.js';
 import { agreement, HARM_RULES, type Harm, type LintFinding, type LintResult } from '../lint/squawk.js';
-import { WRITER_BLOCKING_LOCKS, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
+import { blocksWriters, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
 
 /** `1000000` -> `1m`, `250000` -> `250k`. */
 export function shortRows(n: number): string {
@@ -22,7 +22,7 @@ export const HARMLESS_MS = 50;
  * and nothing was rewritten; `some` in between (held, but under --max-block).
  */
 export function measuredHarm(s: StatementVerdict): Harm {
-  if (s.verdict === 'blocks writers' || (s.rewritten && !!s.lock && WRITER_BLOCKING_LOCKS.includes(s.lock))) return 'harm';
+  if (s.verdict === 'blocks writers' || (s.rewritten && blocksWriters(s.lock))) return 'harm';
   return (s.heldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
 }
 
@@ -65,7 +65,6 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
   return `transaction ${g.statements[0]} .. ${g.statements[g.statements.length - 1]} (${g.statements.length} statements): ${held}${by}: ${g.verdict}`;
 }
 
-/** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
 /** The simulated writers over every size: where they wrote, how many writes, how many failed. */
 export interface WriterSummary {
   tables: string[];
@@ -73,6 +72,7 @@ export interface WriterSummary {
   errors: number;
 }
 
+/** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
 export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined): string {
   const table = new Table({
     head: ['statement', 'kind', 'lock', 'rewrite', ...sizes.map((n) => `${shortRows(n)} rows`), `at ${shortRows(v.target)}`, 'writers held', 'verdict', 'lint (squawk)'],

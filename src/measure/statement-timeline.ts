@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Statement, TransactionGroup } from '../migrations/types.js';
-import { locksHeld, strongestLock, type LockWatcher } from './locks.js';
+import { locksHeld, type LockWatcher } from './locks.js';
 
 /** What one statement of a migration did, as measured while it ran. */
 export interface StatementRun {
@@ -57,8 +57,7 @@ export async function runGroups(client: pg.Client, watcher: LockWatcher, groups:
           if (!group.inTransaction) await watcher.stop();
         }
         const endedAt = performance.now();
-        const polled = group.inTransaction ? undefined : watcher.seen();
-        const now = group.inTransaction ? new Set(await locksHeld(client, relations)) : new Set(polled);
+        const now = new Set(group.inTransaction ? await locksHeld(client, relations) : watcher.seen());
         const locks = [...now].filter((m) => !held.has(m));
         held = now;
         run.statements.push({ statement, startedAt, endedAt, locks, rewritten: changed(before, await fileNodes(client, relations)) });
@@ -74,6 +73,3 @@ export async function runGroups(client: pg.Client, watcher: LockWatcher, groups:
   }
   return runs;
 }
-
-/** The strongest lock a run of statements took. */
-export const strongest = (runs: StatementRun[]) => strongestLock(runs.flatMap((r) => r.locks));

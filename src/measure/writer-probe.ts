@@ -175,6 +175,12 @@ export function writerSignal(health: WriterHealth, limitMs: number): HealthSigna
   return { name: 'writer p99', limit: limitMs, read: async () => health.recentP99Ms() };
 }
 
+/** The largest of the figures some probe had, or undefined when none had one. */
+function largest(xs: (number | undefined)[]): number | undefined {
+  const had = xs.filter((x): x is number => x !== undefined);
+  return had.length ? Math.max(...had) : undefined;
+}
+
 /** A table the simulated application writes, and what its rows look like. */
 export interface WriteTarget {
   sql: string;
@@ -203,10 +209,7 @@ export class WriterSet {
 
   async stop(): Promise<WriterStats> {
     const all = await Promise.all(this.probes.map((p) => p.stop()));
-    const worst = (pick: (s: WriterStats) => number | undefined) => {
-      const xs = all.map(pick).filter((x): x is number => x !== undefined);
-      return xs.length ? Math.max(...xs) : undefined;
-    };
+    const worst = (pick: (s: WriterStats) => number | undefined) => largest(all.map(pick));
     const sum = (pick: (s: WriterStats) => number) => all.reduce((n, s) => n + pick(s), 0);
     return { writes: sum((s) => s.writes), p99Ms: worst((s) => s.p99Ms), maxMs: worst((s) => s.maxMs), blocked: sum((s) => s.blocked), errors: sum((s) => s.errors) };
   }
@@ -216,8 +219,7 @@ export class WriterSet {
   }
 
   heldWithin(from: number, to: number): number | undefined {
-    const held = this.probes.map((p) => p.heldWithin(from, to)).filter((x): x is number => x !== undefined);
-    return held.length ? Math.max(...held) : undefined;
+    return largest(this.probes.map((p) => p.heldWithin(from, to)));
   }
 
   async close(): Promise<void> {

@@ -49,10 +49,13 @@ function readText(path: string): string {
   }
 }
 
-/** The format of one file: its folder's layout, else its own markers, else its name, else plain SQL. */
+/** Layouts that name the tool by themselves; in a Drizzle folder a file's own markers still win. */
+const LAYOUT_DECIDES: ReadonlySet<MigrationFormat> = new Set(['graphile-migrate', 'prisma', 'golang-migrate']);
+
+/** The format of one file: a deciding folder layout, else its own markers, else its folder's, else its name, else plain SQL. */
 function fileFormat(path: string, text: string, layout?: MigrationFormat): MigrationFormat {
-  if (layout) return layout;
-  const marked = formatFromContent(text);
+  if (layout && LAYOUT_DECIDES.has(layout)) return layout;
+  const marked = formatFromContent(text) ?? layout;
   if (marked) return marked;
   if (basename(path) === 'migration.sql') return 'prisma';
   if (path.endsWith('.up.sql')) return 'golang-migrate';
@@ -73,7 +76,7 @@ export function readSources(paths: string[], cwd = process.cwd()): SourceFile[] 
     if (!isDir && path.endsWith('.down.sql')) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'a down migration: pgmb try measures migrating up');
     for (const file of files) {
       const text = readText(file);
-      const f = fileFormat(file, text, format === 'graphile-migrate' || format === 'prisma' || format === 'golang-migrate' ? format : (formatFromContent(text) ?? format));
+      const f = fileFormat(file, text, format);
       const shown = relative(cwd, file) || file;
       out.push({ path: shown, format: f, ...upPart(shown, f, text) });
     }

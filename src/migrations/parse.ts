@@ -90,9 +90,8 @@ export async function parseMigration(file: SourceFile): Promise<Migration> {
     });
   }
   checkControl(statements);
-  if (file.noTransaction && statements.some((s) => s.control)) {
-    throw new MigrationFileError(statements.find((s) => s.control)!, `${statements.find((s) => s.control)!.kind} in a file marked to run outside a transaction`);
-  }
+  const control = statements.find((s) => s.control);
+  if (file.noTransaction && control) throw new MigrationFileError(control, `${control.kind} in a file marked to run outside a transaction`);
   return { path: file.path, format: file.format, noTransaction: file.noTransaction, statements };
 }
 

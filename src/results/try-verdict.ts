@@ -2,7 +2,10 @@ import { LOCK_MODES } from '../measure/locks.js';
 import { logLogSlope } from './stats.js';
 
 /** Lock modes that conflict with the RowExclusiveLock every INSERT, UPDATE and DELETE takes. */
-export const WRITER_BLOCKING_LOCKS: readonly string[] = LOCK_MODES.slice(LOCK_MODES.indexOf('ShareLock'));
+const WRITER_BLOCKING_LOCKS: readonly string[] = LOCK_MODES.slice(LOCK_MODES.indexOf('ShareLock'));
+
+/** Writers wait for a table lock of this mode. */
+export const blocksWriters = (mode: string | undefined): boolean => mode !== undefined && WRITER_BLOCKING_LOCKS.includes(mode);
 
 /** One statement at one size. `key` is its `file:line`. */
 export interface MeasuredStatement {
@@ -135,7 +138,7 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
     const sizes = at(s.key, (r) => r.statements) as { rows: number; item: MeasuredStatement }[];
     const group = out.groups.find((g) => g.statements.includes(s.key))!;
     const lock = sizes.map(({ item }) => item.lock).find(Boolean);
-    const takesWriterLock = !!lock && WRITER_BLOCKING_LOCKS.includes(lock);
+    const takesWriterLock = blocksWriters(lock);
     // In a group that held writers: the statements that took a lock writers wait for, or the one statement alone.
     const blames = group.verdict === 'blocks writers' && (takesWriterLock || group.statements.length === 1);
     const last = group.statements[group.statements.length - 1];
