@@ -1,11 +1,11 @@
 import { InvalidOptionError } from '../engine/errors.js';
 
 /** `10k` -> 10000, `1m` -> 1000000, `2500` -> 2500. */
-export function parseSize(text: string): number {
+export function parseSize(text: string, option = '--sizes'): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (!m) throw new InvalidOptionError('--sizes', `${JSON.stringify(text)} is not a row count such as 10k, 500k or 1m`);
+  if (!m) throw new InvalidOptionError(option, `${JSON.stringify(text)} is not a row count such as 10k, 500k or 1m`);
   const n = Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidOptionError('--sizes', `${JSON.stringify(text)} must be a positive whole number of rows`);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidOptionError(option, `${JSON.stringify(text)} must be a positive whole number of rows`);
   return n;
 }
 

@@ -4,7 +4,9 @@ import { backfillCommand } from './commands/backfill.js';
 import { benchCommand } from './commands/bench.js';
 import { cleanCommand } from './commands/clean.js';
 import { compareCommand } from './commands/compare.js';
+import { fixtureCommand } from './commands/fixture.js';
 import { reportCommand } from './commands/report.js';
+import { shapeCommand } from './commands/shape.js';
 import { tryCommand } from './commands/try.js';
 import { EXIT } from './exit-codes.js';
 import { runMain } from './run-main.js';
@@ -13,6 +15,8 @@ const program = new Command('pgmb')
   .description('prove and measure zero-downtime schema migrations on a real PostgreSQL')
   .exitOverride()
   .addCommand(tryCommand())
+  .addCommand(shapeCommand())
+  .addCommand(fixtureCommand())
   .addCommand(benchCommand())
   .addCommand(compareCommand())
   .addCommand(reportCommand())

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { rateAndEta } from '../engine/backfill/eta.js';
 import type { BackfillProgress } from '../engine/types.js';
 
 /** How long work shows itself: a bar with ETA on a terminal, plain lines in logs and CI. */
@@ -34,6 +35,17 @@ export function backfillLine(p: BackfillProgress): string {
     `(~${pct}% of ~${Math.round(p.totalEstimate).toLocaleString('en-US')}); ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s; ` +
     `batch ${p.batchSize}, largest ${p.largestBatch}${vacuums}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}${nulls}`
   );
+}
+
+/** Progress of a synthetic fill, table by table, with a rate and an ETA per table. */
+export function fillProgress(reporter: Reporter): (table: string, done: number, total: number) => void {
+  let current = { table: '', t0: 0 };
+  return (table, done, total) => {
+    if (current.table !== table) current = { table, t0: performance.now() };
+    const { rowsPerSec, etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
+    const rate = done ? `, ${Math.round(rowsPerSec).toLocaleString('en-US')} rows/s` : '';
+    reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows${rate}, ETA ${formatDuration(etaSec)}`);
+  };
 }
 
 /** A terminal gets a bar; anything else (CI, a log file) gets a line every few seconds. */

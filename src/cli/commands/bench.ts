@@ -33,7 +33,7 @@ export function benchCommand(): Command {
       if (o.profile !== undefined && o.profile !== 'seed') throw new InvalidOptionError('--profile', `unknown profile ${JSON.stringify(o.profile)}; the one profile is 'seed'`);
       const options: BenchOptions = {
         suites: parseChoices('--suite', String(o.suite), SUITES),
-        sizes: String(o.sizes).split(',').map(parseSize),
+        sizes: String(o.sizes).split(',').map((s) => parseSize(s)),
         strategies: parseChoices('--strategy', String(o.strategy), BATCHED_STRATEGIES),
         batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),
         delayMs: parseDuration('--delay', String(o.delay)),

@@ -70,7 +70,7 @@ Example:
   pgmb try db/migrations --sizes 100k,1m --target-rows 20m --max-block 500ms`,
     )
     .action(async (paths: string[], o: RawOptions) => {
-      const sizes = [...new Set(o.sizes.split(',').map(parseSize))].sort((a, b) => a - b);
+      const sizes = [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b);
       const options: TryOptions = {
         paths,
         schema: o.schema,
