@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { formatDuration, type Reporter } from '../src/cli/progress-view.js';
+import { fillProgress, formatDuration, type Reporter } from '../src/cli/progress-view.js';
 import { connect } from '../src/db/connect.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
-import { rateAndEta } from '../src/engine/backfill/eta.js';
 import { InputError } from '../src/engine/errors.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
@@ -195,12 +194,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
         tableSql: main.sql,
         runReportsLocks: true,
         load: async () => {
-          let current = { table: '', t0: 0 };
-          const filled = await fillTables(client, targets, rows, options.values, (table, done, total) => {
-            if (current.table !== table) current = { table, t0: performance.now() };
-            const { etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
-            reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows, ETA ${formatDuration(etaSec)}`);
-          });
+          const filled = await fillTables(client, targets, rows, { overrides: options.values }, fillProgress(reporter));
           const touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
           writeTo = touched.map((t) => ({ sql: t.sql, shape: t }));
           writtenTables = touched.map((t) => t.label);
