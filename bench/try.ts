@@ -6,6 +6,9 @@ import { InputError } from '../src/engine/errors.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
 import { fillTables } from '../src/fixtures/synthetic-fill.js';
+import { buildShapeTables } from '../src/fixtures/shape/build.js';
+import { shapeLabel } from '../src/fixtures/shape/ddl.js';
+import type { ShapeFile, TableShape } from '../src/fixtures/shape/types.js';
 import { tableLabel, type ValueOverrides } from '../src/fixtures/synthetic-table.js';
 import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
@@ -32,11 +35,15 @@ export interface TryOptions {
   values: ValueOverrides;
   /** Simulated application writers on every touched table (off only for debugging). */
   writers: boolean;
+  /** Production's tables from `pgmb shape`: they replace the earlier migrations, and their statistics shape the rows. */
+  shape?: ShapeFile;
 }
 
 /** The migrations read and split: the ones that build the schema, and the ones measured. */
 export interface TryPlan {
   schema: Migration[];
+  /** Earlier migrations left out because a shape file stands for production's schema. */
+  notApplied: Migration[];
   measured: Migration[];
   groups: TransactionGroup[];
 }
@@ -51,7 +58,7 @@ function globRegExp(glob: string): RegExp {
  * Read and parse everything before any SQL runs (every problem here exits 2 with file:line), and
  * split the migrations: the measured ones run on the schema the earlier ones (and --schema) build.
  */
-export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'transaction'>): Promise<TryPlan> {
+export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'transaction' | 'shape'>): Promise<TryPlan> {
   const extra = await Promise.all(readSources(options.schema).map(parseMigration));
   const all = await Promise.all(readSources(options.paths).map(parseMigration));
   let first: number;
@@ -68,7 +75,20 @@ export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'me
   const measured = all.slice(first, last);
   const statements = measured.flatMap((m) => m.statements.filter((s) => !s.control));
   if (!statements.length) throw new MigrationFileError({ file: measured[0]!.path, line: 1, col: 1 }, 'no statements to measure in this migration');
-  return { schema: [...extra, ...all.slice(0, first)], measured, groups: transactionGroups(measured, options.transaction) };
+  const earlier = all.slice(0, first);
+  return {
+    schema: options.shape ? extra : [...extra, ...earlier],
+    notApplied: options.shape ? earlier : [],
+    measured,
+    groups: transactionGroups(measured, options.transaction),
+  };
+}
+
+/** The target size a shape gives: the largest production table the measured statements touch. */
+export function shapeTarget(plan: TryPlan, shape: ShapeFile): { rows: number; table: string } | undefined {
+  const touched = new Set(plan.measured.flatMap((m) => m.statements.flatMap((s) => s.targets.map((t) => `${t.schema ?? 'public'}.${t.name}`))));
+  const tables = shape.tables.filter((t) => touched.has(shapeLabel(t))).sort((a, b) => b.rows - a.rows);
+  return tables[0] && { rows: tables[0].rows, table: shapeLabel(tables[0]) };
 }
 
 const label = (r: RelationName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
@@ -119,6 +139,8 @@ async function resolveTargets(client: pg.Client, plan: TryPlan): Promise<number[
   if (!oids.length) throw new MigrationFileError(plan.measured[0]!.statements[0]!, 'the measured statements touch no existing table: there is nothing to fill and measure at a size');
   return oids;
 }
+
+const shapeIndex = (shape: ShapeFile | undefined) => shape && new Map<string, TableShape>(shape.tables.map((t) => [shapeLabel(t), t]));
 
 /** Per statement and per group: time, locks, rewrites and how long the writers were held. */
 function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to: number) => number | undefined): SizeRun {
@@ -173,6 +195,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     clients.push(client, observer);
     // The work counters read pg_stat_statements here too, where the server has it loaded.
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
+    if (options.shape) for (const line of await buildShapeTables(client, options.shape, options.shape.tables)) reporter.log(`shape: left out ${line}`);
     await buildSchema(client, plan.schema);
     const targets = await resolveTargets(client, plan);
     const main = await tableLabel(client, targets[0]!);
@@ -194,7 +217,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
         tableSql: main.sql,
         runReportsLocks: true,
         load: async () => {
-          const filled = await fillTables(client, targets, rows, { overrides: options.values }, fillProgress(reporter));
+          const filled = await fillTables(client, targets, rows, { overrides: options.values, shapes: shapeIndex(options.shape) }, fillProgress(reporter));
           const touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
           writeTo = touched.map((t) => ({ sql: t.sql, shape: t }));
           writtenTables = touched.map((t) => t.label);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { measureSize, planTry, tryRows, type SizeResult, type TryOptions } from '../../../bench/try.js';
+import { measureSize, planTry, shapeTarget, tryRows, type SizeResult, type TryOptions } from '../../../bench/try.js';
+import { readShapeFile } from '../../fixtures/shape/file.js';
 import { connect } from '../../db/connect.js';
 import { withDatabase } from '../../db/launcher.js';
 import { InvalidOptionError } from '../../engine/errors.js';
@@ -35,6 +36,7 @@ interface RawOptions {
   transaction: string;
   maxBlock: string;
   schema: string[];
+  shape?: string;
   value: string[];
   lint: string;
   out?: string;
@@ -50,6 +52,7 @@ export function tryCommand(): Command {
     .option('--measure <which>', 'last: the newest migration, the earlier ones build the schema; all; or a glob over the paths', 'last')
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
+    .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
     .option('--schema <file>', 'schema to build first, e.g. a pg_dump --schema-only or structure.sql (repeatable)', collect, [])
     .option('--value <table.column=SQL>', 'the value of a column, as SQL over the row number g, where the generated one does not fit (repeatable)', collect, [])
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
@@ -81,10 +84,17 @@ Example:
         maxBlockMs: parseDuration('--max-block', o.maxBlock),
         values: parseValues(o.value),
         writers: true,
+        shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
       };
       const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
       const plan = await planTry(options);
-      const target = options.targetRows ?? sizes[sizes.length - 1]!;
+      const fromShape = options.shape && shapeTarget(plan, options.shape);
+      const target = options.targetRows ?? fromShape?.rows ?? sizes[sizes.length - 1]!;
+      if (o.shape) {
+        const applied = plan.notApplied.length ? `; ${plan.notApplied.length} earlier migration(s) not applied, the shape stands for them` : '';
+        process.stdout.write(`schema: ${options.shape!.tables.length} table(s) from ${o.shape}, captured on PostgreSQL ${options.shape!.server.major}${applied}\n`);
+        if (options.targetRows === undefined && fromShape) process.stdout.write(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${o.shape}\n`);
+      }
 
       const results: SizeResult[] = [];
       const { major, lintResult } = await withDatabase(async ({ url, info }) => {
@@ -108,6 +118,9 @@ Example:
           }
         }
         const major = Number.parseInt(info.version, 10);
+        if (options.shape && options.shape.server.major !== major) {
+          process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${major}\n`);
+        }
         const statements = plan.measured.flatMap((m) => m.statements);
         const lintResult: LintResult | undefined = linter === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, major) : undefined;
         return { major, lintResult };
@@ -124,7 +137,8 @@ Example:
         errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
       };
       process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, writers));
-      if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: major, ...(tryJson(verdicts, lintResult, writers) as object) }, null, 2)}\n`);
+      const targetFrom = options.targetRows !== undefined ? '--target-rows' : fromShape ? `reltuples of ${fromShape.table}` : 'largest size';
+      if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: major, target_from: targetFrom, ...(tryJson(verdicts, lintResult, writers) as object) }, null, 2)}\n`);
       if (o.out) process.stderr.write(`appended ${results.length} size(s) of rows to ${o.out}\n`);
       if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
       process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
