@@ -1,4 +1,4 @@
-import { migrate } from '../src/engine/index.js';
+import { migrate, type EngineEvent } from '../src/engine/index.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
@@ -11,6 +11,8 @@ interface DdlCase {
   /** Plain SQL, run in a transaction; or the engine's safe way. */
   sql?: string;
   engine?: boolean;
+  /** The first PostgreSQL major that has the syntax; older ones skip the case. */
+  since?: number;
 }
 
 /** `%t` stands for the quoted table name. */
@@ -23,7 +25,15 @@ const CASES: DdlCase[] = [
   { name: 'set-not-null', sql: 'ALTER TABLE %t ALTER COLUMN created_at SET NOT NULL' },
   { name: 'set-not-null-safe', engine: true },
   { name: 'alter-column-type', prepare: 'ALTER TABLE %t ADD COLUMN counter int DEFAULT 0', sql: 'ALTER TABLE %t ALTER COLUMN counter TYPE bigint' },
+  { name: 'add-check-not-null-not-valid', sql: 'ALTER TABLE %t ADD CONSTRAINT created_nn CHECK (created_at IS NOT NULL) NOT VALID' },
+  // PostgreSQL 18: NOT NULL as a constraint that can skip the scan, and generated columns computed on read.
+  { name: 'add-not-null-not-valid', since: 18, sql: 'ALTER TABLE %t ADD CONSTRAINT created_nn NOT NULL created_at NOT VALID' },
+  { name: 'add-column-generated-stored', sql: 'ALTER TABLE %t ADD COLUMN name_length int GENERATED ALWAYS AS (length(name)) STORED' },
+  { name: 'add-column-generated-virtual', since: 18, sql: 'ALTER TABLE %t ADD COLUMN name_length int GENERATED ALWAYS AS (length(name)) VIRTUAL' },
 ];
+
+/** The DDL cases a server of this major can run. */
+export const ddlCasesOn = (major: number) => CASES.filter((c) => !c.since || major >= c.since).map((c) => c.name);
 
 const fill = (sql: string, table: CaseTable) => sql.replaceAll('%t', quoteIdent(table.name));
 
@@ -33,18 +43,29 @@ export const ddlSuite: BenchSuite = {
   plannedIterations: (o) => CASES.filter((c) => wanted(o, c.name)).length * iterationsFor(o, o.ddlRows),
   async run(ctx) {
     const { client, options } = ctx;
+    const major = Math.floor(Number((await client.query<{ n: string }>("SELECT current_setting('server_version_num') AS n")).rows[0]!.n) / 10000);
     const rows: CaseFigures[] = [];
     for (const c of CASES.filter((c) => wanted(options, c.name))) {
+      if (!ddlCasesOn(major).includes(c.name)) {
+        ctx.reporter.log(`ddl ${c.name}: skipped, PostgreSQL ${major} has no such syntax (since ${c.since})`);
+        for (let i = 0; i < iterationsFor(options, options.ddlRows); i++) ctx.reporter.caseDone();
+        continue;
+      }
       const figures = await measureCase(ctx, {
         label: `ddl ${c.name} ${options.ddlRows} rows`,
         shape: usersShape,
         rows: options.ddlRows,
         iterations: iterationsFor(options, options.ddlRows),
         inTransaction: !c.engine,
+        // The engine's transactions last a millisecond: it reports their locks itself.
+        runReportsLocks: c.engine,
         prepare: c.prepare ? async (t) => void (await client.query(fill(c.prepare!, t))) : undefined,
         run: async (t) => {
-          if (c.sql) await client.query(fill(c.sql, t));
-          else await migrate(client, [{ op: 'set-not-null', table: quoteIdent(t.name), column: 'created_at' }]);
+          if (c.sql) return void (await client.query(fill(c.sql, t)));
+          const locks: string[] = [];
+          const onEvent = (e: EngineEvent) => void (e.type === 'ddl-locks' && locks.push(...e.modes));
+          await migrate(client, [{ op: 'set-not-null', table: quoteIdent(t.name), column: 'created_at' }], { reportLocks: true, onEvent });
+          return { locks };
         },
       });
       // rows/s means nothing for a schema change.

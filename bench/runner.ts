@@ -26,9 +26,15 @@ export function applyProfile(options: BenchOptions): BenchOptions {
   return { ...options, suites: ['backfill'], sizes: [1_000_000], strategies: ['classic'], batchSize: 5000, delayMs: 1000, iterations: 1, workers: 1, partitions: [0] };
 }
 
-/** Run the chosen suites on one database, append every row to the CSV, return the rows. */
+/** Run the chosen suites (once per --pg major), append every row to the CSV, return the rows. */
 export async function runBench(input: BenchOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<CsvRow[]> {
   const options = applyProfile(input);
+  const all: CsvRow[] = [];
+  for (const pg of options.pg ?? [undefined]) all.push(...(await runOnOneServer(options, log, pg)));
+  return all;
+}
+
+async function runOnOneServer(options: BenchOptions, log: (line: string) => void, pg: number | undefined): Promise<CsvRow[]> {
   return withDatabase(async ({ url, embedded }) => {
     if (options.standby && !embedded) {
       throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
@@ -66,5 +72,5 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
     if (options.profile === 'seed') log(seedComparison(all));
     log(`wrote ${all.length} rows to ${options.out}`);
     return all;
-  });
+  }, { pg });
 }

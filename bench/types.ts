@@ -14,6 +14,8 @@ export const BATCHED_STRATEGIES = ['ctid', 'keyset', 'classic'] as const satisfi
 /** Everything `npm run bench` can be told; see `pgmb bench --help`. */
 export interface BenchOptions {
   suites: Suite[];
+  /** `--pg`: run everything once per PostgreSQL major, each on its own embedded server. */
+  pg?: number[];
   sizes: number[];
   /** Batched strategies; the single-update baseline always runs in the backfill suite. */
   strategies: Exclude<BenchStrategy, 'single-update'>[];

@@ -1,20 +1,29 @@
 /**
- * `tsx src/cli/with-database.ts -- COMMAND ARGS...`: run a command against the project's database.
- * npm test uses it to give every ava worker one shared server: the URL travels in TEST_DATABASE_URL.
+ * `tsx src/cli/with-database.ts [--pg N] -- COMMAND ARGS...`: run a command against the project's
+ * database. npm test uses it to give every ava worker one shared server: the URL travels in
+ * TEST_DATABASE_URL. `--pg N` (or PGMB_PG=N, as in `PGMB_PG=15 npm test`) starts that major.
  */
 import { spawn } from 'node:child_process';
 import { withDatabase } from '../db/launcher.js';
+import { parsePgMajors } from '../db/postgres-versions.js';
+import { InvalidOptionError } from '../engine/errors.js';
 import { EXIT } from './exit-codes.js';
 import { runMain } from './run-main.js';
 
 const argv = process.argv.slice(2);
-const command = argv[0] === '--' ? argv.slice(1) : argv;
+const dashes = argv.indexOf('--');
+const own = dashes >= 0 ? argv.slice(0, dashes) : [];
+const command = dashes >= 0 ? argv.slice(dashes + 1) : argv;
+const pgAt = own.indexOf('--pg');
+const pgText = pgAt >= 0 ? own[pgAt + 1] : process.env.PGMB_PG || undefined;
 
 runMain(async () => {
-  if (command.length === 0) {
-    process.stderr.write('usage: with-database -- COMMAND [ARGS...]\n');
+  if (command.length === 0 || own.some((a, i) => a !== '--pg' && own[i - 1] !== '--pg')) {
+    process.stderr.write('usage: with-database [--pg N] -- COMMAND [ARGS...]\n');
     return EXIT.usage;
   }
+  const majors = pgText === undefined ? undefined : parsePgMajors(pgText);
+  if (majors && majors.length > 1) throw new InvalidOptionError('--pg', 'the test launcher starts one server: give one major');
   return withDatabase(
     ({ url, source }) =>
       new Promise<number>((resolve, reject) => {
@@ -26,5 +35,6 @@ runMain(async () => {
         child.on('error', reject);
         child.on('exit', (code, signal) => resolve(code ?? (signal ? EXIT.interrupted : EXIT.failure)));
       }),
+    { pg: majors?.[0] },
   );
 });

@@ -56,11 +56,12 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 export interface ServerInfo {
   where: string;
   version: string;
+  major: number;
 }
 
 export async function serverInfo(client: pg.Client, url: string): Promise<ServerInfo> {
   const { rows } = await client.query<{ v: string }>(
     "SELECT current_setting('server_version') AS v",
   );
-  return { where: describeUrl(url), version: rows[0]!.v };
+  return { where: describeUrl(url), version: rows[0]!.v, major: Number.parseInt(rows[0]!.v, 10) };
 }

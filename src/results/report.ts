@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildCharts } from './charts.js';
 import { caseLabel, safetyHistory, steps, type Release, type Step } from './history.js';
+import { majorsChart, majorsTable, type MajorsTable } from './majors.js';
 
 /** Chart.js's browser bundle, found beside its main file (the package does not export the path). */
 function chartJsSource(): string {
@@ -20,9 +21,10 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
  */
 export function renderReport(inputs: Release[]): string {
   const history = steps(inputs);
-  const charts = buildCharts(inputs, history);
+  const majors = majorsTable(inputs.flatMap((i) => i.rows));
+  const charts = [...buildCharts(inputs, history), ...(majors ? [majorsChart(majors)] : [])];
   const generated = new Date().toISOString();
-  const sources = inputs.map((i) => `${escapeHtml(i.name)} (${i.rows.length} rows${i.rows[0]?.git_sha ? `, git ${escapeHtml(i.rows[0].git_sha)}` : ''}${i.rows[0]?.pg_version ? `, PostgreSQL ${escapeHtml(i.rows[0].pg_version)}` : ''})`);
+  const sources = inputs.map((i) => `${escapeHtml(i.name)} (${i.rows.length} rows${i.rows[0]?.git_sha ? `, git ${escapeHtml(i.rows[0].git_sha)}` : ''}${pgVersions(i.rows)})`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pg-migration-bench report</title>
 <style>
@@ -37,6 +39,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 ${history.length ? stepsTable(history) : ''}
 ${charts.map((c) => `<section class="chart"><h2>${escapeHtml(c.title)}</h2><canvas id="chart-${c.id}"></canvas></section>`).join('\n')}
 ${safetyTable(inputs)}
+${majors ? majorsSection(majors) : ''}
 <script>${chartJsSource()}</script>
 <script>
 const charts = ${scriptJson(charts)};
@@ -67,6 +70,12 @@ document.body.dataset.chartsPainted = String(painted);
 `;
 }
 
+/** The server versions a file's rows were measured on: one, or several for a run across majors. */
+function pgVersions(rows: Release['rows']): string {
+  const versions = [...new Set(rows.map((r) => r.pg_version).filter(Boolean))];
+  return versions.length ? `, PostgreSQL ${versions.map((v) => escapeHtml(v!)).join(', ')}` : '';
+}
+
 /** compare's verdicts, each release against the one before it: what the reader sees first. */
 function stepsTable(history: Step[]): string {
   const list = (keys: string[]) => (keys.length ? `<span class="bad">${keys.length}</span>: ${keys.map((k) => escapeHtml(caseLabel(k))).join('; ')}` : '0');
@@ -88,4 +97,16 @@ function safetyTable(releases: Release[]): string {
   return `<h2>Safety: the writers beside each operation (worst over the sizes)</h2>
 <table id="safety"><tr><th>operation</th>${releases.map((r) => `<th>${escapeHtml(r.name)}</th>`).join('')}</tr>
 ${ops.map((o) => `<tr><td>${escapeHtml(o.operation)}</td>${o.verdicts.map(cell).join('')}</tr>`).join('\n')}</table>`;
+}
+
+/** Lock, rewrite and time of each DDL operation per PostgreSQL major; where a major changed one, marked. */
+function majorsSection(t: MajorsTable): string {
+  const cell = (c: MajorsTable['cases'][number]['cells'][number]) =>
+    c === undefined
+      ? '<td>(no such syntax)</td>'
+      : `<td${c.changed ? ' class="bad"' : ''}>${escapeHtml(c.lock || 'no lock seen')}${c.rewritten ? ', <b>rewrite</b>' : ''}<br>${c.ms.toFixed(1)} ms${c.changed ? ' (changed)' : ''}</td>`;
+  return `<h2>DDL across PostgreSQL majors</h2>
+<table id="majors"><tr><th>operation</th>${t.majors.map((m) => `<th>PostgreSQL ${m}</th>`).join('')}</tr>
+${t.cases.map((c) => `<tr><td>${escapeHtml(c.name)}</td>${c.cells.map(cell).join('')}</tr>`).join('\n')}</table>
+<p>Marked: the lock or the rewrite differs from the major before it, or the operation first exists there.</p>`;
 }

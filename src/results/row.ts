@@ -92,6 +92,10 @@ export const CASES: Record<Suite, readonly string[]> = {
     'set-not-null',
     'set-not-null-safe',
     'alter-column-type',
+    'add-check-not-null-not-valid',
+    'add-not-null-not-valid',
+    'add-column-generated-stored',
+    'add-column-generated-virtual',
   ],
 };
 

@@ -71,6 +71,21 @@ test('a migration whose DDL committed can be run again and finishes', async (t) 
   t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'b'`), 3000);
 });
 
+test('with reportLocks each DDL transaction tells the locks it held before COMMIT: the safe NOT NULL scans under SHARE UPDATE EXCLUSIVE and sets it under ACCESS EXCLUSIVE', async (t) => {
+  const c = await client(t);
+  const table = await fixture(t, c, usersShape, 2000);
+  const held: { description: string; modes: string[] }[] = [];
+  await migrate(c, [{ op: 'set-not-null', table: q(table), column: 'created_at' }], { reportLocks: true, onEvent: (e) => e.type === 'ddl-locks' && held.push(e) });
+  t.deepEqual(
+    held.map((h) => [h.description.split(' on ')[0], h.modes.includes('AccessExclusiveLock') ? 'AccessExclusiveLock' : h.modes.join(',')]),
+    [
+      ['add NOT VALID check', 'AccessExclusiveLock'],
+      ['validate check', 'ShareUpdateExclusiveLock'],
+      ['set NOT NULL', 'AccessExclusiveLock'],
+    ],
+  );
+});
+
 test('DDL waits at most lock_timeout, retries with backoff, then fails clearly', async (t) => {
   const c = await client(t);
   const table = await fixture(t, c, usersShape, 100);

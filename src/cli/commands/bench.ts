@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runBench } from '../../../bench/runner.js';
 import { BATCHED_STRATEGIES, type BenchOptions } from '../../../bench/types.js';
+import { INSTALLED_MAJOR, parsePgMajors } from '../../db/postgres-versions.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { appendProblem } from '../../results/csv.js';
 import { SUITES } from '../../results/row.js';
@@ -27,12 +28,14 @@ export function benchCommand(): Command {
     .option('--max-lag <duration>', 'backfills pause while replica lag is over this, e.g. 1.5s')
     .option('--standby-query <duration>', 'with --standby: a report query holds a REPEATABLE READ snapshot on the standby while each case runs, at most this long (replay waits behind it)')
     .option('--max-writer-p99 <duration>', "backfills pause while the simulated writers' p99 over the last second is over this, e.g. 50ms")
+    .option('--pg <list>', `PostgreSQL majors to run on, one embedded server each (e.g. 14,15,16,17,18; default ${INSTALLED_MAJOR}); others than ${INSTALLED_MAJOR} are fetched once`)
     .option('--profile <name>', "'seed': the seed's exact policy (1M rows, batches of 5,000, 1 s sleep)")
     .addHelpText('after', '\nThe database: TEST_DATABASE_URL, else DATABASE_URL, else an embedded PostgreSQL started for the run.')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       if (o.profile !== undefined && o.profile !== 'seed') throw new InvalidOptionError('--profile', `unknown profile ${JSON.stringify(o.profile)}; the one profile is 'seed'`);
       const options: BenchOptions = {
         suites: parseChoices('--suite', String(o.suite), SUITES),
+        pg: o.pg === undefined ? undefined : parsePgMajors(String(o.pg)),
         sizes: String(o.sizes).split(',').map((s) => parseSize(s)),
         strategies: parseChoices('--strategy', String(o.strategy), BATCHED_STRATEGIES),
         batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { measureSize, planTry, shapeTarget, tryRows, type SizeResult, type TryOptions } from '../../../bench/try.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
+import { INSTALLED_MAJOR, parsePgMajors, PG_MAJORS } from '../../db/postgres-versions.js';
+import { resolveDatabaseUrl } from '../../db/url.js';
 import { connect } from '../../db/connect.js';
 import { withDatabase } from '../../db/launcher.js';
 import { InvalidOptionError } from '../../engine/errors.js';
@@ -37,6 +39,7 @@ interface RawOptions {
   maxBlock: string;
   schema: string[];
   shape?: string;
+  pg?: string;
   value: string[];
   lint: string;
   out?: string;
@@ -53,6 +56,7 @@ export function tryCommand(): Command {
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
     .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
+    .option('--pg <major>', `the PostgreSQL major of the embedded server: ${PG_MAJORS.join(', ')} (default: the shape's, else ${INSTALLED_MAJOR}); others than ${INSTALLED_MAJOR} are fetched once`)
     .option('--schema <file>', 'schema to build first, e.g. a pg_dump --schema-only or structure.sql (repeatable)', collect, [])
     .option('--value <table.column=SQL>', 'the value of a column, as SQL over the row number g, where the generated one does not fit (repeatable)', collect, [])
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
@@ -87,6 +91,10 @@ Example:
         shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
       };
       const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
+      if (o.pg !== undefined && parsePgMajors(o.pg).length > 1) throw new InvalidOptionError('--pg', 'try measures on one server: give one major');
+      // A shape's major is the default only where pgmb starts the server and can start that one.
+      const shapeMajor = options.shape && !resolveDatabaseUrl() && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
+      const pg = o.pg !== undefined ? parsePgMajors(o.pg)[0] : shapeMajor;
       const plan = await planTry(options);
       const fromShape = options.shape && shapeTarget(plan, options.shape);
       const target = options.targetRows ?? fromShape?.rows ?? sizes[sizes.length - 1]!;
@@ -117,14 +125,14 @@ Example:
             await client.end();
           }
         }
-        const major = Number.parseInt(info.version, 10);
+        const major = info.major;
         if (options.shape && options.shape.server.major !== major) {
           process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${major}\n`);
         }
         const statements = plan.measured.flatMap((m) => m.statements);
         const lintResult: LintResult | undefined = linter === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, major) : undefined;
         return { major, lintResult };
-      });
+      }, { pg });
 
       const verdicts = tryVerdicts(
         results.map((r) => r.run),

