@@ -8,7 +8,7 @@ import { treeMembers } from '../src/engine/relations.js';
 import { fillTables } from '../src/fixtures/synthetic-fill.js';
 import { buildShapeTables } from '../src/fixtures/shape/build.js';
 import { shapeLabel } from '../src/fixtures/shape/ddl.js';
-import type { ShapeFile, TableShape } from '../src/fixtures/shape/types.js';
+import type { ShapeFile } from '../src/fixtures/shape/types.js';
 import { tableLabel, type ValueOverrides } from '../src/fixtures/synthetic-table.js';
 import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
@@ -140,8 +140,6 @@ async function resolveTargets(client: pg.Client, plan: TryPlan): Promise<number[
   return oids;
 }
 
-const shapeIndex = (shape: ShapeFile | undefined) => shape && new Map<string, TableShape>(shape.tables.map((t) => [shapeLabel(t), t]));
-
 /** Per statement and per group: time, locks, rewrites and how long the writers were held. */
 function sizeRun(rows: number, runs: GroupRun[], writersHeld: (from: number, to: number) => number | undefined): SizeRun {
   const statements: MeasuredStatement[] = [];
@@ -195,7 +193,8 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     clients.push(client, observer);
     // The work counters read pg_stat_statements here too, where the server has it loaded.
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
-    if (options.shape) for (const line of await buildShapeTables(client, options.shape, options.shape.tables)) reporter.log(`shape: left out ${line}`);
+    const built = options.shape && (await buildShapeTables(client, options.shape, options.shape.tables));
+    for (const line of built ? built.leftOut : []) reporter.log(`shape: left out ${line}`);
     await buildSchema(client, plan.schema);
     const targets = await resolveTargets(client, plan);
     const main = await tableLabel(client, targets[0]!);
@@ -217,7 +216,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
         tableSql: main.sql,
         runReportsLocks: true,
         load: async () => {
-          const filled = await fillTables(client, targets, rows, { overrides: options.values, shapes: shapeIndex(options.shape) }, fillProgress(reporter));
+          const filled = await fillTables(client, targets, rows, { overrides: options.values, shapes: built ? built.tables : undefined }, fillProgress(reporter));
           const touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
           writeTo = touched.map((t) => ({ sql: t.sql, shape: t }));
           writtenTables = touched.map((t) => t.label);
