@@ -44,7 +44,10 @@ function pgmbTry(dir: string, args: string[], env: Record<string, string> = {}) 
 test.after.always('no scratch database is left behind', async (t) => {
   const c = await connect(testUrl());
   try {
-    t.is(await scalar(c, 'SELECT count(*)::int FROM pg_database WHERE datname LIKE $1', [`${SCRATCH_PREFIX}%`]), 0);
+    // Other test files run pgmb try at the same time: their scratch databases go within seconds, a leftover never does.
+    const count = () => scalar<number>(c, 'SELECT count(*)::int FROM pg_database WHERE datname LIKE $1', [`${SCRATCH_PREFIX}%`]);
+    for (let waited = 0; (await count()) > 0 && waited < 60_000; waited += 500) await new Promise((r) => setTimeout(r, 500));
+    t.is(await count(), 0);
   } finally {
     await c.end();
   }
