@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { EMBEDDED_RELEASES } from '../../src/db/postgres-versions.js';
 import { testUrl } from '../helpers/db.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const PRINT_MAJOR = "const pg=require('pg');const c=new pg.Client(process.env.TEST_DATABASE_URL);c.connect().then(()=>c.query(\"SELECT current_setting('server_version_num')::int/10000 AS m\")).then(r=>{console.log('major '+r.rows[0].m);return c.end()})";
 
@@ -24,7 +25,7 @@ for (const major of [15, 18]) {
     t.regex(launcher.stdout, new RegExp(`major ${major}`));
     t.regex(launcher.stderr, new RegExp(`database: PostgreSQL ${major}\\.`));
 
-    const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-pg-'));
+    const dir = tempDir(t, 'try-pg');
     writeFileSync(join(dir, '1_accounts.sql'), 'CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n');
     writeFileSync(join(dir, '2_index.sql'), 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
     const json = join(dir, 'verdicts.json');

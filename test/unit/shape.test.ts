@@ -1,13 +1,13 @@
 /** Shape files without a database: rebuilding SQL, reading a file, the likeness check, the key math. */
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableDdl } from '../../src/fixtures/shape/ddl.js';
 import { findTableShape, readShapeFile, writeShapeFile } from '../../src/fixtures/shape/file.js';
 import { likeness } from '../../src/fixtures/shape/likeness.js';
 import { SHAPE_FORMAT, type ShapeFile, type TableShape } from '../../src/fixtures/shape/types.js';
 import { distinctValues, keysFor } from '../../src/fixtures/stats-values.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const orders = (): TableShape => ({
   schema: 'public',
@@ -49,7 +49,7 @@ test('a copy under another name lets the server name its keys and indexes, so no
 });
 
 test('a shape file is read back as written; a bad one is refused with its path and why', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmb-shape-unit-'));
+  const dir = tempDir(t, 'shape-unit');
   const good: ShapeFile = { format: SHAPE_FORMAT, captured_at: 'now', server: { version: '16.4', major: 16 }, keep_values: false, prerequisites: [], tables: [orders()], warnings: [] };
   const path = join(dir, 'shapes.json');
   writeShapeFile(path, good);
