@@ -1,12 +1,12 @@
 /** Reading migration folders as each tool does, refusing what cannot be read, and the exit codes of pgmb try before anything is measured. */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planTry } from '../../bench/try.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { exitCodeFor } from '../../src/cli/run-main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURES = 'test/fixtures/migrations';
 const plan = (paths: string[], measure = 'last') => planTry({ paths, schema: [], measure, transaction: 'file' });
@@ -98,7 +98,7 @@ const BAD: { name: string; file?: string; text?: string | Buffer; setup?: (dir: 
 
 for (const bad of BAD) {
   test(`bad input exits 2 with file:line: ${bad.name}`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgmb-bad-'));
+    const dir = tempDir(t, 'bad');
     let path = join(dir, bad.file ?? 'bad.sql');
     if (bad.setup) path = bad.setup(dir);
     else {
@@ -112,7 +112,7 @@ for (const bad of BAD) {
 }
 
 test('the command line: bad input exits 2 with file:line:col before a database is started', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmb-bad-'));
+  const dir = tempDir(t, 'bad');
   writeFileSync(join(dir, '1.sql'), 'CREATE TABLE a (b int);\nALTER TABLE a ADD COLUMN c int DEFAULT;\n');
   const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--lint', 'none'], { encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '' } });
   t.is(r.status, EXIT.usage, r.stderr);
@@ -121,7 +121,7 @@ test('the command line: bad input exits 2 with file:line:col before a database i
 });
 
 test('the command line: an unreachable database exits 3 after the files were read', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+  const dir = tempDir(t, 'try');
   writeFileSync(join(dir, '1.sql'), 'CREATE TABLE a (b int);\n');
   writeFileSync(join(dir, '2.sql'), 'CREATE INDEX ON a (b);\n');
   const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--lint', 'none'], { encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' } });

@@ -1,14 +1,14 @@
 /** `pgmb try` end to end on the test server: a real process, exit codes, the verdicts it writes as JSON. */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { readCsv } from '../../src/results/csv.js';
 import { SCRATCH_PREFIX } from '../../src/db/scratch.js';
 import { connect } from '../../src/db/connect.js';
 import { scalar, testUrl } from '../helpers/db.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ACCOUNTS = `CREATE TABLE accounts (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -19,8 +19,8 @@ const ACCOUNTS = `CREATE TABLE accounts (
 `;
 
 /** A golang-migrate folder: 1_accounts builds the schema, 2_change is measured. */
-function folder(change: string, schema = ACCOUNTS): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+function folder(t: ExecutionContext, change: string, schema = ACCOUNTS): string {
+  const dir = tempDir(t, 'try');
   writeFileSync(join(dir, '1_accounts.up.sql'), schema);
   writeFileSync(join(dir, '1_accounts.down.sql'), 'DROP TABLE accounts;\n');
   writeFileSync(join(dir, '2_change.up.sql'), change);
@@ -54,7 +54,7 @@ test.after.always('no scratch database is left behind', async (t) => {
 });
 
 test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed, annotated for GitHub', (t) => {
-  const dir = folder('CREATE INDEX accounts_email ON accounts (email);\n');
+  const dir = folder(t, 'CREATE INDEX accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms'], { GITHUB_ACTIONS: 'true' });
   t.is(r.status, EXIT.failure, r.stderr);
   const s = r.verdicts!.statements[0]!;
@@ -69,7 +69,7 @@ test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-blo
 });
 
 test('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {
-  const dir = folder('CREATE INDEX accounts_email ON accounts (email);\n');
+  const dir = folder(t, 'CREATE INDEX accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--target-rows', '10m', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
   const s = r.verdicts!.statements[0]!;
@@ -80,7 +80,7 @@ test('the same at the default --max-block 1s, judged at --target-rows 10m: extra
 });
 
 test('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0', (t) => {
-  const dir = folder('CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
+  const dir = folder(t, 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
   const s = r.verdicts!.statements[0]!;
@@ -90,14 +90,14 @@ test('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0'
 });
 
 test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestamp() as a rewrite that holds writers', (t) => {
-  const constant = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN score int NOT NULL DEFAULT 0;\n'), ['--sizes', '100k', '--max-block', '50ms']);
+  const constant = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN score int NOT NULL DEFAULT 0;\n'), ['--sizes', '100k', '--max-block', '50ms']);
   t.is(constant.status, EXIT.ok, constant.stderr);
   const c = constant.verdicts!.statements[0]!;
   t.is(c.lock, 'AccessExclusiveLock');
   t.false(c.rewritten);
   t.true(c.lint.every((l) => !l.includes('confirmed')), `no lint finding is confirmed: ${c.lint.join('; ')}`);
 
-  const volatile = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();\n'), ['--sizes', '100k', '--max-block', '50ms']);
+  const volatile = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();\n'), ['--sizes', '100k', '--max-block', '50ms']);
   t.is(volatile.status, EXIT.failure, volatile.stderr);
   const v = volatile.verdicts!.statements[0]!;
   t.true(v.rewritten);
@@ -106,7 +106,7 @@ test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestam
 });
 
 test('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration', (t) => {
-  const dir = folder('ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
+  const dir = folder(t, 'ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
   const csv = join(dir, 'try.csv');
   const r = pgmbTry(dir, ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none', '--out', csv]);
   t.is(r.status, EXIT.failure, r.stderr);
@@ -134,14 +134,14 @@ test('two statements in one transaction: writers are held for the whole transact
 
 test('writers write every table the migration touches: an index on the second table holds its writers, and that fails the check', (t) => {
   const schema = `${ACCOUNTS}CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n`;
-  const r = pgmbTry(folder('ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), ['--sizes', '100k', '--transaction', 'statement', '--max-block', '30ms', '--lint', 'none']);
+  const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), ['--sizes', '100k', '--transaction', 'statement', '--max-block', '30ms', '--lint', 'none']);
   t.is(r.status, EXIT.failure, `${r.stdout}\n${r.stderr}`);
   t.deepEqual(r.verdicts!.writers.tables, ['accounts', 'users']);
   t.deepEqual(r.verdicts!.statements.map((s) => [s.kind, s.verdict]), [['ALTER TABLE ADD COLUMN', 'ok'], ['CREATE INDEX', 'blocks writers']]);
 });
 
 test('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmb-try-'));
+  const dir = tempDir(t, 'try');
   writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
   const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
@@ -170,7 +170,7 @@ CREATE TABLE "Orders" (
   ratio float8,
   small int2
 );`;
-  const r = pgmbTry(folder('CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
+  const r = pgmbTry(folder(t, 'CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
   t.deepEqual(r.verdicts!.writers.tables, ['Orders']);
   t.true(r.verdicts!.writers.writes > 0);
@@ -187,7 +187,7 @@ CREATE TABLE items (
   code text NOT NULL CHECK (length(code) <= 4),
   score int CHECK (-5 < score AND score < 5)
 );`;
-  const r = pgmbTry(folder('CREATE INDEX CONCURRENTLY items_status ON items (status);\n', schema), ['--sizes', '20k', '--lint', 'none']);
+  const r = pgmbTry(folder(t, 'CREATE INDEX CONCURRENTLY items_status ON items (status);\n', schema), ['--sizes', '20k', '--lint', 'none']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
   t.is(r.verdicts!.writers.errors, 0, 'the writers write inside the constraints too');
 });
@@ -195,21 +195,21 @@ CREATE TABLE items (
 test('a column type with no generator exits 2 naming table.column and the type; --value gives it one', (t) => {
   const schema = 'CREATE TABLE places (id int PRIMARY KEY, spot point NOT NULL);\n';
   const change = 'CREATE INDEX CONCURRENTLY places_id ON places (id);\n';
-  const r = pgmbTry(folder(change, schema), ['--sizes', '10k', '--lint', 'none']);
+  const r = pgmbTry(folder(t, change, schema), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.usage);
   t.regex(r.stderr, /places\.spot is of type point, which pgmb has no value generator for; give it one with --value places\.spot=SQL/);
-  const fixed = pgmbTry(folder(change, schema), ['--sizes', '10k', '--lint', 'none', '--value', 'places.spot=point(g, g)']);
+  const fixed = pgmbTry(folder(t, change, schema), ['--sizes', '10k', '--lint', 'none', '--value', 'places.spot=point(g, g)']);
   t.is(fixed.status, EXIT.ok, `${fixed.stdout}\n${fixed.stderr}`);
 });
 
 test('a migration that fails on the synthetic rows exits 1 naming the statement and the server error', (t) => {
-  const r = pgmbTry(folder('ALTER TABLE accounts ADD CONSTRAINT short_names CHECK (length(email) < 3);\n'), ['--sizes', '10k', '--lint', 'none']);
+  const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD CONSTRAINT short_names CHECK (length(email) < 3);\n'), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
   t.regex(r.stdout, /FAILED at 10k rows: .*2_change\.up\.sql:1: check constraint "short_names" of relation "accounts" is violated by some row/);
 });
 
 test('a table no earlier migration creates exits 2 at the statement', (t) => {
-  const r = pgmbTry(folder('CREATE INDEX i ON missing (a);\n'), ['--sizes', '10k']);
+  const r = pgmbTry(folder(t, 'CREATE INDEX i ON missing (a);\n'), ['--sizes', '10k']);
   t.is(r.status, EXIT.usage);
   t.regex(r.stderr, /2_change\.up\.sql:1:1: table missing does not exist: no earlier migration or --schema file creates it/);
 });
