@@ -1,3 +1,4 @@
+import { serverVersion } from '../src/db/connect.js';
 import { migrate, type EngineEvent } from '../src/engine/index.js';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
@@ -43,7 +44,7 @@ export const ddlSuite: BenchSuite = {
   plannedIterations: (o) => CASES.filter((c) => wanted(o, c.name)).length * iterationsFor(o, o.ddlRows),
   async run(ctx) {
     const { client, options } = ctx;
-    const major = Math.floor(Number((await client.query<{ n: string }>("SELECT current_setting('server_version_num') AS n")).rows[0]!.n) / 10000);
+    const { major } = await serverVersion(client);
     const rows: CaseFigures[] = [];
     for (const c of CASES.filter((c) => wanted(options, c.name))) {
       if (!ddlCasesOn(major).includes(c.name)) {

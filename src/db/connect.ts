@@ -53,15 +53,21 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
-export interface ServerInfo {
-  where: string;
+/** The server's version as it prints it (`15.20 (Debian ...)`) and its major. */
+export interface ServerVersion {
   version: string;
   major: number;
 }
 
+export interface ServerInfo extends ServerVersion {
+  where: string;
+}
+
+export async function serverVersion(client: pg.Client): Promise<ServerVersion> {
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  return { version: rows[0]!.v, major: Number.parseInt(rows[0]!.v, 10) };
+}
+
 export async function serverInfo(client: pg.Client, url: string): Promise<ServerInfo> {
-  const { rows } = await client.query<{ v: string }>(
-    "SELECT current_setting('server_version') AS v",
-  );
-  return { where: describeUrl(url), version: rows[0]!.v, major: Number.parseInt(rows[0]!.v, 10) };
+  return { where: describeUrl(url), ...(await serverVersion(client)) };
 }

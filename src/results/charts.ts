@@ -29,7 +29,7 @@ export interface ChartSpec {
   datasets: DatasetSpec[];
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 const DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
 
 /** Colours by name, the same in every chart and every release, so the eye can follow one thing. */

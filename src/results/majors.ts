@@ -1,5 +1,5 @@
 import { num, type ReadRow } from './csv.js';
-import type { ChartSpec } from './charts.js';
+import { PALETTE, type ChartSpec } from './charts.js';
 
 /** One DDL operation on one PostgreSQL major. */
 export interface MajorCell {
@@ -45,7 +45,6 @@ export function majorsTable(rows: ReadRow[]): MajorsTable | undefined {
 
 /** Time per operation, a bar per major: log scale, as a rewrite is orders of magnitude above a catalog change. */
 export function majorsChart(t: MajorsTable): ChartSpec {
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
   return {
     id: 'ddl-majors',
     title: 'DDL operations across PostgreSQL majors: mean time',
@@ -55,6 +54,6 @@ export function majorsChart(t: MajorsTable): ChartSpec {
     xScale: 'category',
     logScale: true,
     labels: t.cases.map((c) => c.name),
-    datasets: t.majors.map((major, i) => ({ label: `PostgreSQL ${major}`, data: t.cases.map((c) => c.cells[i]?.ms ?? null), color: colours[i % colours.length]!, dash: [] })),
+    datasets: t.majors.map((major, i) => ({ label: `PostgreSQL ${major}`, data: t.cases.map((c) => c.cells[i]?.ms ?? null), color: PALETTE[i % PALETTE.length]!, dash: [] })),
   };
 }

@@ -91,10 +91,11 @@ Example:
         shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
       };
       const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
-      if (o.pg !== undefined && parsePgMajors(o.pg).length > 1) throw new InvalidOptionError('--pg', 'try measures on one server: give one major');
+      const asked = o.pg === undefined ? undefined : parsePgMajors(o.pg);
+      if (asked && asked.length > 1) throw new InvalidOptionError('--pg', 'try measures on one server: give one major');
       // A shape's major is the default only where pgmb starts the server and can start that one.
       const shapeMajor = options.shape && !resolveDatabaseUrl() && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
-      const pg = o.pg !== undefined ? parsePgMajors(o.pg)[0] : shapeMajor;
+      const pg = asked ? asked[0] : shapeMajor;
       const plan = await planTry(options);
       const fromShape = options.shape && shapeTarget(plan, options.shape);
       const target = options.targetRows ?? fromShape?.rows ?? sizes[sizes.length - 1]!;
