@@ -115,7 +115,8 @@ test('two statements in one transaction: writers are held for the whole transact
   t.is(tx.statements.length, 2);
   t.is(tx.holder, add!.key, 'the ALTER TABLE took the first lock writers wait for');
   t.true(tx.heldBySize['100000']! >= 0.7 * tx.msBySize['100000']!, `held ${tx.heldBySize['100000']} ms of the transaction's ${tx.msBySize['100000']} ms`);
-  t.true(add!.msBySize['100000']! < index!.msBySize['100000']!, 'the ADD COLUMN itself is quick...');
+  t.log(`ADD COLUMN ${add!.msBySize['100000']!.toFixed(0)} ms, CREATE INDEX ${index!.msBySize['100000']!.toFixed(0)} ms`);
+  t.false(add!.rewritten, 'the ADD COLUMN itself rewrites nothing...');
   t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
   t.regex(add!.reason!, /until COMMIT after .*:2/);
   t.is(index!.verdict, 'blocks writers');
