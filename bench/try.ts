@@ -176,6 +176,8 @@ export interface SizeResult {
   figures: MeasuredFigures;
   /** The tables the simulated writers wrote to. */
   writersOn: string[];
+  /** What their failed writes said (a few distinct messages). */
+  writerErrors: string[];
 }
 
 /**
@@ -203,6 +205,7 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     let runs: GroupRun[] = [];
     let writtenTables: string[] = [];
     let result: SizeRun | undefined;
+    let writerErrors: string[] = [];
     const started = performance.now();
     const figures = await measureCase(
       { url: scratch.url, client, observer, options: { writers: options.writers, standby: false }, reporter, lag: new ReplicaLagReader(observer), capabilities: await probeCapabilities(client) },
@@ -228,11 +231,14 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
           return { locks: runs.flatMap((g) => g.statements.flatMap((s) => s.locks)) };
         },
         // Once the writers have stopped, every write a lock held has finished and has its latency.
-        afterRun: (writers) => (result = sizeRun(rows, runs, (from, to) => writers.heldWithin(from, to))),
+        afterRun: (writers) => {
+          result = sizeRun(rows, runs, (from, to) => writers.heldWithin(from, to));
+          writerErrors = writers.errorMessages();
+        },
       },
     );
     reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration((figures.setup_ms as number) / 1000)})`);
-    return { run: result!, figures, writersOn: writtenTables };
+    return { run: result!, figures, writersOn: writtenTables, writerErrors };
   } finally {
     await watcher?.close();
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));

@@ -70,6 +70,8 @@ export interface WriterSummary {
   tables: string[];
   writes: number;
   errors: number;
+  /** What the failed writes said: a few distinct server messages. */
+  errorMessages: string[];
 }
 
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
@@ -89,7 +91,8 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     );
   }
   if (writers) {
-    const failed = writers.errors ? `, ${writers.errors} of them failed (the migration may have changed what they write: their waits still count)` : '';
+    const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
+    const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
     lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);

@@ -5,7 +5,7 @@ import { mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
-import { WriterSet, type CaseWriters, type WriteTarget } from './writer-probe.js';
+import { WriterSet, keepErrorMessages, type CaseWriters, type WriteTarget } from './writer-probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
 const BASELINE_MS = 1000;
@@ -74,6 +74,7 @@ export class CaseProbes implements CaseWriters {
   private writerBlocked = 0;
   private writerWrites = 0;
   private writerErrors = 0;
+  private writerErrorMessages: string[] = [];
   private writerBaselineP99: number | undefined;
   private before: TableSnapshot | undefined;
   private table: ProbeTable | undefined;
@@ -132,6 +133,7 @@ export class CaseProbes implements CaseWriters {
     this.writerBlocked += w?.blocked ?? 0;
     this.writerWrites += w?.writes ?? 0;
     this.writerErrors += w?.errors ?? 0;
+    keepErrorMessages(this.writerErrorMessages, w?.errorMessages ?? []);
     const { observer, op } = this.options;
     const change = await tableChange(observer, this.before!, await snapshotTable(observer, op, this.table!.relations, this.options.flushStats));
     if (change.deadTuples !== undefined) this.dead.push(change.deadTuples);
@@ -146,6 +148,10 @@ export class CaseProbes implements CaseWriters {
 
   heldWithin(from: number, to: number): number | undefined {
     return this.writers?.heldWithin(from, to);
+  }
+
+  errorMessages(): string[] {
+    return [...this.writerErrorMessages];
   }
 
   figures(): ProbeFigures {

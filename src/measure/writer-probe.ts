@@ -5,12 +5,25 @@ import { quoteIdent } from '../engine/identifiers.js';
 import { percentile } from './percentile.js';
 
 export interface WriterStats {
+  /** Writes that ended, refused ones included: each is timed, as the application waited for it either way. */
   writes: number;
   p99Ms?: number;
   maxMs?: number;
   /** Writes that waited longer than blockedMs: an application would have noticed. */
   blocked: number;
+  /** Writes the server refused. */
   errors: number;
+  /** The first few distinct messages of the failed writes: what broke them (a renamed column, a new constraint). */
+  errorMessages: string[];
+}
+
+/** Distinct error messages kept per run: enough to say what broke, never a log of every write. */
+const ERROR_MESSAGES_KEPT = 3;
+
+/** `into` plus the messages of `from` it lacks, up to ERROR_MESSAGES_KEPT. */
+export function keepErrorMessages(into: string[], from: readonly string[]): string[] {
+  for (const m of from) if (into.length < ERROR_MESSAGES_KEPT && !into.includes(m)) into.push(m);
+  return into;
 }
 
 export interface WriterOptions {
@@ -47,6 +60,7 @@ export class WriterProbe {
   private readonly inFlight = new Map<number, number>();
   private blocked = 0;
   private errors = 0;
+  private errorMessages: string[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
   private seq = 0;
@@ -77,6 +91,7 @@ export class WriterProbe {
     this.finishedAt = [];
     this.blocked = 0;
     this.errors = 0;
+    this.errorMessages = [];
     const t = this.table;
     const cols = this.shape.loaded;
     // Each write's values are the fixture's expressions for one row number: typed as the table wants.
@@ -100,15 +115,16 @@ export class WriterProbe {
         try {
           if (n % 2 === 0 && updateSql && keys.length) await client.query(updateSql, [g, ...keys[n % keys.length]!]);
           else await client.query(insertSql, [g]);
-          const now = performance.now();
-          this.latencies.push(now - t0);
-          this.finishedAt.push(now);
-          if (now - t0 > this.options.blockedMs) this.blocked += 1;
-        } catch {
+        } catch (err) {
           this.errors += 1;
-        } finally {
-          this.inFlight.delete(slot);
+          keepErrorMessages(this.errorMessages, [(err as Error).message]);
         }
+        // A failed write waited too (often on the very lock whose statement then broke it): its wait counts.
+        const now = performance.now();
+        this.inFlight.delete(slot);
+        this.latencies.push(now - t0);
+        this.finishedAt.push(now);
+        if (now - t0 > this.options.blockedMs) this.blocked += 1;
         await new Promise((r) => setTimeout(r, this.options.intervalMs));
       }
     });
@@ -151,6 +167,7 @@ export class WriterProbe {
       maxMs: this.latencies.length ? Math.max(...this.latencies) : undefined,
       blocked: this.blocked,
       errors: this.errors,
+      errorMessages: this.errorMessages,
     };
   }
 
@@ -168,6 +185,8 @@ export interface WriterHealth {
 export interface CaseWriters extends WriterHealth {
   /** See WriterProbe.heldWithin; undefined without writers. */
   heldWithin(from: number, to: number): number | undefined;
+  /** What the failed writes said, over every run so far (see WriterStats.errorMessages). */
+  errorMessages(): string[];
 }
 
 /** Health signal for throttleWhile(): the writers' recent p99 (see recentP99Ms), against `limitMs`. */
@@ -211,7 +230,14 @@ export class WriterSet {
     const all = await Promise.all(this.probes.map((p) => p.stop()));
     const worst = (pick: (s: WriterStats) => number | undefined) => largest(all.map(pick));
     const sum = (pick: (s: WriterStats) => number) => all.reduce((n, s) => n + pick(s), 0);
-    return { writes: sum((s) => s.writes), p99Ms: worst((s) => s.p99Ms), maxMs: worst((s) => s.maxMs), blocked: sum((s) => s.blocked), errors: sum((s) => s.errors) };
+    return {
+      writes: sum((s) => s.writes),
+      p99Ms: worst((s) => s.p99Ms),
+      maxMs: worst((s) => s.maxMs),
+      blocked: sum((s) => s.blocked),
+      errors: sum((s) => s.errors),
+      errorMessages: all.reduce<string[]>((kept, s) => keepErrorMessages(kept, s.errorMessages), []),
+    };
   }
 
   recentP99Ms(): number {

@@ -29,7 +29,7 @@ function folder(t: ExecutionContext, change: string, schema = ACCOUNTS): string 
 
 interface Json {
   target_rows: number;
-  writers: { tables: string[]; writes: number; errors: number };
+  writers: { tables: string[]; writes: number; errors: number; errorMessages: string[] };
   statements: { key: string; kind: string; lock?: string; rewritten: boolean; heldMs: number; msBySize: Record<string, number>; verdict: string; reason?: string; lint: string[]; atTarget: { ms: number; from?: number[] } }[];
   transactions: { statements: string[]; holder?: string; heldBySize: Record<string, number>; msBySize: Record<string, number>; verdict: string }[];
 }
@@ -207,6 +207,18 @@ test('a migration that fails on the synthetic rows exits 1 naming the statement 
   const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD CONSTRAINT short_names CHECK (length(email) < 3);\n'), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
   t.regex(r.stdout, /FAILED at 10k rows: .*2_change\.up\.sql:1: check constraint "short_names" of relation "accounts" is violated by some row/);
+});
+
+test('a rename breaks the application\'s writes: their waits still count toward the verdict, and what the server said is shown', (t) => {
+  // The writers queue on the rename's lock while the transaction sleeps, then meet the new name.
+  const r = pgmbTry(folder(t, 'ALTER TABLE accounts RENAME COLUMN name TO full_name;\nSELECT pg_sleep(1.2);\n'), ['--sizes', '10k', '--lint', 'none']);
+  t.is(r.status, EXIT.failure, r.stderr);
+  const tx = r.verdicts!.transactions[0]!;
+  t.true(tx.heldBySize['10000']! >= 1000, `writers held ${tx.heldBySize['10000']} ms: the write that waited and then failed waited all the same`);
+  t.is(tx.verdict, 'blocks writers');
+  t.true(r.verdicts!.writers.errors >= 1, `${r.verdicts!.writers.errors} failed writes: the INSERT queued behind the rename fails (the UPDATEs set another column)`);
+  t.deepEqual(r.verdicts!.writers.errorMessages, ['column "name" of relation "accounts" does not exist']);
+  t.regex(r.stdout, /writers: .* of them failed \("column "name" of relation "accounts" does not exist"; /);
 });
 
 test('a table no earlier migration creates exits 2 at the statement', (t) => {

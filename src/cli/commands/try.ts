@@ -8,6 +8,7 @@ import { connect } from '../../db/connect.js';
 import { withDatabase } from '../../db/launcher.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { lint, type LintResult } from '../../lint/squawk.js';
+import { keepErrorMessages } from '../../measure/writer-probe.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
 import { appendCsv } from '../../results/csv.js';
 import { runMetadata } from '../../results/metadata.js';
@@ -144,6 +145,7 @@ Example:
         tables: results[0].writersOn,
         writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
         errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
+        errorMessages: results.reduce<string[]>((kept, r) => keepErrorMessages(kept, r.writerErrors), []),
       };
       process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, writers));
       const targetFrom = options.targetRows !== undefined ? '--target-rows' : fromShape ? `reltuples of ${fromShape.table}` : 'largest size';
