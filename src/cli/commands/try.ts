@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { measureSize, planTry, shapeTarget, tryRows, type SizeResult, type TryOptions } from '../../../bench/try.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
-import { INSTALLED_MAJOR, parsePgMajors, PG_MAJORS } from '../../db/postgres-versions.js';
+import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-versions.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { connect } from '../../db/connect.js';
 import { withDatabase } from '../../db/launcher.js';
@@ -92,11 +92,10 @@ Example:
         shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
       };
       const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
-      const asked = o.pg === undefined ? undefined : parsePgMajors(o.pg);
-      if (asked && asked.length > 1) throw new InvalidOptionError('--pg', 'try measures on one server: give one major');
+      const asked = o.pg === undefined ? undefined : parsePgMajor(o.pg, 'try measures on one server');
       // A shape's major is the default only where pgmb starts the server and can start that one.
       const shapeMajor = options.shape && !resolveDatabaseUrl() && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
-      const pg = asked ? asked[0] : shapeMajor;
+      const pg = asked ?? shapeMajor;
       const plan = await planTry(options);
       const fromShape = options.shape && shapeTarget(plan, options.shape);
       const target = options.targetRows ?? fromShape?.rows ?? sizes[sizes.length - 1]!;
