@@ -3,6 +3,7 @@ import { withClient } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../engine/errors.js';
 import { captureShapes } from '../../fixtures/shape/capture.js';
+import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { writeShapeFile } from '../../fixtures/shape/file.js';
 
 export function shapeCommand(): Command {
@@ -33,7 +34,7 @@ Example:
       writeShapeFile(o.out, shape);
       for (const w of shape.warnings) process.stderr.write(`warning: ${w}\n`);
       for (const t of shape.tables) {
-        process.stdout.write(`${t.schema}.${t.name}: ${t.columns.length} columns, ${t.indexes.length + t.constraints.filter((c) => ['p', 'u', 'x'].includes(c.type)).length} indexes, ~${t.rows.toLocaleString('en-US')} rows${t.analyzed ? '' : ' (no statistics)'}\n`);
+        process.stdout.write(`${shapeLabel(t)}: ${t.columns.length} columns, ${t.indexes.length + t.constraints.filter((c) => ['p', 'u', 'x'].includes(c.type)).length} indexes, ~${t.rows.toLocaleString('en-US')} rows${t.analyzed ? '' : ' (no statistics)'}\n`);
       }
       process.stdout.write(`wrote ${o.out} (PostgreSQL ${shape.server.version}${shape.keep_values ? ', literal values kept' : ', literal values replaced'})\n`);
     });
