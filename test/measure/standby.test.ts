@@ -5,6 +5,7 @@ import { connect } from '../../src/db/connect.js';
 import { startEmbedded, type EmbeddedServer } from '../../src/db/embedded.js';
 import { startStandby, type Standby } from '../../src/db/standby.js';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
+import { sleep } from '../../src/engine/transaction.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { LagSampler, ReplicaLagReader, waitForReplay } from '../../src/measure/replica-lag.js';
@@ -90,10 +91,15 @@ test('a report query on the standby holds replay back until it ends (the bench -
   await p.query("UPDATE pgmb_report_test SET bio = 'v'");
   // VACUUM removes the old row versions the report's snapshot still sees: replay must wait for it.
   await p.query('VACUUM pgmb_report_test');
-  await new Promise((res) => setTimeout(res, 2000));
+  // Replay first works through the UPDATE's WAL (over 1.5 s on a loaded machine), then stops at the
+  // VACUUM's cleanup: give it up to 20 s to have stood still 1.5 s; the report query holds for 30.
+  const deadline = performance.now() + 20_000;
+  while (sampler.max.ms < 1500 && performance.now() < deadline) await sleep(100);
   const held = await sampler.stop();
-  t.log(`while the report query held: worst lag ${held.ms.toFixed(0)} ms, ${held.bytes} bytes behind`);
+  const still = await reader.read();
+  t.log(`while the report query held: worst lag ${held.ms.toFixed(0)} ms, ${held.bytes} bytes behind; ${still.bytes} bytes behind after`);
   t.true(held.ms >= 1500, 'replay stood still behind the report query');
+  t.true(still.bytes > 0, 'and still stands while the report query runs');
 
   await report.stop();
   await waitForReplay(p, s, 30_000);
