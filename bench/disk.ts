@@ -11,7 +11,7 @@ const MARGIN_BYTES = 512 * 2 ** 20;
 
 /** What the biggest case of a run needs on the server's disk: one table at a time is kept. */
 export function estimateBytes(options: BenchOptions): number {
-  const rows = Math.max(...options.sizes, options.suites.includes('ddl') ? options.ddlRows : 0);
+  const rows = options.sizes.reduce((a, b) => Math.max(a, b), options.suites.includes('ddl') ? options.ddlRows : 0);
   return rows * BYTES_PER_ROW + Math.min(MAX_WAL_BYTES, rows * WAL_PER_ROW) + MARGIN_BYTES;
 }
 

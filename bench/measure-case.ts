@@ -1,13 +1,14 @@
 import { Bench } from 'tinybench';
 import { quoteIdent } from '../src/engine/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
+import { withClient } from '../src/db/connect.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { loadTable } from '../src/fixtures/copy-loader.js';
 import type { Shape } from '../src/fixtures/shapes.js';
 import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
-import { mean } from '../src/measure/percentile.js';
+import { maxOf, mean } from '../src/measure/percentile.js';
 import { rmePct } from '../src/results/stats.js';
 import { tableBytes } from '../src/measure/table-stats.js';
 import { WorkCounters } from '../src/measure/work-counters.js';
@@ -93,6 +94,8 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
   const bytes = { before: [] as number[], after: [] as number[], compact: [] as number[] };
   const largestBatch: number[] = [];
   let table: CaseTable | undefined;
+  /** The table this case made and has not dropped yet: dropped on a connection of its own if the case fails. */
+  let made: string | undefined;
   let iteration = 0;
 
   // With --rme, iterations go on past spec.iterations until the mean is that sure or the case's
@@ -137,6 +140,7 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
         const name = spec.tableSql ?? uniqueTableName(spec.shape.name);
         const sql = spec.tableSql ?? quoteIdent(name);
         const t0 = performance.now();
+        if (!spec.tableSql) made = name;
         if (spec.load) await spec.load(name);
         else if (isFixtureShape(spec.shape)) await loadTable(client, name, spec.shape, spec.rows, { primaryKey: 'after' });
         else throw new Error(`${spec.label}: a case whose shape is not a fixture shape needs its own load()`);
@@ -163,6 +167,7 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
           bytes.compact.push(await tableBytes(client, table.relations));
         }
         if (!spec.tableSql) await dropTables(client, [table.name]);
+        made = undefined;
         ctx.reporter.caseDone();
         if (rmeTarget !== undefined && samples.length >= spec.iterations) {
           const rme = rmePct(samples);
@@ -175,6 +180,8 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
     await bench.run();
   } finally {
     await probes.close();
+    // A failed case (its connection killed, say) leaves no table: the case's own connection may be gone.
+    if (made) await withClient(ctx.url, (c) => dropTables(c, [made!])).catch(() => undefined);
   }
   const result = bench.tasks[0]!.result;
   if (result.state !== 'completed' && result.state !== 'aborted-with-statistics') throw new Error(`${spec.label}: benchmark ${result.state}`);
@@ -191,8 +198,8 @@ export async function measureCase(ctx: CaseContext, spec: CaseSpec): Promise<Mea
     rows_per_sec: spec.rows / (l.mean / 1000),
     setup_ms: mean(setupMs),
     throttled_ms: throttledMs > 0 ? throttledMs / l.samplesCount : undefined,
-    nulls_left: nullsLeft.length ? Math.max(...nullsLeft) : undefined,
-    largest_batch: largestBatch.length ? Math.max(...largestBatch) : undefined,
+    nulls_left: maxOf(nullsLeft),
+    largest_batch: maxOf(largestBatch),
     table_bytes_before: mean(bytes.before),
     table_bytes_after: mean(bytes.after),
     table_bytes_compact: mean(bytes.compact),

@@ -30,7 +30,7 @@ export function applyProfile(options: BenchOptions): BenchOptions {
 export async function runBench(input: BenchOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<CsvRow[]> {
   const options = applyProfile(input);
   const all: CsvRow[] = [];
-  for (const pg of options.pg ?? [undefined]) all.push(...(await runOnOneServer(options, log, pg)));
+  for (const pg of options.pg ?? [undefined]) for (const row of await runOnOneServer(options, log, pg)) all.push(row);
   return all;
 }
 
@@ -59,7 +59,7 @@ async function runOnOneServer(options: BenchOptions, log: (line: string) => void
       for (const name of options.suites) {
         const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
         appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
-        all.push(...rows);
+        for (const row of rows) all.push(row);
       }
     } finally {
       reporter.stop();

@@ -1,6 +1,6 @@
 import { connect, serverInfo, type ServerInfo } from './connect.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
-import { resolveDatabaseUrl, type UrlSource } from './url.js';
+import { resolveDatabaseUrl, type ResolvedUrl, type UrlSource } from './url.js';
 import { InvalidOptionError } from '../engine/errors.js';
 
 export interface Database {
@@ -14,6 +14,8 @@ export interface Database {
 export interface LaunchOptions {
   /** `--pg`: the PostgreSQL major to start (a URL's server must be that major). */
   pg?: number;
+  /** A URL given on the command line (`try --scratch-url`): it wins over the variables. */
+  url?: ResolvedUrl;
   /** Where to say which database is used; stderr by default so stdout stays for results. */
   log?: (line: string) => void;
 }
@@ -25,7 +27,7 @@ export interface LaunchOptions {
  */
 export async function withDatabase<T>(fn: (db: Database) => Promise<T>, options: LaunchOptions = {}): Promise<T> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const resolved = resolveDatabaseUrl();
+  const resolved = options.url ?? resolveDatabaseUrl();
   let embedded: EmbeddedServer | undefined;
   let url: string;
   if (resolved) {

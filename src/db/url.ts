@@ -1,12 +1,12 @@
 /** Where the database URL comes from. The seed's README order: TEST_DATABASE_URL wins over DATABASE_URL. */
-export type UrlSource = 'TEST_DATABASE_URL' | 'DATABASE_URL';
+export type UrlSource = 'TEST_DATABASE_URL' | 'DATABASE_URL' | '--scratch-url';
 
 export interface ResolvedUrl {
   url: string;
   source: UrlSource;
 }
 
-export const URL_VARIABLES: readonly UrlSource[] = ['TEST_DATABASE_URL', 'DATABASE_URL'];
+export const URL_VARIABLES: readonly Exclude<UrlSource, '--scratch-url'>[] = ['TEST_DATABASE_URL', 'DATABASE_URL'];
 
 /** The first non-empty URL variable, or undefined when the caller should start an embedded server. */
 export function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): ResolvedUrl | undefined {

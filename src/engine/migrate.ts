@@ -21,7 +21,7 @@ export async function migrate(client: pg.Client, specs: OperationSpec[], input?:
   const options = resolveEngineOptions(input);
   const catalog = new Catalog(client);
   const steps: Step[] = [];
-  for (const spec of specs) steps.push(...(await operationFor(spec).plan(spec as never, catalog, options)));
+  for (const spec of specs) for (const step of await operationFor(spec).plan(spec as never, catalog, options)) steps.push(step);
   await preflight(client, [...catalog.requirements, ...(options.requirements ?? [])]);
 
   const ctx: StepContext = { client, options, emit: (event) => options.onEvent?.(event) };

@@ -1,5 +1,5 @@
-import type pg from 'pg';
-import { connect } from '../db/connect.js';
+import { withClient } from '../db/connect.js';
+import { isConnectionLoss } from '../db/errors.js';
 import { quoteIdent } from '../engine/identifiers.js';
 import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
@@ -21,7 +21,7 @@ const CANARY_ROWS = 200;
  * checked; it uses connections of its own, never the backfill's.
  */
 export class Canary {
-  private started?: Promise<{ admin: pg.Client; table: string; probe: WriterProbe }>;
+  private started?: Promise<{ table: string; probe: WriterProbe }>;
 
   constructor(
     private readonly url: string,
@@ -34,17 +34,26 @@ export class Canary {
   }
 
   private async start() {
-    const admin = await connect(this.url, 'pgmb-canary');
     const table = uniqueTableName('canary');
     try {
-      await loadTable(admin, table, usersShape, CANARY_ROWS, { primaryKey: 'after' });
+      await withClient(this.url, (c) => loadTable(c, table, usersShape, CANARY_ROWS, { primaryKey: 'after' }), 'pgmb-canary');
       const probe = await WriterProbe.open(this.url, quoteIdent(table), usersShape, { connections: 1, intervalMs: 100 });
       await probe.start();
       this.onStart(table);
-      return { admin, table, probe };
+      return { table, probe };
     } catch (err) {
-      await dropTables(admin, [table]).finally(() => admin.end());
+      await this.drop(table);
       throw err;
+    }
+  }
+
+  /** On a connection of its own, tried again if that one is lost too: whatever happened to the others, the table goes. */
+  private async drop(table: string, attempts = 3): Promise<void> {
+    try {
+      await withClient(this.url, (c) => dropTables(c, [table]), 'pgmb-canary');
+    } catch (err) {
+      if (attempts <= 1 || !isConnectionLoss(err)) throw err;
+      await this.drop(table, attempts - 1);
     }
   }
 
@@ -52,8 +61,12 @@ export class Canary {
   async close(): Promise<void> {
     const s = await this.started?.catch(() => undefined);
     if (!s) return;
-    await s.probe.stop();
-    await s.probe.close();
-    await dropTables(s.admin, [s.table]).finally(() => s.admin.end());
+    // The canary's table goes whatever stopping the writes said.
+    try {
+      await s.probe.stop();
+    } finally {
+      await s.probe.close();
+      await this.drop(s.table);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CaseFigures } from '../results/row.js';
 import { LockWatcher, strongestLock } from './locks.js';
-import { mean } from './percentile.js';
+import { maxOf, mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
@@ -53,8 +53,6 @@ export type ProbeFigures = Pick<
   | 'replica_lag_max_bytes'
   | 'standby_query_ms'
 >;
-
-const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
 
 /**
  * Everything that watches one bench case, over all its iterations: table statistics before and
@@ -126,7 +124,7 @@ export class CaseProbes implements CaseWriters {
       this.lagBytes.push(lag.bytes);
     }
     const polled = await this.watcher?.stop();
-    this.locks.push(...locksHeld, ...(polled ? [polled] : []));
+    for (const mode of polled ? [...locksHeld, polled] : locksHeld) this.locks.push(mode);
     const w = await this.writers?.stop();
     if (w?.p99Ms !== undefined) this.writerP99.push(w.p99Ms);
     if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
@@ -160,14 +158,14 @@ export class CaseProbes implements CaseWriters {
       wal_bytes: mean(this.wal),
       table_rewritten: this.rewritten,
       lock_mode: strongestLock(this.locks),
-      writer_p99_ms: max(this.writerP99),
-      writer_max_ms: max(this.writerMax),
+      writer_p99_ms: maxOf(this.writerP99),
+      writer_max_ms: maxOf(this.writerMax),
       writer_blocked: this.options.writers ? this.writerBlocked : undefined,
       writer_writes: this.options.writers ? this.writerWrites : undefined,
       writer_errors: this.options.writers ? this.writerErrors : undefined,
       writer_baseline_p99_ms: this.writerBaselineP99,
-      replica_lag_max_ms: max(this.lagMs),
-      replica_lag_max_bytes: max(this.lagBytes),
+      replica_lag_max_ms: maxOf(this.lagMs),
+      replica_lag_max_bytes: maxOf(this.lagBytes),
       standby_query_ms: this.options.standbyReader?.holdMs,
     };
   }

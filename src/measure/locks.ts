@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
+import { Poller } from './poller.js';
 
 /** PostgreSQL's table lock modes, weakest first. */
 export const LOCK_MODES = [
@@ -35,8 +36,7 @@ export async function locksHeld(client: pg.Client, tableOids: number[]): Promise
  */
 export class LockWatcher {
   private readonly modes = new Set<string>();
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
+  private poller?: Poller;
 
   private constructor(private readonly client: pg.Client) {}
 
@@ -46,22 +46,17 @@ export class LockWatcher {
 
   start(pid: number, tableOids: number[], everyMs = 2): void {
     this.modes.clear();
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const { rows } = await this.client.query<{ mode: string }>(
-          "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])",
-          [pid, tableOids],
-        );
-        for (const r of rows) this.modes.add(r.mode);
-        await new Promise((r) => setTimeout(r, everyMs));
-      }
-    })();
+    this.poller = new Poller(async () => {
+      const { rows } = await this.client.query<{ mode: string }>(
+        "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])",
+        [pid, tableOids],
+      );
+      for (const r of rows) this.modes.add(r.mode);
+    }, everyMs);
   }
 
   async stop(): Promise<string | undefined> {
-    this.running = false;
-    await this.loop;
+    await this.poller?.stop();
     return strongestLock(this.modes);
   }
 

@@ -10,3 +10,10 @@ export function percentile(samples: readonly number[], p: number): number | unde
 export function mean(xs: readonly number[]): number | undefined {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
 }
+
+/** The largest of the numbers there are, in a loop: a spread into Math.max fails past ~125,000 values. */
+export function maxOf(xs: Iterable<number | undefined>): number | undefined {
+  let worst: number | undefined;
+  for (const x of xs) if (x !== undefined && (worst === undefined || x > worst)) worst = x;
+  return worst;
+}

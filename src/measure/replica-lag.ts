@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
 import { sleep } from '../engine/transaction.js';
+import { Poller } from './poller.js';
 
 export interface ReplicaLag {
   /** Standbys streaming from this server. */
@@ -68,27 +69,21 @@ export async function waitForReplay(primary: pg.Client, standby: pg.Client, time
 
 /** Samples lag beside an operation and keeps the worst seen. */
 export class LagSampler {
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
+  private poller?: Poller;
   max: ReplicaLag = { standbys: 0, ms: 0, bytes: 0 };
 
   constructor(private readonly reader: ReplicaLagReader) {}
 
   start(everyMs = 100): void {
     this.max = { standbys: 0, ms: 0, bytes: 0 };
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const lag = await this.reader.read();
-        this.max = { standbys: Math.max(this.max.standbys, lag.standbys), ms: Math.max(this.max.ms, lag.ms), bytes: Math.max(this.max.bytes, lag.bytes) };
-        await new Promise((r) => setTimeout(r, everyMs));
-      }
-    })();
+    this.poller = new Poller(async () => {
+      const lag = await this.reader.read();
+      this.max = { standbys: Math.max(this.max.standbys, lag.standbys), ms: Math.max(this.max.ms, lag.ms), bytes: Math.max(this.max.bytes, lag.bytes) };
+    }, everyMs);
   }
 
   async stop(): Promise<ReplicaLag> {
-    this.running = false;
-    await this.loop;
+    await this.poller?.stop();
     return this.max;
   }
 }

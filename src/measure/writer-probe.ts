@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
+import { isConnectionLoss } from '../db/errors.js';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
 import { quoteIdent } from '../engine/identifiers.js';
-import { percentile } from './percentile.js';
+import { LatencyLog } from './latency-log.js';
+import { maxOf } from './percentile.js';
 
 export interface WriterStats {
   /** Writes that ended, refused ones included: each is timed, as the application waited for it either way. */
@@ -53,9 +55,8 @@ const RECENT_WINDOW_MS = 1000;
  * notice?" is the latency distribution, its maximum and the count of writes over 1 s.
  */
 export class WriterProbe {
-  private latencies: number[] = [];
-  /** performance.now() at which each latency was recorded, in step with `latencies`. */
-  private finishedAt: number[] = [];
+  /** Every write of the run so far, in memory that stays flat however long it runs. */
+  private log = new LatencyLog();
   /** Start of each connection's write in flight; a write stuck on a lock counts before it ends. */
   private readonly inFlight = new Map<number, number>();
   private blocked = 0;
@@ -66,6 +67,7 @@ export class WriterProbe {
   private seq = 0;
 
   private constructor(
+    private readonly url: string,
     private readonly clients: pg.Client[],
     /** Quoted (and maybe schema-qualified) SQL name of the table written to. */
     private table: string,
@@ -75,9 +77,8 @@ export class WriterProbe {
 
   static async open(url: string, tableSql: string, shape: WriterShape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
     const o = { ...DEFAULT_WRITERS, ...options };
-    const clients = await Promise.all(Array.from({ length: o.connections }, () => connect(url, 'pgmb-writer', { instrument: true })));
-    for (const c of clients) await c.query('SET statement_timeout = 60000');
-    return new WriterProbe(clients, tableSql, shape, o);
+    const clients = await Promise.all(Array.from({ length: o.connections }, () => writerConnection(url)));
+    return new WriterProbe(url, clients, tableSql, shape, o);
   }
 
   /** Write to another table from the next start() on (benches rebuild the table each iteration). */
@@ -87,8 +88,7 @@ export class WriterProbe {
 
   /** Begin writing; the table must exist (it may be a fresh one for each iteration). */
   async start(): Promise<void> {
-    this.latencies = [];
-    this.finishedAt = [];
+    this.log = new LatencyLog();
     this.blocked = 0;
     this.errors = 0;
     this.errorMessages = [];
@@ -105,8 +105,9 @@ export class WriterProbe {
     const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
     const updateSql = updated && `UPDATE ${t} SET ${quoteIdent(updated.name)} = (SELECT ${updated.series} FROM ${row}) WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
     this.running = true;
-    this.loops = this.clients.map(async (client, slot) => {
+    this.loops = this.clients.map(async (_, slot) => {
       while (this.running) {
+        const client = this.clients[slot]!;
         const n = ++this.seq;
         // Values far above any fixture row number, so unique columns stay unique.
         const g = 1_000_000_000 + process.pid * 100_000 + n;
@@ -118,16 +119,23 @@ export class WriterProbe {
         } catch (err) {
           this.errors += 1;
           keepErrorMessages(this.errorMessages, [(err as Error).message]);
+          // The application reconnects: a lost connection (a failover, a kill) is one failed write, not all the rest.
+          if (isConnectionLoss(err)) await this.reconnect(slot);
         }
         // A failed write waited too (often on the very lock whose statement then broke it): its wait counts.
         const now = performance.now();
         this.inFlight.delete(slot);
-        this.latencies.push(now - t0);
-        this.finishedAt.push(now);
+        this.log.record(t0, now);
         if (now - t0 > this.options.blockedMs) this.blocked += 1;
         await new Promise((r) => setTimeout(r, this.options.intervalMs));
       }
     });
+  }
+
+  /** A new connection in `slot` for a lost one; on failure the next write fails and tries again. */
+  private async reconnect(slot: number): Promise<void> {
+    await this.clients[slot]!.end().catch(() => undefined);
+    this.clients[slot] = await writerConnection(this.url).catch(() => this.clients[slot]!);
   }
 
   /**
@@ -136,14 +144,8 @@ export class WriterProbe {
    * when no write overlapped it.
    */
   heldWithin(from: number, to: number, now = performance.now()): number | undefined {
-    let worst: number | undefined;
-    const overlap = (start: number, end: number) => {
-      const ms = Math.min(end, to) - Math.max(start, from);
-      if (ms >= 0) worst = Math.max(worst ?? 0, ms);
-    };
-    this.latencies.forEach((ms, i) => overlap(this.finishedAt[i]! - ms, this.finishedAt[i]!));
-    for (const t0 of this.inFlight.values()) overlap(t0, now);
-    return worst;
+    const waiting = [...this.inFlight.values()].map((t0) => Math.min(now, to) - Math.max(t0, from)).filter((ms) => ms >= 0);
+    return maxOf([this.log.longestWithin(from, to), ...waiting]);
   }
 
   /**
@@ -151,10 +153,8 @@ export class WriterProbe {
    * of the oldest write still waiting if that is worse (a blocked write has no latency yet).
    */
   recentP99Ms(now = performance.now()): number {
-    let first = this.finishedAt.length;
-    while (first > 0 && this.finishedAt[first - 1]! >= now - RECENT_WINDOW_MS) first -= 1;
-    const recent = percentile(this.latencies.slice(first), 99) ?? 0;
-    const waiting = Math.max(0, ...[...this.inFlight.values()].map((t0) => now - t0));
+    const recent = this.log.percentileSince(now - RECENT_WINDOW_MS, 99) ?? 0;
+    const waiting = maxOf([...this.inFlight.values()].map((t0) => now - t0)) ?? 0;
     return Math.max(recent, waiting);
   }
 
@@ -162,9 +162,9 @@ export class WriterProbe {
     this.running = false;
     await Promise.all(this.loops);
     return {
-      writes: this.latencies.length,
-      p99Ms: percentile(this.latencies, 99),
-      maxMs: this.latencies.length ? Math.max(...this.latencies) : undefined,
+      writes: this.log.count,
+      p99Ms: this.log.percentile(99),
+      maxMs: this.log.max,
       blocked: this.blocked,
       errors: this.errors,
       errorMessages: this.errorMessages,
@@ -174,6 +174,13 @@ export class WriterProbe {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.end().catch(() => undefined)));
   }
+}
+
+/** A writer's connection: a statement stuck past a minute is an error, not a hang. */
+async function writerConnection(url: string): Promise<pg.Client> {
+  const c = await connect(url, 'pgmb-writer', { instrument: true });
+  await c.query('SET statement_timeout = 60000');
+  return c;
 }
 
 /** Whatever can tell the writers' recent p99: the probe, the bench case that owns one, a canary. */
@@ -192,12 +199,6 @@ export interface CaseWriters extends WriterHealth {
 /** Health signal for throttleWhile(): the writers' recent p99 (see recentP99Ms), against `limitMs`. */
 export function writerSignal(health: WriterHealth, limitMs: number): HealthSignal {
   return { name: 'writer p99', limit: limitMs, read: async () => health.recentP99Ms() };
-}
-
-/** The largest of the figures some probe had, or undefined when none had one. */
-function largest(xs: (number | undefined)[]): number | undefined {
-  const had = xs.filter((x): x is number => x !== undefined);
-  return had.length ? Math.max(...had) : undefined;
 }
 
 /** A table the simulated application writes, and what its rows look like. */
@@ -228,7 +229,7 @@ export class WriterSet {
 
   async stop(): Promise<WriterStats> {
     const all = await Promise.all(this.probes.map((p) => p.stop()));
-    const worst = (pick: (s: WriterStats) => number | undefined) => largest(all.map(pick));
+    const worst = (pick: (s: WriterStats) => number | undefined) => maxOf(all.map(pick));
     const sum = (pick: (s: WriterStats) => number) => all.reduce((n, s) => n + pick(s), 0);
     return {
       writes: sum((s) => s.writes),
@@ -241,11 +242,11 @@ export class WriterSet {
   }
 
   recentP99Ms(): number {
-    return Math.max(0, ...this.probes.map((p) => p.recentP99Ms()));
+    return maxOf(this.probes.map((p) => p.recentP99Ms())) ?? 0;
   }
 
   heldWithin(from: number, to: number): number | undefined {
-    return largest(this.probes.map((p) => p.heldWithin(from, to)));
+    return maxOf(this.probes.map((p) => p.heldWithin(from, to)));
   }
 
   async close(): Promise<void> {

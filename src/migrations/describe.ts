@@ -54,7 +54,7 @@ function alterTable(s: Node): Description {
       const k = c.def?.Constraint;
       words.push(`ADD ${CONSTRAINTS[k?.contype] ?? 'CONSTRAINT'}${k?.skip_validation ? ' NOT VALID' : ''}`);
       // A foreign key locks (and, validated, reads) the referenced table too.
-      targets.push(...relation(k?.pktable));
+      for (const t of relation(k?.pktable)) targets.push(t);
     } else if (c.subtype === 'AT_DetachPartition') {
       const concurrent = !!c.def?.PartitionCmd?.concurrent;
       needsNoTransaction ||= concurrent;

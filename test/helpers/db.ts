@@ -58,3 +58,8 @@ export const q = quoteIdent;
 export async function checkpointIfAllowed(c: pg.Client): Promise<void> {
   if ((await probeCapabilities(c)).checkpoint) await c.query('CHECKPOINT');
 }
+
+/** The role may CREATE DATABASE (pgmb try's scratch databases need it): tests check both outcomes. */
+export async function mayCreateDatabases(c: pg.Client): Promise<boolean> {
+  return scalar<boolean>(c, 'SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user');
+}

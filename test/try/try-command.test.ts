@@ -9,6 +9,7 @@ import { SCRATCH_PREFIX } from '../../src/db/scratch.js';
 import { connect } from '../../src/db/connect.js';
 import { scalar, testUrl } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { refusedWithoutCreatedb, testNeedingCreatedb } from '../helpers/createdb.js';
 
 const ACCOUNTS = `CREATE TABLE accounts (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -37,6 +38,7 @@ interface Json {
 function pgmbTry(dir: string, args: string[], env: Record<string, string> = {}) {
   const json = join(dir, 'verdicts.json');
   const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--json', json, ...args], { env: { ...process.env, GITHUB_ACTIONS: '', TEST_DATABASE_URL: testUrl(), ...env }, encoding: 'utf8', timeout: 300_000 });
+  refusedWithoutCreatedb(r);
   const verdicts = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Json) : undefined;
   return { ...r, verdicts };
 }
@@ -53,7 +55,7 @@ test.after.always('no scratch database is left behind', async (t) => {
   }
 });
 
-test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed, annotated for GitHub', (t) => {
+testNeedingCreatedb('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-block 200ms, named with its SHARE lock, squawk confirmed, annotated for GitHub', (t) => {
   const dir = folder(t, 'CREATE INDEX accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms'], { GITHUB_ACTIONS: 'true' });
   t.is(r.status, EXIT.failure, r.stderr);
@@ -68,7 +70,7 @@ test('CREATE INDEX on a 1M-row accounts table holds writers: exit 1 at --max-blo
   t.regex(r.stdout, new RegExp(`^::error file=${s.key.replace(/:1$/, '').replace(/[.]/g, '\\.')},line=1::pgmb try: CREATE INDEX its ShareLock held writers \\d+ ms`, 'm'));
 });
 
-test('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {
+testNeedingCreatedb('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {
   const dir = folder(t, 'CREATE INDEX accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--target-rows', '10m', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
@@ -79,7 +81,7 @@ test('the same at the default --max-block 1s, judged at --target-rows 10m: extra
   t.regex(r.stdout, /extrapolated to 10m rows from 100k, 1m/);
 });
 
-test('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0', (t) => {
+testNeedingCreatedb('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0', (t) => {
   const dir = folder(t, 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
   const r = pgmbTry(dir, ['--sizes', '100k,1m', '--max-block', '200ms']);
   t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
@@ -89,7 +91,7 @@ test('CREATE INDEX CONCURRENTLY on the same table does not hold writers: exit 0'
   t.false(s.lint.some((l) => l.startsWith('require-concurrent-index-creation')));
 });
 
-test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestamp() as a rewrite that holds writers', (t) => {
+testNeedingCreatedb('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestamp() as a rewrite that holds writers', (t) => {
   const constant = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN score int NOT NULL DEFAULT 0;\n'), ['--sizes', '100k', '--max-block', '50ms']);
   t.is(constant.status, EXIT.ok, constant.stderr);
   const c = constant.verdicts!.statements[0]!;
@@ -105,7 +107,7 @@ test('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT clock_timestam
   t.true(v.heldMs >= 0.5 * v.msBySize['100000']!, `writers held ${v.heldMs} ms of its ${v.msBySize['100000']} ms`);
 });
 
-test('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration', (t) => {
+testNeedingCreatedb('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration', (t) => {
   const dir = folder(t, 'ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
   const csv = join(dir, 'try.csv');
   const r = pgmbTry(dir, ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none', '--out', csv]);
@@ -133,7 +135,7 @@ test('two statements in one transaction: writers are held for the whole transact
   t.is(rows[1]!.lock_mode, 'ShareLock');
 });
 
-test('writers write every table the migration touches: an index on the second table holds its writers, and that fails the check', (t) => {
+testNeedingCreatedb('writers write every table the migration touches: an index on the second table holds its writers, and that fails the check', (t) => {
   const schema = `${ACCOUNTS}CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n`;
   const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), ['--sizes', '100k', '--transaction', 'statement', '--max-block', '30ms', '--lint', 'none']);
   t.is(r.status, EXIT.failure, `${r.stdout}\n${r.stderr}`);
@@ -141,7 +143,7 @@ test('writers write every table the migration touches: an index on the second ta
   t.deepEqual(r.verdicts!.statements.map((s) => [s.kind, s.verdict]), [['ALTER TABLE ADD COLUMN', 'ok'], ['CREATE INDEX', 'blocks writers']]);
 });
 
-test('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
+testNeedingCreatedb('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
   const dir = tempDir(t, 'try');
   writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
   const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
@@ -150,7 +152,7 @@ test('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_
   t.is(r.verdicts!.writers.errors, 0);
 });
 
-test('typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them', (t) => {
+testNeedingCreatedb('typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them', (t) => {
   const schema = `
 CREATE TYPE mood AS ENUM ('calm', 'busy');
 CREATE DOMAIN short_code AS varchar(6);
@@ -178,7 +180,7 @@ CREATE TABLE "Orders" (
   t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
 });
 
-test('simple CHECK constraints are respected by the synthetic rows and by the writers: ranges, BETWEEN, IN lists, lengths', (t) => {
+testNeedingCreatedb('simple CHECK constraints are respected by the synthetic rows and by the writers: ranges, BETWEEN, IN lists, lengths', (t) => {
   const schema = `
 CREATE TABLE items (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -193,7 +195,7 @@ CREATE TABLE items (
   t.is(r.verdicts!.writers.errors, 0, 'the writers write inside the constraints too');
 });
 
-test('a column type with no generator exits 2 naming table.column and the type; --value gives it one', (t) => {
+testNeedingCreatedb('a column type with no generator exits 2 naming table.column and the type; --value gives it one', (t) => {
   const schema = 'CREATE TABLE places (id int PRIMARY KEY, spot point NOT NULL);\n';
   const change = 'CREATE INDEX CONCURRENTLY places_id ON places (id);\n';
   const r = pgmbTry(folder(t, change, schema), ['--sizes', '10k', '--lint', 'none']);
@@ -203,13 +205,13 @@ test('a column type with no generator exits 2 naming table.column and the type; 
   t.is(fixed.status, EXIT.ok, `${fixed.stdout}\n${fixed.stderr}`);
 });
 
-test('a migration that fails on the synthetic rows exits 1 naming the statement and the server error', (t) => {
+testNeedingCreatedb('a migration that fails on the synthetic rows exits 1 naming the statement and the server error', (t) => {
   const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD CONSTRAINT short_names CHECK (length(email) < 3);\n'), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
   t.regex(r.stdout, /FAILED at 10k rows: .*2_change\.up\.sql:1: check constraint "short_names" of relation "accounts" is violated by some row/);
 });
 
-test('a rename breaks the application\'s writes: their waits still count toward the verdict, and what the server said is shown', (t) => {
+testNeedingCreatedb('a rename breaks the application\'s writes: their waits still count toward the verdict, and what the server said is shown', (t) => {
   // The writers queue on the rename's lock while the transaction sleeps, then meet the new name.
   const r = pgmbTry(folder(t, 'ALTER TABLE accounts RENAME COLUMN name TO full_name;\nSELECT pg_sleep(1.2);\n'), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);
@@ -221,7 +223,7 @@ test('a rename breaks the application\'s writes: their waits still count toward 
   t.regex(r.stdout, /writers: .* of them failed \("column "name" of relation "accounts" does not exist"; /);
 });
 
-test('a table no earlier migration creates exits 2 at the statement', (t) => {
+testNeedingCreatedb('a table no earlier migration creates exits 2 at the statement', (t) => {
   const r = pgmbTry(folder(t, 'CREATE INDEX i ON missing (a);\n'), ['--sizes', '10k']);
   t.is(r.status, EXIT.usage);
   t.regex(r.stderr, /2_change\.up\.sql:1:1: table missing does not exist: no earlier migration or --schema file creates it/);

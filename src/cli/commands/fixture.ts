@@ -11,7 +11,7 @@ import { createReporter, fillProgress, formatDuration } from '../progress-view.j
 
 /** The copy against production, a line per check; differences marked. */
 function likenessTable(checks: LikenessCheck[]): string {
-  const width = Math.max(...checks.map((c) => c.what.length));
+  const width = checks.reduce((w, c) => Math.max(w, c.what.length), 0);
   const lines = checks.map((c) => `  ${c.ok ? '  ' : '! '}${c.what.padEnd(width)}  ${c.original.padStart(10)}  ${c.copy.padStart(10)}`);
   const off = checks.filter((c) => !c.ok).length;
   return `  ${''.padEnd(width + 2)}  ${'production'.padStart(10)}  ${'copy'.padStart(10)}\n${lines.join('\n')}\n${off ? `${off} of ${checks.length} outside the tolerances (marked !)` : `all ${checks.length} within the tolerances`}\n`;

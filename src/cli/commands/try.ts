@@ -45,6 +45,7 @@ interface RawOptions {
   lint: string;
   out?: string;
   json?: string;
+  scratchUrl?: string;
 }
 
 export function tryCommand(): Command {
@@ -63,10 +64,12 @@ export function tryCommand(): Command {
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
     .option('--out <file.csv>', 'append one row per statement, transaction and size (suite "try") for compare and report')
     .option('--json <file>', 'write the verdicts as JSON')
+    .option('--scratch-url <url>', 'the server to make scratch databases on, as a role with CREATEDB (default: TEST_DATABASE_URL, DATABASE_URL, else an embedded server)')
     .addHelpText(
       'after',
       `
-Each size gets a scratch database (pgmb_try_*, dropped after): the earlier migrations build the
+Each size gets a scratch database (pgmb_try_*, dropped after; the role needs CREATEDB, or use
+--scratch-url): the earlier migrations build the
 schema, the tables the measured migration touches are filled by the server with values made from
 each column's type, and the migration runs as your tool would run it, with two simulated writers
 inserting and updating each table it touches.
@@ -94,7 +97,8 @@ Example:
       const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
       const asked = o.pg === undefined ? undefined : parsePgMajor(o.pg, 'try measures on one server');
       // A shape's major is the default only where pgmb starts the server and can start that one.
-      const shapeMajor = options.shape && !resolveDatabaseUrl() && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
+      const given = o.scratchUrl === undefined ? undefined : { url: o.scratchUrl, source: '--scratch-url' as const };
+      const shapeMajor = options.shape && !(given ?? resolveDatabaseUrl()) && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
       const pg = asked ?? shapeMajor;
       const plan = await planTry(options);
       const fromShape = options.shape && shapeTarget(plan, options.shape);
@@ -133,7 +137,7 @@ Example:
         const statements = plan.measured.flatMap((m) => m.statements);
         const lintResult: LintResult | undefined = linter === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, major) : undefined;
         return { major, lintResult };
-      }, { pg });
+      }, { pg, url: given });
 
       const verdicts = tryVerdicts(
         results.map((r) => r.run),
