@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { CsvRow } from '../src/results/row.js';
+import { causeInWords } from '../src/measure/slow-write.js';
 import { SAFETY_VERDICTS, writerVerdict } from '../src/results/safety.js';
 
 const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -34,20 +35,23 @@ function backfillHeadlines(rows: CsvRow[]): string[] {
   });
 }
 
-/** Each operation's worst harm to the writers over the sizes measured, one line per verdict. */
+/** Each operation's worst harm to the writers over the sizes measured, one line per verdict; why the worst write waited beside each harmful one. */
 function safetyHeadlines(rows: CsvRow[]): string[] {
-  const worst = new Map<string, number>();
+  const worst = new Map<string, { verdict: number; row: CsvRow }>();
   for (const r of rows) {
     const v = rowVerdict(r);
     if (!v || r.suite === 'setup') continue;
     const op = `${r.suite} ${caseName(r)}`;
-    worst.set(op, Math.min(worst.get(op) ?? SAFETY_VERDICTS.length, SAFETY_VERDICTS.indexOf(v)));
+    const seen = worst.get(op);
+    const verdict = SAFETY_VERDICTS.indexOf(v);
+    if (!seen || verdict < seen.verdict || (verdict === seen.verdict && (n(r.writer_max_ms) ?? 0) > (n(seen.row.writer_max_ms) ?? 0))) worst.set(op, { verdict, row: r });
   }
   return SAFETY_VERDICTS.flatMap((verdict, i) => {
-    const ops = [...worst].filter(([, w]) => w === i).map(([op]) => op);
+    const ops = [...worst].filter(([, w]) => w.verdict === i);
     if (!ops.length) return [];
     // The harmless are counted, not listed: the lines that matter stay short.
-    return [`  ${verdict}: ${verdict === 'no harm seen' ? `${ops.length} operation(s)` : ops.join(', ')}`];
+    if (verdict === 'no harm seen') return [`  ${verdict}: ${ops.length} operation(s)`];
+    return [`  ${verdict}:`, ...ops.map(([op, w]) => `    ${op}: worst write ${fixed(w.row.writer_max_ms, 0)} ms${w.row.writer_max_cause ? `, ${causeInWords(String(w.row.writer_max_cause))}` : ''}`)];
   });
 }
 

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { causeInWords } from '../measure/slow-write.js';
 import { DEFAULT_WRITERS } from '../measure/writer-probe.js';
 import { agreement, HARM_RULES, type Harm, type LintFinding, type LintResult } from '../lint/squawk.js';
 import { blocksWriters, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
@@ -72,6 +73,8 @@ export interface WriterSummary {
   errors: number;
   /** What the failed writes said: a few distinct server messages. */
   errorMessages: string[];
+  /** The slowest write at the largest size, and why it waited, when it was over 100 ms. */
+  worst?: { ms: number; cause: string };
 }
 
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
@@ -94,6 +97,7 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
     const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
     lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
+    if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);

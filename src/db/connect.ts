@@ -43,6 +43,11 @@ async function untrack(client: pg.Client): Promise<void> {
   }
 }
 
+/** The server process of a connection (what pg_stat_activity calls pid), known once it is connected. */
+export function backendPid(client: pg.Client): number | undefined {
+  return (client as unknown as { processID: number | null }).processID ?? undefined;
+}
+
 /** Run fn with a fresh connection that is always closed. */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
   const client = await connect(url, applicationName);

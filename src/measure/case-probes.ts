@@ -5,6 +5,7 @@ import { maxOf, mean } from './percentile.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';
+import { causeCell, type SlowWriteCause } from './slow-write.js';
 import { WriterSet, keepErrorMessages, type CaseWriters, type WriteTarget } from './writer-probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
@@ -48,6 +49,8 @@ export type ProbeFigures = Pick<
   | 'writer_blocked'
   | 'writer_writes'
   | 'writer_errors'
+  | 'writer_max_cause'
+  | 'writer_migration_max_ms'
   | 'writer_baseline_p99_ms'
   | 'replica_lag_max_ms'
   | 'replica_lag_max_bytes'
@@ -73,6 +76,9 @@ export class CaseProbes implements CaseWriters {
   private writerWrites = 0;
   private writerErrors = 0;
   private writerErrorMessages: string[] = [];
+  private readonly writerMigrationMax: number[] = [];
+  /** The cause of the slowest write over all iterations, with its duration. */
+  private slowest?: { ms: number; cause: SlowWriteCause };
   private writerBaselineP99: number | undefined;
   private before: TableSnapshot | undefined;
   private table: ProbeTable | undefined;
@@ -128,6 +134,8 @@ export class CaseProbes implements CaseWriters {
     const w = await this.writers?.stop();
     if (w?.p99Ms !== undefined) this.writerP99.push(w.p99Ms);
     if (w?.maxMs !== undefined) this.writerMax.push(w.maxMs);
+    if (w?.migrationMaxMs !== undefined) this.writerMigrationMax.push(w.migrationMaxMs);
+    if (w?.maxCause && (!this.slowest || w.maxMs! > this.slowest.ms)) this.slowest = { ms: w.maxMs!, cause: w.maxCause };
     this.writerBlocked += w?.blocked ?? 0;
     this.writerWrites += w?.writes ?? 0;
     this.writerErrors += w?.errors ?? 0;
@@ -163,6 +171,9 @@ export class CaseProbes implements CaseWriters {
       writer_blocked: this.options.writers ? this.writerBlocked : undefined,
       writer_writes: this.options.writers ? this.writerWrites : undefined,
       writer_errors: this.options.writers ? this.writerErrors : undefined,
+      // Only when the slowest write of the case is the one explained (it was over SLOW_WRITE_MS).
+      writer_max_cause: this.slowest && this.slowest.ms === maxOf(this.writerMax) ? causeCell(this.slowest.cause) : undefined,
+      writer_migration_max_ms: this.options.writers ? (maxOf(this.writerMigrationMax) ?? 0) : undefined,
       writer_baseline_p99_ms: this.writerBaselineP99,
       replica_lag_max_ms: maxOf(this.lagMs),
       replica_lag_max_bytes: maxOf(this.lagBytes),

@@ -1,10 +1,12 @@
 import type pg from 'pg';
-import { connect } from '../db/connect.js';
+import { backendPid, connect } from '../db/connect.js';
 import { isConnectionLoss } from '../db/errors.js';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
 import { quoteIdent } from '../engine/identifiers.js';
 import { LatencyLog } from './latency-log.js';
 import { maxOf } from './percentile.js';
+import { explainWait, SLOW_WRITE_MS, type SlowWriteCause } from './slow-write.js';
+import { WaitSampler } from './wait-sampler.js';
 
 export interface WriterStats {
   /** Writes that ended, refused ones included: each is timed, as the application waited for it either way. */
@@ -17,7 +19,16 @@ export interface WriterStats {
   errors: number;
   /** The first few distinct messages of the failed writes: what broke them (a renamed column, a new constraint). */
   errorMessages: string[];
+  /** Writes slower than SLOW_WRITE_MS: each had its cause looked for. */
+  slow: number;
+  /** Why the slowest write waited, when it was slow (undefined without a wait sampler). */
+  maxCause?: SlowWriteCause;
+  /** The slowest write the migration was the cause of (over SLOW_WRITE_MS). */
+  migrationMaxMs?: number;
 }
+
+/** Why a write of backend `pid` over [from, to] (performance.now() times) was slow. */
+export type ExplainWrite = (pid: number, from: number, to: number) => SlowWriteCause;
 
 /** Distinct error messages kept per run: enough to say what broke, never a log of every write. */
 const ERROR_MESSAGES_KEPT = 3;
@@ -62,6 +73,9 @@ export class WriterProbe {
   private blocked = 0;
   private errors = 0;
   private errorMessages: string[] = [];
+  private slow = 0;
+  private slowest?: { ms: number; cause: SlowWriteCause };
+  private migrationMaxMs?: number;
   private running = false;
   private loops: Promise<void>[] = [];
   private seq = 0;
@@ -73,12 +87,18 @@ export class WriterProbe {
     private table: string,
     private readonly shape: WriterShape,
     private readonly options: WriterOptions,
+    private readonly explain?: ExplainWrite,
   ) {}
 
-  static async open(url: string, tableSql: string, shape: WriterShape, options: Partial<WriterOptions> = {}): Promise<WriterProbe> {
+  static async open(url: string, tableSql: string, shape: WriterShape, options: Partial<WriterOptions> = {}, explain?: ExplainWrite): Promise<WriterProbe> {
     const o = { ...DEFAULT_WRITERS, ...options };
     const clients = await Promise.all(Array.from({ length: o.connections }, () => writerConnection(url)));
-    return new WriterProbe(url, clients, tableSql, shape, o);
+    return new WriterProbe(url, clients, tableSql, shape, o, explain);
+  }
+
+  /** The writers' backends now (a reconnect changes them), for a wait sampler to watch. */
+  pids(): number[] {
+    return this.clients.flatMap((c) => backendPid(c) ?? []);
   }
 
   /** Write to another table from the next start() on (benches rebuild the table each iteration). */
@@ -92,6 +112,9 @@ export class WriterProbe {
     this.blocked = 0;
     this.errors = 0;
     this.errorMessages = [];
+    this.slow = 0;
+    this.slowest = undefined;
+    this.migrationMaxMs = undefined;
     const t = this.table;
     const cols = this.shape.loaded;
     // Each write's values are the fixture's expressions for one row number: typed as the table wants.
@@ -126,10 +149,21 @@ export class WriterProbe {
         const now = performance.now();
         this.inFlight.delete(slot);
         this.log.record(t0, now);
+        if (now - t0 > SLOW_WRITE_MS) this.explainSlow(backendPid(client), t0, now);
         if (now - t0 > this.options.blockedMs) this.blocked += 1;
         await new Promise((r) => setTimeout(r, this.options.intervalMs));
       }
     });
+  }
+
+  /** Look for why a slow write waited; keep the slowest's cause and the migration's worst. */
+  private explainSlow(pid: number | undefined, from: number, to: number): void {
+    this.slow += 1;
+    if (!this.explain || pid === undefined) return;
+    const ms = to - from;
+    const cause = this.explain(pid, from, to);
+    if (!this.slowest || ms > this.slowest.ms) this.slowest = { ms, cause };
+    if (cause.by === 'migration') this.migrationMaxMs = maxOf([this.migrationMaxMs, ms]);
   }
 
   /** A new connection in `slot` for a lost one; on failure the next write fails and tries again. */
@@ -168,6 +202,9 @@ export class WriterProbe {
       blocked: this.blocked,
       errors: this.errors,
       errorMessages: this.errorMessages,
+      slow: this.slow,
+      maxCause: this.slowest?.cause,
+      migrationMaxMs: this.migrationMaxMs,
     };
   }
 
@@ -212,10 +249,16 @@ export interface WriteTarget {
  * on any table is a write held).
  */
 export class WriterSet {
-  private constructor(private readonly probes: WriterProbe[]) {}
+  private constructor(
+    private readonly probes: WriterProbe[],
+    private readonly sampler: WaitSampler,
+  ) {}
 
+  /** Writers on each target, and a wait sampler watching them so that every slow write gets its cause. */
   static async open(url: string, targets: WriteTarget[]): Promise<WriterSet> {
-    return new WriterSet(await Promise.all(targets.map((t) => WriterProbe.open(url, t.sql, t.shape))));
+    const sampler = await WaitSampler.open(url);
+    const explain: ExplainWrite = (pid, from, to) => explainWait(pid, sampler.within(from, to));
+    return new WriterSet(await Promise.all(targets.map((t) => WriterProbe.open(url, t.sql, t.shape, {}, explain))), sampler);
   }
 
   /** The same tables, rebuilt under new names (one per probe, in order). */
@@ -225,10 +268,14 @@ export class WriterSet {
 
   async start(): Promise<void> {
     await Promise.all(this.probes.map((p) => p.start()));
+    this.sampler.start(() => this.probes.flatMap((p) => p.pids()));
   }
 
   async stop(): Promise<WriterStats> {
     const all = await Promise.all(this.probes.map((p) => p.stop()));
+    await this.sampler.stop();
+    // A probe's slowest write is the one its maxCause explains.
+    const slowest = all.filter((s) => s.maxCause).sort((a, b) => b.maxMs! - a.maxMs!)[0];
     const worst = (pick: (s: WriterStats) => number | undefined) => maxOf(all.map(pick));
     const sum = (pick: (s: WriterStats) => number) => all.reduce((n, s) => n + pick(s), 0);
     return {
@@ -238,6 +285,9 @@ export class WriterSet {
       blocked: sum((s) => s.blocked),
       errors: sum((s) => s.errors),
       errorMessages: all.reduce<string[]>((kept, s) => keepErrorMessages(kept, s.errorMessages), []),
+      slow: sum((s) => s.slow),
+      maxCause: slowest?.maxMs === worst((s) => s.maxMs) ? slowest?.maxCause : undefined,
+      migrationMaxMs: worst((s) => s.migrationMaxMs),
     };
   }
 
@@ -251,5 +301,6 @@ export class WriterSet {
 
   async close(): Promise<void> {
     await Promise.all(this.probes.map((p) => p.close()));
+    await this.sampler.close();
   }
 }

@@ -61,6 +61,10 @@ export const CSV_COLUMNS = [
   // The simulated writers' own count: a verdict of "no harm" means little if their writes failed.
   'writer_writes',
   'writer_errors',
+  // Why the worst write waited ("migration: ...", "outside: ...", when over 100 ms), and the worst write the
+  // migration caused (0: none over 100 ms).
+  'writer_max_cause',
+  'writer_migration_max_ms',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

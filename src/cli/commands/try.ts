@@ -32,6 +32,11 @@ export function parseValues(items: string[]): Map<string, string> {
   return out;
 }
 
+/** The slowest write of a size and its cause, when one was explained (over 100 ms). */
+function worstWrite(f: SizeResult['figures']): WriterSummary['worst'] {
+  return typeof f.writer_max_cause === 'string' && typeof f.writer_max_ms === 'number' ? { ms: f.writer_max_ms, cause: f.writer_max_cause } : undefined;
+}
+
 interface RawOptions {
   sizes: string;
   targetRows?: string;
@@ -149,6 +154,7 @@ Example:
         writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
         errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
         errorMessages: results.reduce<string[]>((kept, r) => keepErrorMessages(kept, r.writerErrors), []),
+        worst: worstWrite(results.at(-1)!.figures),
       };
       process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, writers));
       const targetFrom = options.targetRows !== undefined ? '--target-rows' : fromShape ? `reltuples of ${fromShape.table}` : 'largest size';
