@@ -8,8 +8,8 @@ set -euo pipefail
 dir=${1:?DIR}; n=${2:?N}
 mkdir -p "$dir"
 tsx=node_modules/.bin/tsx
-"$tsx" src/cli/pgmb.ts bench --suite backfill --sizes 1m --partitions 0,8 --strategy ctid,keyset --vacuum auto,off --iterations "$n" --out "$dir/stalls.csv" > "$dir/run-auto.log" 2>&1
-"$tsx" src/cli/pgmb.ts bench --suite backfill --sizes 1m --partitions 0,8 --strategy keyset --vacuum off --iterations "$n" --out "$dir/stalls.csv" > "$dir/run-keyset-off.log" 2>&1
+"$tsx" src/cli/pgmb.ts bench --suite backfill --sizes 1m --partitions 0,8 --strategy ctid,keyset --vacuum auto,off --iterations "$n" --out "$dir/stalls.csv" > "$dir/run-auto.txt" 2>&1
+"$tsx" src/cli/pgmb.ts bench --suite backfill --sizes 1m --partitions 0,8 --strategy keyset --vacuum off --iterations "$n" --out "$dir/stalls.csv" > "$dir/run-keyset-off.txt" 2>&1
 # One line per case: its worst write and why.
 node -e '
 const { parse } = require("csv-parse/sync");
