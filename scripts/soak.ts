@@ -1,7 +1,8 @@
 /**
  * The soak of issue 21: `pgmb backfill` with `--max-writer-p99` (its canary) and two simulated
  * application writers on the same table, paced to last about --minutes, logging every minute the
- * backfill process's RSS, rows done and rows/s, and the application's write p99 and worst write.
+ * backfill process's RSS and V8 heap after its last full GC (--trace-gc), rows done and rows/s, and
+ * the application's write p99 and worst write.
  * Run it under the launcher (or with TEST_DATABASE_URL set):
  *   tsx src/cli/with-database.ts -- tsx scripts/soak.ts --minutes 30 --out results/soak-0.6.1/soak.csv
  */
@@ -34,12 +35,20 @@ const app = await WriterProbe.open(url, table, usersShape, { connections: 2, int
 
 const child = spawn(
   process.execPath,
-  ['bin/pgmb.js', 'backfill', '--table', table, '--column', 'bio', '--value', 'soaked', '--batch-size', String(BATCH), '--delay', `${delayMs}ms`, '--state-table', state, '--max-writer-p99', '200ms', '--max-lag', '0'],
+  ['--trace-gc', 'bin/pgmb.js', 'backfill', '--table', table, '--column', 'bio', '--value', 'soaked', '--batch-size', String(BATCH), '--delay', `${delayMs}ms`, '--state-table', state, '--max-writer-p99', '200ms', '--max-lag', '0'],
   { env: { ...process.env, TEST_DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 let stderr = '';
 let stdout = '';
-child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+/** The heap after the latest full GC, from --trace-gc's lines ("Mark-Compact 12.1 (14.0) -> 10.2 (14.5) MB"). */
+let heapAfterGcMb: number | undefined;
+child.stdout.on('data', (d: Buffer) => {
+  for (const line of d.toString().split('\n')) {
+    const gc = /Mark-Compact[^>]*-> ([\d.]+) \(/.exec(line);
+    if (gc) heapAfterGcMb = Number(gc[1]);
+    else if (line && !/Scavenge|Mark-Compact/.test(line)) stdout += `${line}\n`;
+  }
+});
 child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 let done = false;
@@ -52,7 +61,7 @@ const rssMb = () => {
     return undefined;
   }
 };
-writeFileSync(values.out!, 'minute,rss_mb,rows_done,rows_per_sec,writer_writes,writer_p99_ms,writer_max_ms,writer_errors\n');
+writeFileSync(values.out!, 'minute,rss_mb,heap_after_gc_mb,rows_done,rows_per_sec,writer_writes,writer_p99_ms,writer_max_ms,writer_errors\n');
 process.stderr.write(`soak: ${rows} rows, batches of ${BATCH}, ${delayMs} ms apart, about ${minutes} min\n`);
 let before = 0;
 for (let minute = 1; !done; minute++) {
@@ -60,7 +69,7 @@ for (let minute = 1; !done; minute++) {
   await Promise.race([new Promise((r) => setTimeout(r, 60_000)), exited]);
   const w = await app.stop();
   const filled = Number((await c.query(`SELECT count(bio)::int AS n FROM ${table}`)).rows[0].n);
-  const line = [minute, rssMb()?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.writes, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(',');
+  const line = [minute, rssMb()?.toFixed(1) ?? '', heapAfterGcMb?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.writes, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(',');
   before = filled;
   appendFileSync(values.out!, `${line}\n`);
   process.stderr.write(`${line}\n`);
