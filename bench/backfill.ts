@@ -2,7 +2,7 @@ import { connect } from '../src/db/connect.js';
 import { migrate, throttleWhile, type HealthSignal } from '../src/engine/index.js';
 import { lagSignal } from '../src/measure/replica-lag.js';
 import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
-import { quoteIdent } from '../src/engine/identifiers.js';
+import { quoteIdent } from '../src/core/identifiers.js';
 import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';

@@ -1,5 +1,6 @@
-import { InvalidOptionError } from '../src/engine/errors.js';
-import { parseVacuum } from '../src/cli/parse.js';
+import { InvalidOptionError } from '../src/core/errors.js';
+import { parseVacuum } from '../src/engine/backfill/vacuum-behind.js';
+import type { ReporterFactory } from '../src/measure/reporter.js';
 import { caseKey, type Comparison } from '../src/results/compare.js';
 import { num, type ReadRow } from '../src/results/csv.js';
 import { gitSha } from '../src/results/metadata.js';
@@ -44,7 +45,7 @@ export function suspects(cases: Comparison[]): Comparison[] {
  * own (its own server and run_id), appended to the NEW file. Refused when NEW was measured on
  * another commit: the runs would not be of the build being judged.
  */
-export async function confirm(suspected: Comparison[], next: ReadRow[], newPath: string, runs: number, log: (line: string) => void): Promise<void> {
+export async function confirm(suspected: Comparison[], next: ReadRow[], newPath: string, runs: number, log: (line: string) => void, newReporter?: ReporterFactory): Promise<void> {
   const sha = gitSha();
   const other = next.find((r) => r.git_sha && sha && r.git_sha !== sha);
   if (other) throw new InvalidOptionError('--confirm', `${newPath} was measured at commit ${other.git_sha}, this checkout is ${sha}: check that build out to confirm its runs`);
@@ -52,7 +53,7 @@ export async function confirm(suspected: Comparison[], next: ReadRow[], newPath:
     const row = next.find((r) => caseKey(r) === c.key)!;
     for (let i = 1; i <= runs; i++) {
       log(`confirm: ${c.suite} ${c.case} ${c.strategy} ${c.rows} ${c.policy} (run ${i} of ${runs})`.replace(/ +/g, ' '));
-      await runBench(optionsFor(row, newPath), () => undefined);
+      await runBench(optionsFor(row, newPath), () => undefined, newReporter);
     }
   }
 }

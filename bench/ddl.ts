@@ -1,6 +1,6 @@
 import { serverVersion } from '../src/db/connect.js';
 import { migrate, type EngineEvent } from '../src/engine/index.js';
-import { quoteIdent } from '../src/engine/identifiers.js';
+import { quoteIdent } from '../src/core/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase, type CaseTable } from './measure-case.js';

@@ -1,5 +1,5 @@
 import { statfsSync } from 'node:fs';
-import { InputError } from '../src/engine/errors.js';
+import { InputError } from '../src/core/errors.js';
 import type { BenchOptions } from './types.js';
 
 /** Bytes a row of the bench's tables takes at most while a case runs: heap and keys, doubled by a backfill's new versions. */

@@ -1,5 +1,5 @@
 import { migrate } from '../src/engine/index.js';
-import { quoteIdent } from '../src/engine/identifiers.js';
+import { quoteIdent } from '../src/core/identifiers.js';
 import { emailsShape, partitioned } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';

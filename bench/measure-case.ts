@@ -1,5 +1,5 @@
 import { Bench } from 'tinybench';
-import { quoteIdent } from '../src/engine/identifiers.js';
+import { quoteIdent } from '../src/core/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
 import { withClient } from '../src/db/connect.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
@@ -8,7 +8,7 @@ import type { Shape } from '../src/fixtures/shapes.js';
 import { uniqueTableName } from '../src/fixtures/table-names.js';
 import { CaseProbes, type ProbeTable } from '../src/measure/case-probes.js';
 import { locksHeld } from '../src/measure/locks.js';
-import { maxOf, mean } from '../src/measure/percentile.js';
+import { maxOf, mean } from '../src/core/numbers.js';
 import { rmePct } from '../src/results/stats.js';
 import { tableBytes } from '../src/measure/table-stats.js';
 import { WorkCounters } from '../src/measure/work-counters.js';

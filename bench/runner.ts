@@ -1,14 +1,14 @@
 import { connect } from '../src/db/connect.js';
 import { withDatabase } from '../src/db/launcher.js';
-import { createReporter } from '../src/cli/progress-view.js';
 import { appendCsv } from '../src/results/csv.js';
 import { runMetadata } from '../src/results/metadata.js';
 import { toRow, type CsvRow, type Suite } from '../src/results/row.js';
 import { startStandby } from '../src/db/standby.js';
-import { InvalidOptionError } from '../src/engine/errors.js';
+import { InvalidOptionError } from '../src/core/errors.js';
 import { seesReplicationStats } from '../src/engine/index.js';
 import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
+import { silentReporter, type ReporterFactory } from '../src/measure/reporter.js';
 import { StandbyReader } from '../src/measure/standby-reader.js';
 import { backfillSuite } from './backfill.js';
 import { checkDisk } from './disk.js';
@@ -26,15 +26,18 @@ export function applyProfile(options: BenchOptions): BenchOptions {
   return { ...options, suites: ['backfill'], sizes: [1_000_000], strategies: ['classic'], batchSize: 5000, delayMs: 1000, iterations: 1, workers: 1, partitions: [0] };
 }
 
-/** Run the chosen suites (once per --pg major), append every row to the CSV, return the rows. */
-export async function runBench(input: BenchOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<CsvRow[]> {
+/**
+ * Run the chosen suites (once per --pg major), append every row to the CSV, return the rows.
+ * Progress goes to the reporter the caller makes (the command line draws a bar or lines).
+ */
+export async function runBench(input: BenchOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`), newReporter: ReporterFactory = silentReporter): Promise<CsvRow[]> {
   const options = applyProfile(input);
   const all: CsvRow[] = [];
-  for (const pg of options.pg ?? [undefined]) for (const row of await runOnOneServer(options, log, pg)) all.push(row);
+  for (const pg of options.pg ?? [undefined]) for (const row of await runOnOneServer(options, log, newReporter, pg)) all.push(row);
   return all;
 }
 
-async function runOnOneServer(options: BenchOptions, log: (line: string) => void, pg: number | undefined): Promise<CsvRow[]> {
+async function runOnOneServer(options: BenchOptions, log: (line: string) => void, newReporter: ReporterFactory, pg: number | undefined): Promise<CsvRow[]> {
   return withDatabase(async ({ url, embedded }) => {
     if (options.standby && !embedded) {
       throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
@@ -47,7 +50,7 @@ async function runOnOneServer(options: BenchOptions, log: (line: string) => void
     const lagClient = await connect(url, 'pgmb-lag', { instrument: true });
     const lag = new ReplicaLagReader(lagClient);
     const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
-    const reporter = createReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
+    const reporter = newReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
     const all: CsvRow[] = [];
     try {
       if (options.maxLagMs !== undefined && !(await seesReplicationStats(lagClient))) {

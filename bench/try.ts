@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import { fillProgress, formatDuration, type Reporter } from '../src/cli/progress-view.js';
+import { formatDuration } from '../src/core/format.js';
+import { fillProgress, type Reporter } from '../src/measure/reporter.js';
 import { connect } from '../src/db/connect.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
-import { InputError } from '../src/engine/errors.js';
-import { quoteIdent } from '../src/engine/identifiers.js';
+import { InputError } from '../src/core/errors.js';
+import { quoteIdent } from '../src/core/identifiers.js';
 import { treeMembers } from '../src/engine/relations.js';
 import { fillTables } from '../src/fixtures/synthetic-fill.js';
 import { buildShapeTables } from '../src/fixtures/shape/build.js';
@@ -13,7 +14,8 @@ import { tableLabel, type ValueOverrides } from '../src/fixtures/synthetic-table
 import { probeCapabilities } from '../src/measure/capabilities.js';
 import { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import { runGroups, type GroupRun } from '../src/measure/statement-timeline.js';
-import { LockWatcher, strongestLock } from '../src/measure/locks.js';
+import { strongestLock } from '../src/core/lock-modes.js';
+import { LockWatcher } from '../src/measure/locks.js';
 import type { WriteTarget } from '../src/measure/writer-probe.js';
 import { MigrationFileError, parseMigration, readSources, statementKey, transactionGroups, type Migration, type RelationName, type TransactionGroup, type TransactionMode } from '../src/migrations/index.js';
 import type { CaseFigures } from '../src/results/row.js';

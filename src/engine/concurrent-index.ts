@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { DuplicateKeyError, InvalidIndexError } from './errors.js';
-import { quoteIdent } from './identifiers.js';
+import { DuplicateKeyError, InvalidIndexError } from '../core/errors.js';
+import { quoteIdent } from '../core/identifiers.js';
 import type { StepContext } from './types.js';
 
 export interface IndexBuild {

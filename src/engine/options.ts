@@ -1,5 +1,5 @@
-import { InvalidOptionError } from './errors.js';
-import { parseTableName } from './identifiers.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { parseTableName } from '../core/identifiers.js';
 import { DEFAULT_BACKFILL, DEFAULT_ENGINE, STRATEGIES, type BackfillOptions, type EngineOptions } from './types.js';
 
 export type EngineOptionsInput = Partial<Omit<EngineOptions, 'backfill'>> & { backfill?: Partial<BackfillOptions> };

@@ -1,25 +1,8 @@
 import type pg from 'pg';
-import type { TableInfo } from './catalog.js';
-import { MissingPrivilegesError } from './errors.js';
-import { parseTableName, quoteIdent } from './identifiers.js';
+import type { Requirement } from './catalog.js';
+import { MissingPrivilegesError } from '../core/errors.js';
+import { parseTableName, quoteIdent } from '../core/identifiers.js';
 import { listLeaves } from './relations.js';
-
-/**
- * A privilege a run will need, declared when it is planned and checked before anything changes:
- * on a managed server nobody is superuser, and "permission denied" halfway through a migration is
- * the worst time to learn it.
- */
-export type Requirement =
-  /** ALTER TABLE and CREATE INDEX: only the owner (or a member of its role) may. */
-  | { kind: 'owner'; table: TableInfo; why: string }
-  /** A backfill reads and updates every leaf directly (UPDATE ONLY): a grant on the parent does not reach them. */
-  | { kind: 'write'; table: TableInfo; column: string }
-  /** The checkpoint table: written if it exists, else created. */
-  | { kind: 'state-table'; name: string }
-  /** A table of pgmb's own in the current schema (the canary), with the option that avoids it. */
-  | { kind: 'create-table'; why: string; avoid: string }
-  /** Standbys' replay lag in pg_stat_replication: hidden from roles without pg_read_all_stats. */
-  | { kind: 'replication-stats'; why: string; avoid: string };
 
 /** One privilege missing, and the GRANT that gives it or the option that avoids needing it. */
 export interface Missing {

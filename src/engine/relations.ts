@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteTable } from './identifiers.js';
+import { quoteTable } from '../core/identifiers.js';
 
 /**
  * A relation with storage that a backfill walks on its own with `UPDATE ONLY`: a plain table, a

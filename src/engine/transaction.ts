@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError } from '../core/errors.js';
 import type { StepContext } from './types.js';
 
 const LOCK_NOT_AVAILABLE = '55P03';

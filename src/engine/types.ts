@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { VacuumPolicy } from './backfill/vacuum-behind.js';
-import type { Requirement } from './preflight.js';
+import type { Requirement } from './catalog.js';
 
 export type PhaseName = 'ddl' | 'index' | 'data' | 'validate';
 export const PHASE_ORDER: readonly PhaseName[] = ['ddl', 'index', 'data', 'validate'];

@@ -1,6 +1,6 @@
 import { withClient } from '../db/connect.js';
 import { isConnectionLoss } from '../db/errors.js';
-import { quoteIdent } from '../engine/identifiers.js';
+import { quoteIdent } from '../core/identifiers.js';
 import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
 import { usersShape } from '../fixtures/shapes.js';

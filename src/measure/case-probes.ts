@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { CaseFigures } from '../results/row.js';
-import { LockWatcher, strongestLock } from './locks.js';
-import { maxOf, mean } from './percentile.js';
+import { strongestLock } from '../core/lock-modes.js';
+import { LockWatcher } from './locks.js';
+import { maxOf, mean } from '../core/numbers.js';
 import { LagSampler, type ReplicaLagReader } from './replica-lag.js';
 import type { StandbyReader } from './standby-reader.js';
 import { snapshotTable, tableChange, type TableSnapshot } from './table-stats.js';

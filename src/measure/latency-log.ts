@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { percentile } from './percentile.js';
+import { percentile } from '../core/numbers.js';
 
 /** Writes kept one by one, for exact overlaps with recent windows (a statement, the last second). */
 const DETAIL_MS = 10 * 60_000;

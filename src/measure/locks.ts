@@ -1,25 +1,7 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
+import { strongestLock } from '../core/lock-modes.js';
 import { Poller } from './poller.js';
-
-/** PostgreSQL's table lock modes, weakest first. */
-export const LOCK_MODES = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-] as const;
-
-/** The strongest of the modes seen, or undefined when none. */
-export function strongestLock(modes: Iterable<string>): string | undefined {
-  let best = -1;
-  for (const m of modes) best = Math.max(best, LOCK_MODES.indexOf(m as (typeof LOCK_MODES)[number]));
-  return best >= 0 ? LOCK_MODES[best] : undefined;
-}
 
 /** The locks this session holds now on the given tables: exact, for an operation run inside a transaction. */
 export async function locksHeld(client: pg.Client, tableOids: number[]): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { connect } from '../db/connect.js';
-import { quoteIdent } from '../engine/identifiers.js';
+import { quoteIdent } from '../core/identifiers.js';
 import { sleep } from '../engine/transaction.js';
 import { waitForReplay } from './replica-lag.js';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CaseFigures } from '../results/row.js';
-import { mean } from './percentile.js';
+import { mean } from '../core/numbers.js';
 
 /** What the measured operation itself did, summed over its statements (its worker connections' included). */
 export interface Work {

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { backendPid, connect } from '../db/connect.js';
 import { isConnectionLoss } from '../db/errors.js';
 import type { HealthSignal } from '../engine/backfill/throttle.js';
-import { quoteIdent } from '../engine/identifiers.js';
+import { quoteIdent } from '../core/identifiers.js';
 import { LatencyLog } from './latency-log.js';
-import { maxOf } from './percentile.js';
+import { maxOf } from '../core/numbers.js';
 import { explainWait, SLOW_WRITE_MS, type SlowWriteCause } from './slow-write.js';
 import { WaitSampler } from './wait-sampler.js';
 

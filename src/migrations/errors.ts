@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../core/errors.js';
 import { where } from './location.js';
 import type { Location } from './types.js';
 

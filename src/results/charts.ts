@@ -1,5 +1,5 @@
 import { cellsLabel, num, type ReadRow } from './csv.js';
-import { mean } from '../measure/percentile.js';
+import { mean } from '../core/numbers.js';
 import { caseKey, seriesKey } from './compare.js';
 import { caseLabel, type Release, type Step } from './history.js';
 import { CONDITION_COLUMNS } from './row.js';

@@ -1,4 +1,4 @@
-import { mean } from '../measure/percentile.js';
+import { mean } from '../core/numbers.js';
 import { cellsLabel, num, type ReadRow } from './csv.js';
 import { POLICY_COLUMNS } from './row.js';
 import { logLogSlope, pooledTest } from './stats.js';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../core/errors.js';
 import { CSV_COLUMNS, REQUIRED_COLUMNS, type Cell, type CsvRow } from './row.js';
 
 /** Numbers with sensible precision; booleans as true/false; missing figures as empty cells. */

@@ -1,5 +1,5 @@
 /** The few statistics compare and the adaptive bench need: Student's t at fixed confidence levels. */
-import { mean } from '../measure/percentile.js';
+import { mean } from '../core/numbers.js';
 
 // Quantiles of Student's t by degrees of freedom 1..30 (standard tables); beyond 30 the value at
 // 30 is used, slightly conservative.

@@ -1,4 +1,4 @@
-import { LOCK_MODES } from '../measure/locks.js';
+import { LOCK_MODES } from '../core/lock-modes.js';
 import { logLogSlope } from './stats.js';
 
 /** Lock modes that conflict with the RowExclusiveLock every INSERT, UPDATE and DELETE takes. */

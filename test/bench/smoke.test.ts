@@ -7,7 +7,7 @@ import { ddlCasesOn } from '../../bench/ddl.js';
 import { runBench } from '../../bench/runner.js';
 import { readCsv } from '../../src/results/csv.js';
 import { BACKFILL_STRATEGIES, CASES, CSV_COLUMNS, SUITES } from '../../src/results/row.js';
-import { LOCK_MODES } from '../../src/measure/locks.js';
+import { LOCK_MODES } from '../../src/core/lock-modes.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
 import { client } from '../helpers/db.js';
 

@@ -1,7 +1,7 @@
 /** A backfill in its own process, so a test can SIGKILL it: prints one line per committed batch. */
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
-import { quoteIdent } from '../../src/engine/identifiers.js';
+import { quoteIdent } from '../../src/core/identifiers.js';
 import type { StrategyName } from '../../src/engine/types.js';
 
 const [url, table, stateTable, strategy, batchSize, delayMs, workers, vacuum = 'auto'] = process.argv.slice(2) as [string, string, string, StrategyName, string, string, string, string?];

@@ -2,7 +2,7 @@ import type { ExecutionContext } from 'ava';
 import type pg from 'pg';
 import { connect } from '../../src/db/connect.js';
 import { resolveDatabaseUrl } from '../../src/db/url.js';
-import { quoteIdent } from '../../src/engine/identifiers.js';
+import { quoteIdent } from '../../src/core/identifiers.js';
 import { dropTables } from '../../src/fixtures/cleanup.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import type { Shape } from '../../src/fixtures/shapes.js';

@@ -1,7 +1,7 @@
 /** The writer-p99 throttle: a backfill stops taking batches while the application's writes suffer. */
 import test from 'ava';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
-import { quoteIdent } from '../../src/engine/identifiers.js';
+import { quoteIdent } from '../../src/core/identifiers.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { WriterProbe, writerSignal } from '../../src/measure/writer-probe.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';

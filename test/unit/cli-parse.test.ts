@@ -1,6 +1,6 @@
 import test from 'ava';
 import { parseChoices, parseDuration, parsePositiveInt, parseSize } from '../../src/cli/parse.js';
-import { InvalidOptionError } from '../../src/engine/errors.js';
+import { InvalidOptionError } from '../../src/core/errors.js';
 import { shapeProblem } from '../../src/engine/operations/backfill.js';
 import { resolveDatabaseUrl, describeUrl } from '../../src/db/url.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { InvalidIdentifierError } from '../../src/engine/errors.js';
-import { parseColumnName, parseTableName, quoteIdent, quoteLiteral, quoteTable } from '../../src/engine/identifiers.js';
+import { InvalidIdentifierError } from '../../src/core/errors.js';
+import { parseColumnName, parseTableName, quoteIdent, quoteLiteral, quoteTable } from '../../src/core/identifiers.js';
 
 test('names parse as PostgreSQL reads them: unquoted fold to lower case, quoted are exact', (t) => {
   t.deepEqual(parseTableName('Users'), { name: 'users' });

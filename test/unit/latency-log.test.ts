@@ -3,7 +3,7 @@ import test from 'ava';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LatencyLog } from '../../src/measure/latency-log.js';
-import { maxOf } from '../../src/measure/percentile.js';
+import { maxOf } from '../../src/core/numbers.js';
 
 const WRITES = 5_000_000;
 

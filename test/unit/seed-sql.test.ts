@@ -1,5 +1,5 @@
 import test from 'ava';
-import { InputError } from '../../src/engine/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { generateBatchedUpdate } from '../../src/engine/backfill/seed-sql.js';
 
 test("the seed's defaults: LIMIT 5000, pg_sleep(1), COMMIT per batch, NOTICE progress", (t) => {

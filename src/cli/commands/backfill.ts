@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { connect, serverInfo } from '../../db/connect.js';
 import { DatabaseUnreachableError, isConnectionLoss } from '../../db/errors.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import {
   migrate,
   resolveEngineOptions,
@@ -19,10 +19,12 @@ import { backoffMs, inTransaction, sleep } from '../../engine/transaction.js';
 import { Canary } from '../../measure/canary.js';
 import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { writerSignal } from '../../measure/writer-probe.js';
-import { parseChoices, parseDuration, parsePositiveInt, parseVacuum } from '../parse.js';
+import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
+import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
 import { treeMembers } from '../../engine/relations.js';
 import { tableBytes } from '../../measure/table-stats.js';
-import { createBackfillView, formatDuration } from '../progress-view.js';
+import { formatDuration } from '../../core/format.js';
+import { createBackfillView } from '../progress-view.js';
 
 interface BackfillFlags {
   table: string;

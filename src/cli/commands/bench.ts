@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { runBench } from '../../../bench/runner.js';
+import { createReporter } from '../progress-view.js';
 import { BATCHED_STRATEGIES, type BenchOptions } from '../../../bench/types.js';
 import { INSTALLED_MAJOR, parsePgMajors } from '../../db/postgres-versions.js';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { appendProblem } from '../../results/csv.js';
 import { SUITES } from '../../results/row.js';
-import { parseChoices, parseCounts, parseDuration, parsePercent, parsePositiveInt, parseSize, parseVacuum } from '../parse.js';
+import { parseChoices, parseCounts, parseDuration, parsePercent, parsePositiveInt, parseSize } from '../parse.js';
+import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
 
 export function benchCommand(): Command {
   return new Command('bench')
@@ -63,6 +65,6 @@ export function benchCommand(): Command {
       if (options.maxWriterP99Ms !== undefined && !options.writers) {
         throw new InvalidOptionError('--max-writer-p99', 'throttles on the simulated writers; it cannot be used with --no-writers');
       }
-      await runBench(options);
+      await runBench(options, undefined, createReporter);
     });
 }

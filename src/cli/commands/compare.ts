@@ -2,11 +2,12 @@ import Table from 'cli-table3';
 import { confirm, suspects } from '../../../bench/confirm.js';
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { compareRuns, DEFAULT_COMPARE, failures, type Comparison, type ComplexityChange, type Verdicts } from '../../results/compare.js';
 import { readCsv } from '../../results/csv.js';
 import { EXIT } from '../exit-codes.js';
 import { parseFraction, parsePositiveInt } from '../parse.js';
+import { createReporter } from '../progress-view.js';
 
 export function compareCommand(): Command {
   return new Command('compare')
@@ -40,7 +41,7 @@ Exit codes: 0 no regression (inconclusive included), 1 regression, more work or 
       let verdicts = compareRuns(readCsv(basePath), readCsv(newPath), options);
       const suspected = confirmRuns ? suspects(verdicts.cases) : [];
       if (suspected.length) {
-        await confirm(suspected, readCsv(newPath), newPath, confirmRuns, (line) => process.stderr.write(`${line}\n`));
+        await confirm(suspected, readCsv(newPath), newPath, confirmRuns, (line) => process.stderr.write(`${line}\n`), createReporter);
         verdicts = compareRuns(readCsv(basePath), readCsv(newPath), options);
       }
       process.stdout.write(formatVerdicts(verdicts, options.threshold));

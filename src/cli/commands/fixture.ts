@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import { withClient } from '../../db/connect.js';
 import { describeUrl, resolveDatabaseUrl } from '../../db/url.js';
-import { InvalidOptionError } from '../../engine/errors.js';
-import { parseColumnName } from '../../engine/identifiers.js';
+import { InvalidOptionError } from '../../core/errors.js';
+import { parseColumnName } from '../../core/identifiers.js';
 import { loadFixture } from '../../fixtures/shape/fixture.js';
 import { rowBytes, type LikenessCheck, type RowBytes } from '../../fixtures/shape/likeness.js';
 import { findTableShape, readShapeFile } from '../../fixtures/shape/file.js';
 import { parseSize } from '../parse.js';
-import { createReporter, fillProgress, formatDuration } from '../progress-view.js';
+import { formatDuration } from '../../core/format.js';
+import { fillProgress } from '../../measure/reporter.js';
+import { createReporter } from '../progress-view.js';
 
 /** The copy against production, a line per check; differences marked. */
 function likenessTable(checks: LikenessCheck[]): string {

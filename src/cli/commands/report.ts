@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { readCsv } from '../../results/csv.js';
 import { renderReport } from '../../results/report.js';
 

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { withClient } from '../../db/connect.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { captureShapes } from '../../fixtures/shape/capture.js';
 import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { writeShapeFile } from '../../fixtures/shape/file.js';

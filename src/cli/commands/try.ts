@@ -6,7 +6,7 @@ import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-vers
 import { resolveDatabaseUrl } from '../../db/url.js';
 import { connect } from '../../db/connect.js';
 import { withDatabase } from '../../db/launcher.js';
-import { InvalidOptionError } from '../../engine/errors.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { lint, type LintResult } from '../../lint/squawk.js';
 import { keepErrorMessages } from '../../measure/writer-probe.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { parseTableName, quoteTable } from '../identifiers.js';
+import { parseTableName, quoteTable } from '../../core/identifiers.js';
 import { inTransaction } from '../transaction.js';
 import type { StrategyName } from '../types.js';
 

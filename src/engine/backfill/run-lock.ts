@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { BackfillRunningError } from '../errors.js';
-import { quoteIdent } from '../identifiers.js';
+import { BackfillRunningError } from '../../core/errors.js';
+import { quoteIdent } from '../../core/identifiers.js';
 import { sleep } from '../transaction.js';
 import type { BackfillTarget } from './strategy.js';
 

@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js';
-import { parseColumnName, parseTableName, quoteIdent, quoteLiteral, quoteTable } from '../identifiers.js';
+import { InputError } from '../../core/errors.js';
+import { parseColumnName, parseTableName, quoteIdent, quoteLiteral, quoteTable } from '../../core/identifiers.js';
 
 export interface BatchedUpdateOptions {
   batchSize?: number;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { TableInfo } from '../catalog.js';
-import { quoteIdent } from '../identifiers.js';
+import { quoteIdent } from '../../core/identifiers.js';
 import type { Leaf } from '../relations.js';
 import type { StrategyName } from '../types.js';
 import type { Cursor } from './checkpoint.js';

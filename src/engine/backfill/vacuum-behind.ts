@@ -1,8 +1,17 @@
 import type pg from 'pg';
+import { InvalidOptionError } from '../../core/errors.js';
 import type { Leaf } from '../relations.js';
 
 /** `off`, `auto` (the engine picks how often from the growth it measures), or a round every N batches. */
 export type VacuumPolicy = 'off' | 'auto' | number;
+
+/** `off`, `auto` or a number of batches: how often a backfill vacuums behind its walk. */
+export function parseVacuum(option: string, text: string): VacuumPolicy {
+  const t = text.trim();
+  if (t === 'off' || t === 'auto') return t;
+  if (/^\d+$/.test(t) && Number(t) > 0) return Number(t);
+  throw new InvalidOptionError(option, `must be off, auto or a number of batches, got ${JSON.stringify(text)}`);
+}
 
 /**
  * The auto policy: a round every 5 batches (1.085x the compact size at 1M rows with 2 workers,

@@ -1,5 +1,5 @@
-import { DuplicateColumnError, InvalidOptionError } from '../errors.js';
-import { parseColumnName, quoteIdent, quoteLiteral } from '../identifiers.js';
+import { DuplicateColumnError, InvalidOptionError } from '../../core/errors.js';
+import { parseColumnName, quoteIdent, quoteLiteral } from '../../core/identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { AddColumnSpec, Step } from '../types.js';
 import { backfillStep } from './backfill.js';

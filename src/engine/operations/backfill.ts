@@ -1,6 +1,6 @@
 import type { Catalog, ColumnInfo, TableInfo } from '../catalog.js';
-import { IncompleteBackfillError, InputError, InvalidWhereError, NoPrimaryKeyError } from '../errors.js';
-import { parseColumnName, quoteIdent } from '../identifiers.js';
+import { IncompleteBackfillError, InputError, InvalidWhereError, NoPrimaryKeyError } from '../../core/errors.js';
+import { parseColumnName, quoteIdent } from '../../core/identifiers.js';
 import { runBackfill, STRATEGY_IMPLS } from '../backfill/backfill.js';
 import { partitionKeyUsers, treeMembers } from '../relations.js';
 import type { BackfillSpec, EngineOptions, Step } from '../types.js';

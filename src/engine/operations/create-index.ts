@@ -1,7 +1,7 @@
 import { buildIndexConcurrently } from '../concurrent-index.js';
 import { buildPartitionedIndex, checkUniqueOnPartitions } from '../partitioned-index.js';
-import { InvalidOptionError } from '../errors.js';
-import { parseColumnName, parseQualifiedName } from '../identifiers.js';
+import { InvalidOptionError } from '../../core/errors.js';
+import { parseColumnName, parseQualifiedName } from '../../core/identifiers.js';
 import type { CreateIndexSpec } from '../types.js';
 import type { Operation } from './operation.js';
 

@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../errors.js';
-import { parseColumnName, quoteIdent } from '../identifiers.js';
+import { InvalidOptionError } from '../../core/errors.js';
+import { parseColumnName, quoteIdent } from '../../core/identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { DropColumnSpec } from '../types.js';
 import type { Operation } from './operation.js';

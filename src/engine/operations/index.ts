@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import type { OperationSpec } from '../types.js';
 import { addColumn } from './add-column.js';
 import { backfill } from './backfill.js';

@@ -1,5 +1,5 @@
-import { DuplicateColumnError } from '../errors.js';
-import { parseColumnName, quoteIdent } from '../identifiers.js';
+import { DuplicateColumnError } from '../../core/errors.js';
+import { parseColumnName, quoteIdent } from '../../core/identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { RenameColumnSpec } from '../types.js';
 import { skipped, type Operation } from './operation.js';

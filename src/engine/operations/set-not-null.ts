@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ColumnInfo, TableInfo } from '../catalog.js';
-import { parseColumnName, quoteIdent } from '../identifiers.js';
+import { parseColumnName, quoteIdent } from '../../core/identifiers.js';
 import { runShortTransaction } from '../transaction.js';
 import type { SetNotNullSpec, Step } from '../types.js';
 import { skipped, type Operation } from './operation.js';

@@ -1,5 +1,5 @@
-import { NoPrimaryKeyError } from '../../errors.js';
-import { quoteIdent } from '../../identifiers.js';
+import { NoPrimaryKeyError } from '../../../core/errors.js';
+import { quoteIdent } from '../../../core/identifiers.js';
 import type { Leaf } from '../../relations.js';
 import type { BackfillTarget } from '../strategy.js';
 
