@@ -3,7 +3,6 @@
  * works: the backfill's promise holds, try and the bench end cleanly and leave nothing behind.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -14,22 +13,10 @@ import { CSV_COLUMNS } from '../../src/results/row.js';
 import { readCsv } from '../../src/results/csv.js';
 import { startChaos } from '../helpers/chaos.js';
 import { client, fixture, mayCreateDatabases, q, scalar, stateTable, testUrl } from '../helpers/db.js';
+import { pgmbInBackground } from '../helpers/pgmb.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ROWS = 1_000_000;
-
-/** pgmb in a child process; resolves with its exit code and output once it ends. */
-function pgmb(args: string[]): { exited: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/pgmb.js', ...args], {
-    env: { ...process.env, GITHUB_ACTIONS: '', TEST_DATABASE_URL: testUrl() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { exited: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))) };
-}
 
 /** The last line of an output, trimmed. */
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
@@ -41,7 +28,7 @@ test('a 1M-row pgmb backfill with the application writing beside it, its connect
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const ids = (await c.query<{ id: string }>(`SELECT id FROM ${q(table)} TABLESAMPLE SYSTEM (1) LIMIT 2000`)).rows.map((r) => r.id);
 
-  const run = pgmb(['backfill', '--table', table, '--column', 'bio', '--value', 'filled', '--batch-size', '5000', '--delay', '50ms', '--workers', '2', '--state-table', state, '--max-writer-p99', '2s', '--max-lag', '0']);
+  const run = pgmbInBackground(['backfill', '--table', table, '--column', 'bio', '--value', 'filled', '--batch-size', '5000', '--delay', '50ms', '--workers', '2', '--state-table', state, '--max-writer-p99', '2s', '--max-lag', '0']);
   const chaos = await startChaos(testUrl(), { applications: ['pgmb-backfill', 'pgmb-backfill-worker', 'pgmb-canary', 'pgmb-writer'] });
   // The application: its own values on rows the backfill has or has not reached yet, and new rows.
   let writing = true;
@@ -79,7 +66,7 @@ test('pgmb try with its connections killed: exit 3 or 1 with one line, no scratc
   const dir = tempDir(t, 'try-chaos');
   writeFileSync(join(dir, '1_accounts.sql'), 'CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n');
   writeFileSync(join(dir, '2_index.sql'), 'CREATE INDEX accounts_email ON accounts (email);\n');
-  const run = pgmb(['try', dir, '--sizes', '300k,1m', '--lint', 'none']);
+  const run = pgmbInBackground(['try', dir, '--sizes', '300k,1m', '--lint', 'none']);
   if (!(await mayCreateDatabases(c))) {
     // Without CREATEDB there is nothing to kill: the refusal is the outcome, before any SQL of the migration.
     const r = await run.exited;
@@ -103,7 +90,7 @@ test('a bench run with its connections killed: the case fails with one line, the
   const dir = tempDir(t, 'bench-chaos');
   const out = join(dir, 'run.csv');
   const before = new Set(await listProjectTables(c));
-  const run = pgmb(['bench', '--suite', 'setup,backfill', '--sizes', '100k', '--iterations', '2', '--partitions', '0', '--out', out]);
+  const run = pgmbInBackground(['bench', '--suite', 'setup,backfill', '--sizes', '100k', '--iterations', '2', '--partitions', '0', '--out', out]);
   const chaos = await startChaos(testUrl(), { applications: ['pgmb-bench', 'pgmb-bench-worker', 'pgmb-writer'], minMs: 2000, maxMs: 4000 });
   const r = await run.exited;
   const killed = await chaos.stop();

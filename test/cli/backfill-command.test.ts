@@ -1,17 +1,13 @@
 /** `pgmb backfill` on a table of the user's, as a script runs it: a real process, exit codes, stdout. */
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
 import { seesReplicationStats } from '../../src/engine/index.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { listProjectTables } from '../../src/fixtures/cleanup.js';
-import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
+import { client, fixture, q, scalar, stateTable } from '../helpers/db.js';
 import { nullsPer, partitionedTree } from '../helpers/trees.js';
+import { pgmb, pgmbInBackground } from '../helpers/pgmb.js';
 
-const env = () => ({ ...process.env, TEST_DATABASE_URL: testUrl() });
-
-function pgmbBackfill(args: string[]) {
-  return spawnSync(process.execPath, ['bin/pgmb.js', 'backfill', ...args], { env: env(), encoding: 'utf8', timeout: 120_000 });
-}
+const pgmbBackfill = (args: string[]) => pgmb(['backfill', ...args]);
 
 const canaries = async (c: Parameters<typeof listProjectTables>[0]) => (await listProjectTables(c)).filter((n) => n.startsWith('pgmb_canary'));
 
@@ -102,15 +98,14 @@ test('a second pgmb backfill of the same column is told who runs the first (exit
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const state = stateTable(t);
   const args = ['--table', table, '--column', 'bio', '--value', 'x', '--state-table', state];
-  const first = spawn(process.execPath, ['bin/pgmb.js', 'backfill', ...args, '--batch-size', '1000', '--delay', '60ms'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const firstDone = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+  const first = pgmbInBackground(['backfill', ...args, '--batch-size', '1000', '--delay', '60ms']);
   // Until the first holds the lock: its first progress line.
-  await new Promise<void>((resolve) => first.stderr.on('data', (d: Buffer) => /backfill .* main:/.test(d.toString()) && resolve()));
+  await first.saying(/backfill .* main:/);
   const second = pgmbBackfill(args);
   t.is(second.status, 1, second.stderr);
   t.regex(second.stderr, /^pgmb: another backfill of .*"bio" is running \(server pid \d+, application pgmb-backfill.*\); wait for it, or pass --wait/m);
-  const queued = spawnSync(process.execPath, ['bin/pgmb.js', 'backfill', ...args, '--wait'], { env: env(), encoding: 'utf8', timeout: 120_000 });
-  t.is(await firstDone, 0);
+  const queued = pgmbBackfill([...args, '--wait']);
+  t.is((await first.exited).code, 0);
   t.is(queued.status, 0, queued.stderr);
   t.regex(queued.stderr, /waiting: another backfill of this column is running/);
   t.regex(queued.stdout, /^0 rows updated/, 'it ran after the first had filled everything');

@@ -1,6 +1,5 @@
 /** `pgmb clean` drops the project's leftovers but never pgmb backfill's checkpoints. */
 import test, { type ExecutionContext } from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { listProjectTables } from '../../src/fixtures/cleanup.js';
 import { listScratchDatabases, SCRATCH_PREFIX, scratchAgeS, scratchInUse } from '../../src/db/scratch.js';
 import { client, mayCreateDatabases, q, scalar, tableName, testUrl } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { pgmb, pgmbInBackground } from '../helpers/pgmb.js';
 
 test('pgmb clean drops a leftover pgmb_ table and keeps the checkpoint table of pgmb backfill', async (t) => {
   const c = await client(t);
@@ -31,7 +31,7 @@ test('pgmb clean drops a leftover pgmb_ table and keeps the checkpoint table of 
 });
 
 /** `pgmb clean` in a process of its own, as a user runs it beside others. */
-const clean = () => spawnSync(process.execPath, ['bin/pgmb.js', 'clean'], { env: { ...process.env, TEST_DATABASE_URL: testUrl() }, encoding: 'utf8', timeout: 60_000 });
+const clean = () => pgmb(['clean']);
 
 /** A scratch database named as pgmb try names one made `ageS` seconds ago (by the server's clock). */
 async function scratch(t: ExecutionContext, c: pg.Client, ageS: number): Promise<string> {
@@ -82,13 +82,11 @@ test('pgmb clean beside a live pgmb try leaves its scratch database alone, and t
   const dir = tempDir(t, 'clean-try');
   writeFileSync(join(dir, '1_accounts.sql'), 'CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n');
   writeFileSync(join(dir, '2_index.sql'), 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
-  const child = spawn(process.execPath, ['bin/pgmb.js', 'try', dir, '--sizes', '300k', '--lint', 'none'], { env: { ...process.env, GITHUB_ACTIONS: '', TEST_DATABASE_URL: testUrl() }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const run = pgmbInBackground(['try', dir, '--sizes', '300k', '--lint', 'none']);
   if (!(await mayCreateDatabases(c))) {
-    t.is(await exited, 2, stderr);
-    t.regex(stderr, /GRANT it CREATEDB/);
+    const r = await run.exited;
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, /GRANT it CREATEDB/);
     return;
   }
   // Wait for the run's scratch database, then clean beside it.
@@ -98,9 +96,10 @@ test('pgmb clean beside a live pgmb try leaves its scratch database alone, and t
     if (!live) await new Promise((r) => setTimeout(r, 100));
   }
   t.truthy(live, 'the try made its scratch database');
-  const r = clean();
-  t.is(r.status, 0, r.stderr);
-  t.regex(r.stdout, new RegExp(`kept scratch database ${live}: `));
-  t.is(await exited, 0, stderr);
+  const cleaned = clean();
+  t.is(cleaned.status, 0, cleaned.stderr);
+  t.regex(cleaned.stdout, new RegExp(`kept scratch database ${live}: `));
+  const tried = await run.exited;
+  t.is(tried.code, 0, tried.stderr);
   t.false((await listScratchDatabases(c)).some((d) => d.name === live), 'the try dropped its own at the end');
 });

@@ -1,16 +1,15 @@
 /** compare and report on the command line: bad input refused, and --confirm re-measuring on a real database. */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readCsv, type ReadRow } from '../../src/results/csv.js';
+import { pgmb } from '../helpers/pgmb.js';
 
 /** Rows read from a CSV, written back with the same columns. */
 const toCsvText = (rows: ReadRow[]) => stringify(rows, { header: true, columns: Object.keys(rows[0]!) });
 
-const pgmb = (args: string[]) => spawnSync(process.execPath, ['bin/pgmb.js', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 test('compare and report on a CSV with columns a,b exit 2 naming the missing columns; bench refuses an --out it cannot write', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-junk-'));

@@ -1,6 +1,5 @@
 /** The bench and pgmb backfill as a role that owns its database and nothing more, as on managed servers. */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,10 @@ import { partitioned, usersShape } from '../../src/fixtures/shapes.js';
 import { uniqueTableName } from '../../src/fixtures/table-names.js';
 import { q, scalar } from '../helpers/db.js';
 import { ordinaryRoleUrl } from '../helpers/ordinary-role.js';
+import { pgmb } from '../helpers/pgmb.js';
 
-const pgmb = (url: string, args: string[]) =>
-  spawnSync(process.execPath, ['bin/pgmb.js', ...args], { env: { ...process.env, TEST_DATABASE_URL: url, DATABASE_URL: '' }, encoding: 'utf8', timeout: 300_000 });
+/** pgmb as the ordinary role. */
+const asOrdinary = (url: string, args: string[]) => pgmb(args, { TEST_DATABASE_URL: url, DATABASE_URL: '' });
 
 const noStack = (stderr: string) => !/\n\s+at /.test(stderr);
 
@@ -46,7 +46,7 @@ test('npm run bench as an ordinary role completes every suite, names the probes 
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-ordinary-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'run.csv');
-  const r = pgmb(url, ['bench', '--sizes', '10k', '--iterations', '1', '--partitions', '0,8', '--ddl-rows', '10k', '--out', out]);
+  const r = asOrdinary(url, ['bench', '--sizes', '10k', '--iterations', '1', '--partitions', '0,8', '--ddl-rows', '10k', '--out', out]);
   t.is(r.status, 0, r.stderr);
   t.true(noStack(r.stderr), r.stderr);
   t.is(r.stderr.match(/probes off for this role: /g)?.length, 1, 'said once');
@@ -67,11 +67,11 @@ test('pgmb backfill as an ordinary role on its own tables: done, the lag throttl
   await loadTable(c, own, usersShape, 20_000, { primaryKey: 'after' });
   await c.query(`ALTER TABLE ${q(own)} ADD COLUMN bio text`);
   const state = ['--state-table', name('state')];
-  const ok = pgmb(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-writer-p99', '500ms', ...state]);
+  const ok = asOrdinary(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-writer-p99', '500ms', ...state]);
   t.is(ok.status, 0, ok.stderr);
   t.regex(ok.stderr, /warning: standbys' replay lag is not visible to this role \(GRANT pg_monitor to see it\): --max-lag is off/);
   t.regex(ok.stdout, /^20000 rows updated .* 0 NULLs left \(counted\)$/m);
-  const lag = pgmb(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-lag', '1s', ...state]);
+  const lag = asOrdinary(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-lag', '1s', ...state]);
   t.is(lag.status, 2, lag.stderr);
   t.regex(lag.stderr, /missing standbys' replay lag \(pg_stat_replication\), for --max-lag 1s: GRANT pg_monitor TO "?[\w]+"?, or --max-lag 0/);
   t.true(noStack(lag.stderr));
@@ -87,7 +87,7 @@ test('pgmb backfill without UPDATE on some partitions and without CREATE for its
   await c.query(`REVOKE UPDATE ON ${q(`${parts}_p1`)}, ${q(`${parts}_p2`)} FROM CURRENT_USER`);
   await c.query(`CREATE SCHEMA ${q(locked)}`);
   await c.query(`REVOKE CREATE ON SCHEMA ${q(locked)} FROM CURRENT_USER`);
-  const r = pgmb(url, ['backfill', '--table', parts, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--state-table', `${locked}.pgmb_state`]);
+  const r = asOrdinary(url, ['backfill', '--table', parts, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--state-table', `${locked}.pgmb_state`]);
   t.is(r.status, 2, r.stderr);
   t.true(noStack(r.stderr), r.stderr);
   const lines = r.stderr.split('\n').filter((l) => l.trim().startsWith('missing '));
@@ -108,12 +108,12 @@ test('errors we can expect end in one line with the SQLSTATE and what to do, no 
   // A long transaction holds the table: every batch waits lock_timeout, retries, then gives up.
   await c.query('BEGIN');
   await c.query(`LOCK TABLE ${q(held)} IN ACCESS EXCLUSIVE MODE`);
-  const r = pgmb(url, ['backfill', '--table', held, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--lock-timeout', '100ms', '--state-table', name('state')]);
+  const r = asOrdinary(url, ['backfill', '--table', held, '--column', 'bio', '--value', 'x', '--max-lag', '0', '--lock-timeout', '100ms', '--state-table', name('state')]);
   await c.query('ROLLBACK');
   t.is(r.status, 1, r.stderr);
   t.regex(r.stderr, /^pgmb: .*lock/m);
   t.true(noStack(r.stderr), r.stderr);
-  const debug = pgmb(url, ['backfill', '--table', held, '--column', 'nope', '--value', 'x', '--debug']);
+  const debug = asOrdinary(url, ['backfill', '--table', held, '--column', 'nope', '--value', 'x', '--debug']);
   t.is(debug.status, 2);
   t.regex(debug.stderr, /column nope does not exist/);
   t.regex(debug.stderr, /\n\s+at /, 'with --debug, the stack too');

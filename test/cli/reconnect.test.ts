@@ -1,6 +1,6 @@
 /** A server restart in the middle of `pgmb backfill`: it reconnects and carries on from its checkpoint. */
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, withClient } from '../../src/db/connect.js';
@@ -8,6 +8,7 @@ import { startEmbedded } from '../../src/db/embedded.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { scalar } from '../helpers/db.js';
+import { pgmbInBackground } from '../helpers/pgmb.js';
 
 const ROWS = 1_000_000;
 
@@ -30,25 +31,14 @@ test('the server restarted in the middle of a 1M-row backfill: pgmb backfill rec
     await loadTable(c, 'pgmb_restart', usersShape, ROWS, { primaryKey: 'after' });
     await c.query('ALTER TABLE pgmb_restart ADD COLUMN bio text');
   });
-  const child = spawn(
-    process.execPath,
-    ['bin/pgmb.js', 'backfill', '--table', 'pgmb_restart', '--column', 'bio', '--value', 'x', '--batch-size', '5000', '--delay', '10ms', '--max-lag', '0'],
-    { env: { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const started = new Promise<void>((resolve) =>
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (/ main: /.test(stderr)) resolve();
-    }),
-  );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await started;
+  const run = pgmbInBackground(['backfill', '--table', 'pgmb_restart', '--column', 'bio', '--value', 'x', '--batch-size', '5000', '--delay', '10ms', '--max-lag', '0'], {
+    TEST_DATABASE_URL: '',
+    DATABASE_URL: server.url,
+  });
+  await run.saying(/ main: /);
   await new Promise((r) => setTimeout(r, 1500));
   await restart(server.dataDir);
-  const code = await exited;
+  const { code, stdout, stderr } = await run.exited;
   t.log(stderr.split('\n').filter((l) => /connection lost|reconnect/.test(l)).join('\n'));
   t.is(code, 0, stderr);
   t.regex(stderr, /connection lost \(.*\); reconnecting for up to 1m00s/);

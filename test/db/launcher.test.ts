@@ -1,17 +1,16 @@
 /** Where the database comes from, proven with real processes and servers. */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startEmbedded } from '../../src/db/embedded.js';
 import { connect } from '../../src/db/connect.js';
 import { testUrl } from '../helpers/db.js';
+import { pgmb } from '../helpers/pgmb.js';
 
 const BAD = 'postgres://nobody:pw@127.0.0.1:1/nothing';
 
 /** `pgmb clean --dry-run` connects with the resolved URL and touches nothing. */
 function clean(env: Record<string, string>) {
-  const vars = { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '', ...env };
-  return spawnSync(process.execPath, ['bin/pgmb.js', 'clean', '--dry-run'], { env: vars, encoding: 'utf8', timeout: 60_000 });
+  return pgmb(['clean', '--dry-run'], { TEST_DATABASE_URL: '', DATABASE_URL: '', ...env });
 }
 
 test('TEST_DATABASE_URL wins over DATABASE_URL, on a real server', (t) => {
@@ -39,19 +38,13 @@ test('an embedded server starts on a free port, answers, and leaves no process o
 });
 
 test('pgmb --help and a bad option exit as scripts expect', (t) => {
-  const help = spawnSync(process.execPath, ['bin/pgmb.js', 'backfill', '--help'], { encoding: 'utf8' });
+  const help = pgmb(['backfill', '--help']);
   t.is(help.status, 0);
   t.regex(help.stdout, /--target-batch-ms/);
-  const bad = spawnSync(process.execPath, ['bin/pgmb.js', 'backfill', '--table', 't', '--column', 'c', '--value', 'v', '--batch-size', '0'], {
-    encoding: 'utf8',
-    env: { ...process.env, TEST_DATABASE_URL: testUrl() },
-  });
+  const bad = pgmb(['backfill', '--table', 't', '--column', 'c', '--value', 'v', '--batch-size', '0'], { TEST_DATABASE_URL: testUrl() });
   t.is(bad.status, 2);
   t.regex(bad.stderr, /--batch-size: must be a positive whole number/);
-  const noUrl = spawnSync(process.execPath, ['bin/pgmb.js', 'backfill', '--table', 't', '--column', 'c', '--value', 'v'], {
-    encoding: 'utf8',
-    env: { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '' },
-  });
+  const noUrl = pgmb(['backfill', '--table', 't', '--column', 'c', '--value', 'v'], { TEST_DATABASE_URL: '', DATABASE_URL: '' });
   t.is(noUrl.status, 2);
   t.regex(noUrl.stderr, /no database: set DATABASE_URL/);
 });

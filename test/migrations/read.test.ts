@@ -1,12 +1,12 @@
 /** Reading migration folders as each tool does, refusing what cannot be read, and the exit codes of pgmb try before anything is measured. */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planTry } from '../../bench/try.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { exitCodeFor } from '../../src/cli/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { pgmb } from '../helpers/pgmb.js';
 
 const FIXTURES = 'test/fixtures/migrations';
 const plan = (paths: string[], measure = 'last') => planTry({ paths, schema: [], measure, transaction: 'file' });
@@ -114,7 +114,7 @@ for (const bad of BAD) {
 test('the command line: bad input exits 2 with file:line:col before a database is started', (t) => {
   const dir = tempDir(t, 'bad');
   writeFileSync(join(dir, '1.sql'), 'CREATE TABLE a (b int);\nALTER TABLE a ADD COLUMN c int DEFAULT;\n');
-  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--lint', 'none'], { encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: '', DATABASE_URL: '' } });
+  const r = pgmb(['try', dir, '--lint', 'none'], { TEST_DATABASE_URL: '', DATABASE_URL: '' });
   t.is(r.status, EXIT.usage, r.stderr);
   t.regex(r.stderr, /1\.sql:2:\d+: syntax error/);
   t.notRegex(r.stderr, /database:/, 'no server was started or reached');
@@ -124,7 +124,7 @@ test('the command line: an unreachable database exits 3 after the files were rea
   const dir = tempDir(t, 'try');
   writeFileSync(join(dir, '1.sql'), 'CREATE TABLE a (b int);\n');
   writeFileSync(join(dir, '2.sql'), 'CREATE INDEX ON a (b);\n');
-  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--lint', 'none'], { encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' } });
+  const r = pgmb(['try', dir, '--lint', 'none'], { TEST_DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' });
   t.is(r.status, EXIT.database, r.stderr);
   t.regex(r.stderr, /127\.0\.0\.1:9/);
 });

@@ -1,6 +1,5 @@
 /** `pgmb try` end to end on the test server: a real process, exit codes, the verdicts it writes as JSON. */
 import test, { type ExecutionContext } from 'ava';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -10,6 +9,7 @@ import { connect } from '../../src/db/connect.js';
 import { scalar, testUrl } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { refusedWithoutCreatedb, testNeedingCreatedb } from '../helpers/createdb.js';
+import { pgmb } from '../helpers/pgmb.js';
 
 const ACCOUNTS = `CREATE TABLE accounts (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -37,7 +37,7 @@ interface Json {
 
 function pgmbTry(dir: string, args: string[], env: Record<string, string> = {}) {
   const json = join(dir, 'verdicts.json');
-  const r = spawnSync(process.execPath, ['bin/pgmb.js', 'try', dir, '--json', json, ...args], { env: { ...process.env, GITHUB_ACTIONS: '', TEST_DATABASE_URL: testUrl(), ...env }, encoding: 'utf8', timeout: 300_000 });
+  const r = pgmb(['try', dir, '--json', json, ...args], env);
   refusedWithoutCreatedb(r);
   const verdicts = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Json) : undefined;
   return { ...r, verdicts };
