@@ -1,8 +1,9 @@
-import { connect } from '../src/db/connect.js';
+import { connect, withClient } from '../src/db/connect.js';
 import { migrate, throttleWhile, type HealthSignal } from '../src/engine/index.js';
 import { lagSignal } from '../src/measure/replica-lag.js';
 import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
 import { quoteIdent } from '../src/core/identifiers.js';
+import { dropTables } from '../src/fixtures/cleanup.js';
 import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { measureCase } from './measure-case.js';
@@ -82,7 +83,8 @@ export const backfillSuite: BenchSuite = {
         }
       }
     } finally {
-      await client.query(`DROP TABLE IF EXISTS ${quoteIdent(stateTable)}`);
+      // On a connection of its own: the suite's may be the one that was lost.
+      await withClient(ctx.url, (c) => dropTables(c, [stateTable]));
     }
     return rows;
   },
