@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { formatDuration } from '../src/core/format.js';
 import { fillProgress, type Reporter } from '../src/measure/reporter.js';
 import { connect } from '../src/db/connect.js';
+import { isConnectionLoss } from '../src/db/errors.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { InputError } from '../src/core/errors.js';
 import { quoteIdent } from '../src/core/identifiers.js';
@@ -107,6 +108,8 @@ async function buildSchema(client: pg.Client, schema: Migration[]): Promise<void
       try {
         await client.query(s.sql);
       } catch (err) {
+        // A lost connection is not the file's fault: it exits as the server's error.
+        if (isConnectionLoss(err)) throw err;
         throw new MigrationFileError(s, `building the schema on an empty database failed: ${(err as Error).message}`);
       }
     }
