@@ -19,8 +19,6 @@ export interface WriterStats {
   errors: number;
   /** The first few distinct messages of the failed writes: what broke them (a renamed column, a new constraint). */
   errorMessages: string[];
-  /** Writes slower than SLOW_WRITE_MS: each had its cause looked for. */
-  slow: number;
   /** Why the slowest write waited, when it was slow (undefined without a wait sampler). */
   maxCause?: SlowWriteCause;
   /** The slowest write the migration was the cause of (over SLOW_WRITE_MS). */
@@ -73,7 +71,6 @@ export class WriterProbe {
   private blocked = 0;
   private errors = 0;
   private errorMessages: string[] = [];
-  private slow = 0;
   private slowest?: { ms: number; cause: SlowWriteCause };
   private migrationMaxMs?: number;
   private running = false;
@@ -112,7 +109,6 @@ export class WriterProbe {
     this.blocked = 0;
     this.errors = 0;
     this.errorMessages = [];
-    this.slow = 0;
     this.slowest = undefined;
     this.migrationMaxMs = undefined;
     const t = this.table;
@@ -158,7 +154,6 @@ export class WriterProbe {
 
   /** Look for why a slow write waited; keep the slowest's cause and the migration's worst. */
   private explainSlow(pid: number | undefined, from: number, to: number): void {
-    this.slow += 1;
     if (!this.explain || pid === undefined) return;
     const ms = to - from;
     const cause = this.explain(pid, from, to);
@@ -202,7 +197,6 @@ export class WriterProbe {
       blocked: this.blocked,
       errors: this.errors,
       errorMessages: this.errorMessages,
-      slow: this.slow,
       maxCause: this.slowest?.cause,
       migrationMaxMs: this.migrationMaxMs,
     };
@@ -285,7 +279,6 @@ export class WriterSet {
       blocked: sum((s) => s.blocked),
       errors: sum((s) => s.errors),
       errorMessages: all.reduce<string[]>((kept, s) => keepErrorMessages(kept, s.errorMessages), []),
-      slow: sum((s) => s.slow),
       maxCause: slowest?.maxMs === worst((s) => s.maxMs) ? slowest?.maxCause : undefined,
       migrationMaxMs: worst((s) => s.migrationMaxMs),
     };
