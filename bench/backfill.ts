@@ -6,7 +6,8 @@ import { quoteIdent } from '../src/core/identifiers.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { partitioned, usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
-import { measureCase } from './measure-case.js';
+import { freshTable } from '../src/measure/case-table.js';
+import { measureCase } from '../src/measure/measure-case.js';
 import { fixtures, iterationsFor, wanted, type BenchOptions, type BenchStrategy, type BenchSuite } from './types.js';
 import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 
@@ -27,6 +28,7 @@ function variants(o: BenchOptions): [BenchStrategy, VacuumPolicy | undefined][] 
  */
 export const backfillSuite: BenchSuite = {
   name: 'backfill',
+  cases: () => ['backfill'],
   plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + variants(o).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
@@ -44,9 +46,9 @@ export const backfillSuite: BenchSuite = {
     try {
       for (const [size, leaves] of fixtures(options)) {
         for (const [strategy, vacuum] of variants(options)) {
-          const figures = await measureCase(ctx, {
+          const { figures } = await measureCase(ctx, {
             label: `backfill ${strategy}${vacuum ? ` vacuum ${vacuum}` : ''} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
-            shape: leaves ? partitioned(usersShape, leaves) : usersShape,
+            table: freshTable(leaves ? partitioned(usersShape, leaves) : usersShape),
             rows: size,
             iterations: iterationsFor(options, size),
             prepare: async (table) => {

@@ -3,7 +3,8 @@ import { migrate, type EngineEvent } from '../src/engine/index.js';
 import { quoteIdent } from '../src/core/identifiers.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
-import { measureCase, type CaseTable } from './measure-case.js';
+import { freshTable, type CaseTable } from '../src/measure/case-table.js';
+import { measureCase } from '../src/measure/measure-case.js';
 import { iterationsFor, wanted, type BenchSuite } from './types.js';
 
 interface DdlCase {
@@ -43,6 +44,7 @@ const fill = (sql: string, table: CaseTable) => sql.replaceAll('%t', quoteIdent(
 /** The seed's TestBenchmarkDDLOperations and more: time, rewrite and the lock each one takes. */
 export const ddlSuite: BenchSuite = {
   name: 'ddl',
+  cases: ddlCasesOn,
   plannedIterations: (o) => CASES.filter((c) => wanted(o, c.name)).length * iterationsFor(o, o.ddlRows),
   async run(ctx) {
     const { client, options } = ctx;
@@ -54,9 +56,9 @@ export const ddlSuite: BenchSuite = {
         for (let i = 0; i < iterationsFor(options, options.ddlRows); i++) ctx.reporter.caseDone();
         continue;
       }
-      const figures = await measureCase(ctx, {
+      const { figures } = await measureCase(ctx, {
         label: `ddl ${c.name} ${options.ddlRows} rows`,
-        shape: usersShape,
+        table: freshTable(usersShape),
         rows: options.ddlRows,
         iterations: iterationsFor(options, options.ddlRows),
         inTransaction: !c.engine,

@@ -2,7 +2,8 @@ import { migrate } from '../src/engine/index.js';
 import { quoteIdent } from '../src/core/identifiers.js';
 import { emailsShape, partitioned } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
-import { measureCase } from './measure-case.js';
+import { freshTable } from '../src/measure/case-table.js';
+import { measureCase } from '../src/measure/measure-case.js';
 import { fixtures, iterationsFor, wanted, type BenchSuite } from './types.js';
 
 const CASES = ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'] as const;
@@ -10,6 +11,7 @@ const CASES = ['create-index', 'create-index-concurrently', 'create-unique-index
 /** The seed's TestBenchmarkIndexCreation: an index on email, plain against CONCURRENTLY. */
 export const indexSuite: BenchSuite = {
   name: 'index',
+  cases: () => CASES,
   plannedIterations: (o) => fixtures(o).reduce((n, [rows]) => n + CASES.filter((c) => wanted(o, c)).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
@@ -19,9 +21,9 @@ export const indexSuite: BenchSuite = {
         const plain = name === 'create-index';
         const unique = name.includes('unique');
         const shape = leaves ? partitioned(emailsShape, leaves) : emailsShape;
-        const figures = await measureCase(ctx, {
+        const { figures } = await measureCase(ctx, {
           label: `index ${name} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
-          shape,
+          table: freshTable(shape),
           rows: size,
           iterations: iterationsFor(options, size),
           // A plain build runs in a transaction, so its locks are read exactly; CONCURRENTLY cannot.

@@ -2,7 +2,8 @@ import { copyRows, createTableSql, addPrimaryKeySql } from '../src/fixtures/copy
 import { insertSelect, insertValues } from '../src/fixtures/insert-loader.js';
 import { usersShape } from '../src/fixtures/shapes.js';
 import type { CaseFigures } from '../src/results/row.js';
-import { measureCase } from './measure-case.js';
+import { freshTable } from '../src/measure/case-table.js';
+import { measureCase } from '../src/measure/measure-case.js';
 import { iterationsFor, wanted, type BenchSuite } from './types.js';
 
 const METHODS = ['copy', 'copy-index-after', 'insert-select', 'insert-values'] as const;
@@ -10,6 +11,7 @@ const METHODS = ['copy', 'copy-index-after', 'insert-select', 'insert-values'] a
 /** How fast the seed's 1M-row table can be built: COPY, COPY then the key, and the INSERT ways. */
 export const setupSuite: BenchSuite = {
   name: 'setup',
+  cases: () => METHODS,
   plannedIterations: (o) => o.sizes.reduce((n, rows) => n + METHODS.filter((m) => wanted(o, m)).length * iterationsFor(o, rows), 0),
   async run(ctx) {
     const { client, options } = ctx;
@@ -17,15 +19,12 @@ export const setupSuite: BenchSuite = {
     for (const size of options.sizes) {
       for (const method of METHODS.filter((m) => wanted(options, m))) {
         const keyAfter = method === 'copy-index-after';
-        const figures = await measureCase(ctx, {
+        const { figures } = await measureCase(ctx, {
           label: `setup ${method} ${size} rows`,
-          shape: usersShape,
+          table: freshTable(usersShape, async (c, table) => void (await c.query(createTableSql(table, usersShape, !keyAfter)))),
           rows: size,
           iterations: iterationsFor(options, size),
           writers: false,
-          load: async (table) => {
-            await client.query(createTableSql(table, usersShape, !keyAfter));
-          },
           run: async (table) => {
             if (method === 'insert-select') await insertSelect(client, table.name, usersShape, size);
             else if (method === 'insert-values') await insertValues(client, table.name, usersShape, size);

@@ -1,9 +1,5 @@
-import type pg from 'pg';
-import type { Reporter } from '../src/measure/reporter.js';
-import type { ReplicaLagReader } from '../src/measure/replica-lag.js';
 import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
-import type { ProbeCapabilities } from '../src/measure/capabilities.js';
-import type { StandbyReader } from '../src/measure/standby-reader.js';
+import type { MeasureContext } from '../src/measure/measure-case.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
 import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
 
@@ -51,26 +47,15 @@ export interface BenchOptions {
   only?: { case: string; strategy?: string };
 }
 
-export interface SuiteContext {
-  url: string;
-  /** Runs the measured operations. */
-  client: pg.Client;
-  /** Reads statistics and locks beside them. */
-  observer: pg.Client;
-  options: BenchOptions;
-  reporter: Reporter;
-  /** Replica lag as the primary sees it; no standby means no lag figures. */
-  lag: ReplicaLagReader;
-  /** The report query on the standby (--standby-query). */
-  standbyReader?: StandbyReader;
-  /** What the role may do for the probes; the rest is off, said once. */
-  capabilities: ProbeCapabilities;
-}
+/** What a suite runs with: measureCase's context, with every bench option. */
+export type SuiteContext = MeasureContext & { options: BenchOptions };
 
 export interface BenchSuite {
   name: Suite;
   /** How many case-iterations it will run, for the progress bar. */
   plannedIterations(options: BenchOptions): number;
+  /** The CSV case names it writes on a server of this major (the contract: results/README.md). */
+  cases(major: number): readonly string[];
   run(ctx: SuiteContext): Promise<CaseFigures[]>;
 }
 
@@ -87,6 +72,3 @@ export function fixtures(options: BenchOptions): (readonly [rows: number, partit
 export function wanted(options: BenchOptions, caseName: string, strategy?: string): boolean {
   return !options.only || (options.only.case === caseName && (options.only.strategy ?? '') === (strategy ?? ''));
 }
-
-/** What measureCase needs of a suite's context: its connections, probes and these few options. */
-export type CaseContext = Omit<SuiteContext, 'options'> & { options: Pick<BenchOptions, 'writers' | 'standby' | 'rmeTarget' | 'maxCaseMs'> };

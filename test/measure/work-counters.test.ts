@@ -3,7 +3,7 @@ import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { usersShape } from '../../src/fixtures/shapes.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
-import { WorkCounters } from '../../src/measure/work-counters.js';
+import { WorkCounters } from '../../src/measure/probes/work-counters.js';
 import { client, fixture, q, scalar, testUrl } from '../helpers/db.js';
 
 test("an UPDATE's rows, WAL and blocks are counted; a probe connection writing at the same time is not", async (t) => {

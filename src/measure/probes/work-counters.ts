@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { CaseFigures } from '../results/row.js';
-import { mean } from '../core/numbers.js';
+import type { CaseFigures } from '../../results/row.js';
+import { mean } from '../../core/numbers.js';
+import type { Probe } from './probe.js';
 
 /** What the measured operation itself did, summed over its statements (its worker connections' included). */
 export interface Work {
@@ -26,7 +27,7 @@ interface Snapshot extends Work {
  * turn tracking off (connect's `instrument`), so only this database's and role's other
  * statements are counted: the measured operation, its workers and its vacuum rounds.
  */
-export class WorkCounters {
+export class WorkCounters implements Probe {
   private readonly seen: Work[] = [];
   private before: Snapshot | undefined;
 
