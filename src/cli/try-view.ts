@@ -1,8 +1,11 @@
 import Table from 'cli-table3';
 import { causeInWords } from '../measure/slow-write.js';
 import { DEFAULT_WRITERS } from '../measure/writer-probe.js';
-import { agreement, HARM_RULES, type Harm, type LintFinding, type LintResult } from '../lint/squawk.js';
-import { blocksWriters, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../results/try-verdict.js';
+import type { LintFinding, LintResult } from '../lint/squawk.js';
+import { lintCell } from '../try/lint-agreement.js';
+import type { WriterSummary } from '../try/types.js';
+import type { GroupVerdict, Projection, StatementVerdict, TryVerdicts } from '../try/verdict.js';
+import { VERDICTS, type VerdictWord } from '../results/verdicts.js';
 
 /** `1000000` -> `1m`, `250000` -> `250k`. */
 export function shortRows(n: number): string {
@@ -13,31 +16,6 @@ export function shortRows(n: number): string {
 
 const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 const projected = (p: Projection) => `${ms(p.ms)}${p.from ? '*' : ''}`;
-
-/** Writers held less than this while a statement ran: it did them no harm worth a name. */
-export const HARMLESS_MS = 50;
-
-/**
- * A statement's harm, as measured: `harm` when it holds writers past --max-block at the target or
- * rewrote the table under a lock writers wait for; `none` when writers were held under HARMLESS_MS
- * and nothing was rewritten; `some` in between (held, but under --max-block).
- */
-export function measuredHarm(s: StatementVerdict): Harm {
-  if (s.verdict === 'blocks writers' || (s.rewritten && blocksWriters(s.lock))) return 'harm';
-  return (s.heldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
-}
-
-/** Each lint finding of a statement with what the measurement says of it, and harm no rule named. */
-export function lintCell(s: StatementVerdict, lint: LintResult | undefined): string[] {
-  if (!lint || 'unavailable' in lint) return [];
-  const mine = lint.findings.filter((f) => f.statement === s.key);
-  const harm = measuredHarm(s);
-  const cells = mine.filter((f) => HARM_RULES.has(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harm)}`);
-  if (harm === 'harm' && !mine.some((f) => HARM_RULES.has(f.rule))) cells.push('missed by lint');
-  const other = mine.filter((f) => !HARM_RULES.has(f.rule)).length;
-  if (other) cells.push(`+${other} style`);
-  return cells;
-}
 
 /** The lock a statement took; in a transaction that already held a stronger one, nothing new shows. */
 function lockCell(s: StatementVerdict, v: TryVerdicts): string {
@@ -66,15 +44,12 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
   return `transaction ${g.statements[0]} .. ${g.statements[g.statements.length - 1]} (${g.statements.length} statements): ${held}${by}: ${g.verdict}`;
 }
 
-/** The simulated writers over every size: where they wrote, how many writes, how many failed. */
-export interface WriterSummary {
-  tables: string[];
-  writes: number;
-  errors: number;
-  /** What the failed writes said: a few distinct server messages. */
-  errorMessages: string[];
-  /** The slowest write at the largest size, and why it waited, when it was over 100 ms. */
-  worst?: { ms: number; cause: string };
+/** The verdict words this report shows that have something to do, in the catalogue's order. */
+function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[] {
+  const shown = new Set<string>(v.statements.map((s) => s.verdict));
+  if (v.failed) shown.add('failed');
+  for (const cell of v.statements.flatMap((s) => lintCell(s, lint))) shown.add(cell);
+  return (Object.keys(VERDICTS) as VerdictWord[]).filter((w) => shown.has(w) && 'todo' in VERDICTS[w]);
 }
 
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
@@ -101,6 +76,7 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
+  for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
   const blocking = v.groups.filter((g) => g.verdict === 'blocks writers');
   lines.push(
     blocking.length

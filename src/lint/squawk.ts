@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { statementKey } from '../migrations/location.js';
 import type { Statement } from '../migrations/types.js';
+import type { LintAgreement } from '../results/verdicts.js';
 
 /** One squawk finding, put on the statement whose lines hold it. */
 export interface LintFinding {
@@ -80,7 +81,6 @@ const sameFile = (a: string, b: string) => a === b || b.endsWith(`/${a}`) || a.e
 
 /** What the measurement saw of a statement's harm to writers (see measuredHarm in the try view). */
 export type Harm = 'harm' | 'some' | 'none';
-export type LintAgreement = 'confirmed' | 'seen, under --max-block' | 'refuted' | 'not measurable';
 
 /** Does the measurement back a finding? Harm rules are confirmed by measured harm, refuted by its absence. */
 export function agreement(rule: string, harm: Harm): LintAgreement {

@@ -1,5 +1,6 @@
 import { LOCK_MODES } from '../core/lock-modes.js';
-import { logLogSlope } from './stats.js';
+import { logLogSlope } from '../results/stats.js';
+import type { StatementVerdictWord } from '../results/verdicts.js';
 
 /** Lock modes that conflict with the RowExclusiveLock every INSERT, UPDATE and DELETE takes. */
 const WRITER_BLOCKING_LOCKS: readonly string[] = LOCK_MODES.slice(LOCK_MODES.indexOf('ShareLock'));
@@ -62,7 +63,7 @@ export function project(sizes: { rows: number; driver: number; value: number }[]
   return { ms: largest.value * (target / largest.rows) ** slope, from: sizes.map((s) => s.rows), slope, assumed: fitted === undefined };
 }
 
-export type TryVerdict = 'blocks writers' | 'ok' | 'failed';
+export type TryVerdict = StatementVerdictWord;
 
 export interface StatementVerdict {
   key: string;

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planTry } from '../../bench/try.js';
+import { planTry } from '../../src/try/plan.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { exitCodeFor } from '../../src/cli/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';

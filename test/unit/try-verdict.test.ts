@@ -1,6 +1,6 @@
 import test from 'ava';
-import { lintCell, measuredHarm } from '../../src/cli/try-view.js';
-import { project, tryVerdicts, type SizeRun } from '../../src/results/try-verdict.js';
+import { lintCell, measuredHarm } from '../../src/try/lint-agreement.js';
+import { project, tryVerdicts, type SizeRun } from '../../src/try/verdict.js';
 
 test('project: measured at the target is the measurement; beyond it, the log-log slope of the driver carries the value', (t) => {
   const sizes = [

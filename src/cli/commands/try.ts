@@ -1,23 +1,19 @@
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { measureSize, planTry, shapeTarget, tryRows, type SizeResult, type TryOptions } from '../../../bench/try.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
 import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-versions.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
-import { connect } from '../../db/connect.js';
-import { withDatabase } from '../../db/launcher.js';
+import type { LaunchOptions } from '../../db/launcher.js';
 import { InvalidOptionError } from '../../core/errors.js';
-import { lint, type LintResult } from '../../lint/squawk.js';
-import { keepErrorMessages } from '../../measure/writer-probe.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
-import { appendCsv } from '../../results/csv.js';
-import { runMetadata } from '../../results/metadata.js';
-import { toRow } from '../../results/row.js';
-import { tryVerdicts } from '../../results/try-verdict.js';
+import { planTry, shapeTarget } from '../../try/plan.js';
+import { runTry } from '../../try/run.js';
+import type { TryOptions, TryPlan } from '../../try/types.js';
+import { verdictHelp } from '../../results/verdicts.js';
 import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
-import { formatTry, githubAnnotations, tryJson, type WriterSummary } from '../try-view.js';
+import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -30,11 +26,6 @@ export function parseValues(items: string[]): Map<string, string> {
     out.set(m[1]!, m[2]!);
   }
   return out;
-}
-
-/** The slowest write of a size and its cause, when one was explained (over 100 ms). */
-function worstWrite(f: SizeResult['figures']): WriterSummary['worst'] {
-  return typeof f.writer_max_cause === 'string' && typeof f.writer_max_ms === 'number' ? { ms: f.writer_max_ms, cause: f.writer_max_cause } : undefined;
 }
 
 interface RawOptions {
@@ -79,88 +70,65 @@ schema, the tables the measured migration touches are filled by the server with 
 each column's type, and the migration runs as your tool would run it, with two simulated writers
 inserting and updating each table it touches.
 
+Verdicts:
+${verdictHelp()}
+
 Exit codes: 0 nothing holds writers >= --max-block at the target size, 1 something does or the
 migration failed on the synthetic rows, 2 bad input (nothing ran), 3 database unreachable.
 
 Example:
   pgmb try db/migrations --sizes 100k,1m --target-rows 20m --max-block 500ms`,
     )
-    .action(async (paths: string[], o: RawOptions) => {
-      const sizes = [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b);
-      const options: TryOptions = {
-        paths,
-        schema: o.schema,
-        sizes,
-        targetRows: o.targetRows === undefined ? undefined : parseSize(o.targetRows),
-        measure: o.measure,
-        transaction: parseChoices('--transaction', o.transaction, TRANSACTION_MODES)[0] as TransactionMode,
-        maxBlockMs: parseDuration('--max-block', o.maxBlock),
-        values: parseValues(o.value),
-        writers: true,
-        shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
-      };
-      const linter = parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0];
-      const asked = o.pg === undefined ? undefined : parsePgMajor(o.pg, 'try measures on one server');
-      // A shape's major is the default only where pgmb starts the server and can start that one.
-      const given = o.scratchUrl === undefined ? undefined : { url: o.scratchUrl, source: '--scratch-url' as const };
-      const shapeMajor = options.shape && !(given ?? resolveDatabaseUrl()) && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
-      const pg = asked ?? shapeMajor;
-      const plan = await planTry(options);
-      const fromShape = options.shape && shapeTarget(plan, options.shape);
-      const target = options.targetRows ?? fromShape?.rows ?? sizes[sizes.length - 1]!;
-      if (o.shape) {
-        const applied = plan.notApplied.length ? `; ${plan.notApplied.length} earlier migration(s) not applied, the shape stands for them` : '';
-        process.stdout.write(`schema: ${options.shape!.tables.length} table(s) from ${o.shape}, captured on PostgreSQL ${options.shape!.server.major}${applied}\n`);
-        if (options.targetRows === undefined && fromShape) process.stdout.write(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${o.shape}\n`);
-      }
+    .action(tryAction);
+}
 
-      const results: SizeResult[] = [];
-      const { major, lintResult } = await withDatabase(async ({ url, info }) => {
-        const reporter = createReporter(sizes.length);
-        try {
-          for (const rows of sizes) {
-            const r = await measureSize(url, plan, options, rows, reporter);
-            results.push(r);
-            if (r.run.failed) break;
-          }
-        } finally {
-          reporter.stop();
-        }
-        if (o.out) {
-          const client = await connect(url);
-          try {
-            const meta = await runMetadata(client);
-            appendCsv(o.out, results.flatMap((r) => tryRows(r, plan)).map((f) => toRow(meta, f)));
-          } finally {
-            await client.end();
-          }
-        }
-        const major = info.major;
-        if (options.shape && options.shape.server.major !== major) {
-          process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${major}\n`);
-        }
-        const statements = plan.measured.flatMap((m) => m.statements);
-        const lintResult: LintResult | undefined = linter === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, major) : undefined;
-        return { major, lintResult };
-      }, { pg, url: given });
+function tryOptions(paths: string[], o: RawOptions): TryOptions {
+  return {
+    paths,
+    schema: o.schema,
+    sizes: [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b),
+    targetRows: o.targetRows === undefined ? undefined : parseSize(o.targetRows),
+    measure: o.measure,
+    transaction: parseChoices('--transaction', o.transaction, TRANSACTION_MODES)[0] as TransactionMode,
+    maxBlockMs: parseDuration('--max-block', o.maxBlock),
+    values: parseValues(o.value),
+    writers: true,
+    shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
+    lint: parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0]!,
+    out: o.out,
+  };
+}
 
-      const verdicts = tryVerdicts(
-        results.map((r) => r.run),
-        target,
-        options.maxBlockMs,
-      );
-      const writers: WriterSummary | undefined = results[0] && {
-        tables: results[0].writersOn,
-        writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
-        errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
-        errorMessages: results.reduce<string[]>((kept, r) => keepErrorMessages(kept, r.writerErrors), []),
-        worst: worstWrite(results.at(-1)!.figures),
-      };
-      process.stdout.write(formatTry(verdicts, results.filter((r) => !r.run.failed).map((r) => r.run.rows), lintResult, writers));
-      const targetFrom = options.targetRows !== undefined ? '--target-rows' : fromShape ? `reltuples of ${fromShape.table}` : 'largest size';
-      if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: major, target_from: targetFrom, ...(tryJson(verdicts, lintResult, writers) as object) }, null, 2)}\n`);
-      if (o.out) process.stderr.write(`appended ${results.length} size(s) of rows to ${o.out}\n`);
-      if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
-      process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
-    });
+/** The server to measure on: --scratch-url, else the variables, else an embedded one of --pg (default: the shape's major, where pgmb can start it). */
+function launchOptions(o: RawOptions, options: TryOptions): LaunchOptions {
+  const asked = o.pg === undefined ? undefined : parsePgMajor(o.pg, 'try measures on one server');
+  const url = o.scratchUrl === undefined ? undefined : { url: o.scratchUrl, source: '--scratch-url' as const };
+  const shapeMajor = options.shape && !(url ?? resolveDatabaseUrl()) && PG_MAJORS.includes(options.shape.server.major) ? options.shape.server.major : undefined;
+  return { pg: asked ?? shapeMajor, url };
+}
+
+/** What a shape file stands for, said before anything is measured. */
+function sayShape(file: string, options: TryOptions, plan: TryPlan): void {
+  const shape = options.shape!;
+  const fromShape = options.targetRows === undefined && shapeTarget(plan, shape);
+  const applied = plan.notApplied.length ? `; ${plan.notApplied.length} earlier migration(s) not applied, the shape stands for them` : '';
+  process.stdout.write(`schema: ${shape.tables.length} table(s) from ${file}, captured on PostgreSQL ${shape.server.major}${applied}\n`);
+  if (fromShape) process.stdout.write(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${file}\n`);
+}
+
+async function tryAction(paths: string[], o: RawOptions): Promise<void> {
+  const options = tryOptions(paths, o);
+  const launch = launchOptions(o, options);
+  const plan = await planTry(options);
+  if (o.shape) sayShape(o.shape, options, plan);
+  const outcome = await runTry(plan, options, launch, createReporter);
+  if (options.shape && options.shape.server.major !== outcome.pgMajor) {
+    process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${outcome.pgMajor}\n`);
+  }
+  const { verdicts, lint, writers } = outcome;
+  process.stdout.write(formatTry(verdicts, outcome.sizes, lint, writers));
+  if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
+  if (o.out) process.stderr.write(`appended ${outcome.appended} size(s) of rows to ${o.out}\n`);
+  if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
+  process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
 }

@@ -1,0 +1,47 @@
+import { maxOf } from '../core/numbers.js';
+
+/**
+ * Every word `pgmb try` judges with: what it means and what to do about it. The one catalogue of
+ * verdicts (eugene's hint catalogue is the model): the terminal, the JSON, `--help` and the README
+ * use these words and no others. A new verdict is one entry here.
+ */
+export interface VerdictEntry {
+  /** Where the word is used: a statement's or transaction's verdict, or a lint finding's agreement with the measurement. */
+  of: 'statement' | 'lint';
+  means: string;
+  /** What to do when it shows; nothing for a word that needs nothing done. */
+  todo?: string;
+}
+
+export const VERDICTS = {
+  ok: { of: 'statement', means: 'writers were held less than --max-block at the target size' },
+  'blocks writers': {
+    of: 'statement',
+    means: 'its transaction held a lock writers wait for (or the rows they write) for --max-block or longer at the target size',
+    todo: 'build indexes CONCURRENTLY, add constraints NOT VALID then VALIDATE them, backfill in batches (pgmb backfill), and give a lock-taking statement a transaction of its own',
+  },
+  failed: {
+    of: 'statement',
+    means: 'the server refused the statement on the synthetic rows',
+    todo: "where production's rows would pass, give the column a value that fits with --value table.column=SQL; otherwise it fails in production too",
+  },
+  confirmed: { of: 'lint', means: 'a lint rule warned of harm to writers, and the measurement saw it' },
+  'seen, under --max-block': { of: 'lint', means: 'a lint rule warned of harm, and writers were held, but less than --max-block' },
+  refuted: { of: 'lint', means: 'a lint rule warned of harm, and writers were not held at all on these rows' },
+  'not measurable': { of: 'lint', means: 'a style or robustness rule: nothing a measurement can confirm' },
+  'missed by lint': { of: 'lint', means: 'the measurement saw harm that no lint rule named', todo: 'trust the measurement: the statement blocks writers whatever the linter says' },
+} as const satisfies Record<string, VerdictEntry>;
+
+export type VerdictWord = keyof typeof VERDICTS;
+type WordsOf<K extends VerdictEntry['of']> = { [W in VerdictWord]: (typeof VERDICTS)[W]['of'] extends K ? W : never }[VerdictWord];
+/** A statement's or transaction's verdict. */
+export type StatementVerdictWord = WordsOf<'statement'>;
+/** What the measurement says of a lint finding. */
+export type LintAgreement = Exclude<WordsOf<'lint'>, 'missed by lint'>;
+
+/** The catalogue as lines for --help: `  word  what it means`. */
+export function verdictHelp(): string {
+  const words = Object.keys(VERDICTS) as VerdictWord[];
+  const width = maxOf(words.map((w) => w.length))!;
+  return words.map((w) => `  ${w.padEnd(width)}  ${VERDICTS[w].means}`).join('\n');
+}

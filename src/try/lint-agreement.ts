@@ -1,0 +1,27 @@
+import { agreement, HARM_RULES, type Harm, type LintResult } from '../lint/squawk.js';
+import { blocksWriters, type StatementVerdict } from './verdict.js';
+
+/** Writers held less than this while a statement ran: it did them no harm worth a name. */
+export const HARMLESS_MS = 50;
+
+/**
+ * A statement's harm, as measured: `harm` when it holds writers past --max-block at the target or
+ * rewrote the table under a lock writers wait for; `none` when writers were held under HARMLESS_MS
+ * and nothing was rewritten; `some` in between (held, but under --max-block).
+ */
+export function measuredHarm(s: StatementVerdict): Harm {
+  if (s.verdict === 'blocks writers' || (s.rewritten && blocksWriters(s.lock))) return 'harm';
+  return (s.heldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
+}
+
+/** Each lint finding of a statement with what the measurement says of it, and harm no rule named. */
+export function lintCell(s: StatementVerdict, lint: LintResult | undefined): string[] {
+  if (!lint || 'unavailable' in lint) return [];
+  const mine = lint.findings.filter((f) => f.statement === s.key);
+  const harm = measuredHarm(s);
+  const cells = mine.filter((f) => HARM_RULES.has(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harm)}`);
+  if (harm === 'harm' && !mine.some((f) => HARM_RULES.has(f.rule))) cells.push('missed by lint');
+  const other = mine.filter((f) => !HARM_RULES.has(f.rule)).length;
+  if (other) cells.push(`+${other} style`);
+  return cells;
+}

@@ -1,0 +1,72 @@
+import { withClient } from '../db/connect.js';
+import { withDatabase, type LaunchOptions } from '../db/launcher.js';
+import { lint } from '../lint/squawk.js';
+import type { Reporter, ReporterFactory } from '../measure/reporter.js';
+import { keepErrorMessages } from '../measure/writer-probe.js';
+import { appendCsv } from '../results/csv.js';
+import { runMetadata } from '../results/metadata.js';
+import { toRow } from '../results/row.js';
+import { tryRows } from './csv-rows.js';
+import { measureSize } from './measure-size.js';
+import { tryTarget } from './plan.js';
+import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
+import { tryVerdicts } from './verdict.js';
+
+/** Each size in turn, up to the first the migration fails on. */
+async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter): Promise<SizeResult[]> {
+  const results: SizeResult[] = [];
+  try {
+    for (const rows of options.sizes) {
+      const r = await measureSize(url, plan, options, rows, reporter);
+      results.push(r);
+      if (r.run.failed) break;
+    }
+  } finally {
+    reporter.stop();
+  }
+  return results;
+}
+
+/** The simulated writers over every size; the worst write is the largest size's, when one was explained (over 100 ms). */
+function writerSummary(results: SizeResult[]): WriterSummary | undefined {
+  if (!results[0]) return undefined;
+  const f = results.at(-1)!.figures;
+  return {
+    tables: results[0].writersOn,
+    writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
+    errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
+    errorMessages: results.reduce<string[]>((kept, r) => keepErrorMessages(kept, r.writerErrors), []),
+    worst: typeof f.writer_max_cause === 'string' && typeof f.writer_max_ms === 'number' ? { ms: f.writer_max_ms, cause: f.writer_max_cause } : undefined,
+  };
+}
+
+/**
+ * `pgmb try` once the plan is read: every size measured on the server `launch` gives (scratch
+ * databases on it), the CSV rows appended, the migration linted, and the verdicts at the target.
+ */
+export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchOptions, newReporter: ReporterFactory): Promise<TryOutcome> {
+  const { results, pgMajor, lintResult } = await withDatabase(async ({ url, info }) => {
+    const results = await measureSizes(url, plan, options, newReporter(options.sizes.length));
+    if (options.out) {
+      const meta = await withClient(url, runMetadata);
+      appendCsv(options.out, results.flatMap((r) => tryRows(r, plan)).map((f) => toRow(meta, f)));
+    }
+    const statements = plan.measured.flatMap((m) => m.statements);
+    const lintResult = options.lint === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, info.major) : undefined;
+    return { results, pgMajor: info.major, lintResult };
+  }, launch);
+  const target = tryTarget(plan, options);
+  return {
+    pgMajor,
+    target,
+    verdicts: tryVerdicts(
+      results.map((r) => r.run),
+      target.rows,
+      options.maxBlockMs,
+    ),
+    sizes: results.filter((r) => !r.run.failed).map((r) => r.run.rows),
+    lint: lintResult,
+    writers: writerSummary(results),
+    appended: options.out ? results.length : 0,
+  };
+}

@@ -1,0 +1,77 @@
+import type { ShapeFile } from '../fixtures/shape/types.js';
+import type { ValueOverrides } from '../fixtures/synthetic-table.js';
+import type { LintResult } from '../lint/squawk.js';
+import type { MeasuredFigures } from '../measure/measure-case.js';
+import type { Migration, TransactionGroup, TransactionMode } from '../migrations/index.js';
+import type { SizeRun, TryVerdicts } from './verdict.js';
+
+/** Everything `pgmb try` can be told; see `pgmb try --help`. */
+export interface TryOptions {
+  paths: string[];
+  /** Schema applied before any migration: a pg_dump --schema-only, a structure.sql. */
+  schema: string[];
+  sizes: number[];
+  /** The size the verdict is for (default: the shape's, else the largest measured). */
+  targetRows?: number;
+  /** `last` (default), `all`, or a glob over the migration paths. */
+  measure: string;
+  transaction: TransactionMode;
+  maxBlockMs: number;
+  values: ValueOverrides;
+  /** Simulated application writers on every touched table (off only for debugging). */
+  writers: boolean;
+  /** Production's tables from `pgmb shape`: they replace the earlier migrations, and their statistics shape the rows. */
+  shape?: ShapeFile;
+  lint: 'squawk' | 'none';
+  /** Append the CSV rows (suite "try") to this file. */
+  out?: string;
+}
+
+/** The migrations read and split: the ones that build the schema, and the ones measured. */
+export interface TryPlan {
+  schema: Migration[];
+  /** Earlier migrations left out because a shape file stands for production's schema. */
+  notApplied: Migration[];
+  measured: Migration[];
+  groups: TransactionGroup[];
+}
+
+/** The size the verdict is for, and where that number came from. */
+export interface TryTarget {
+  rows: number;
+  from: string;
+}
+
+export interface SizeResult {
+  run: SizeRun;
+  /** The whole migration at this size, measured by measureCase as every bench case is. */
+  figures: MeasuredFigures;
+  /** The tables the simulated writers wrote to. */
+  writersOn: string[];
+  /** What their failed writes said (a few distinct messages). */
+  writerErrors: string[];
+}
+
+/** The simulated writers over every size: where they wrote, how many writes, how many failed. */
+export interface WriterSummary {
+  tables: string[];
+  writes: number;
+  errors: number;
+  /** What the failed writes said: a few distinct server messages. */
+  errorMessages: string[];
+  /** The slowest write at the largest size, and why it waited, when it was over 100 ms. */
+  worst?: { ms: number; cause: string };
+}
+
+/** What one `pgmb try` found: everything the command renders. */
+export interface TryOutcome {
+  pgMajor: number;
+  target: TryTarget;
+  verdicts: TryVerdicts;
+  /** The sizes measured to the end (a failed size is not one). */
+  sizes: number[];
+  lint?: LintResult;
+  writers?: WriterSummary;
+  /** Size results appended to TryOptions.out. */
+  appended: number;
+}
