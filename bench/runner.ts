@@ -18,7 +18,8 @@ import { setupSuite } from './setup.js';
 import { seedComparison, summary } from './summary.js';
 import type { BenchOptions, BenchSuite } from './types.js';
 
-const SUITES: Record<Suite, BenchSuite> = { setup: setupSuite, backfill: backfillSuite, index: indexSuite, ddl: ddlSuite };
+/** The suites, by the CSV's suite name: a new suite is a file and a line here. */
+export const BENCH_SUITES: Record<Suite, BenchSuite> = { setup: setupSuite, backfill: backfillSuite, index: indexSuite, ddl: ddlSuite };
 
 /** `--profile seed`: the seed's exact policy, one run of 1M rows, batches of 5,000, 1 s sleep. */
 export function applyProfile(options: BenchOptions): BenchOptions {
@@ -50,7 +51,7 @@ async function runOnOneServer(options: BenchOptions, log: (line: string) => void
     const lagClient = await connect(url, 'pgmb-lag', { instrument: true });
     const lag = new ReplicaLagReader(lagClient);
     const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
-    const reporter = newReporter(options.suites.reduce((n, s) => n + SUITES[s].plannedIterations(options), 0));
+    const reporter = newReporter(options.suites.reduce((n, s) => n + BENCH_SUITES[s].plannedIterations(options), 0));
     const all: CsvRow[] = [];
     try {
       if (options.maxLagMs !== undefined && !(await seesReplicationStats(lagClient))) {
@@ -60,7 +61,7 @@ async function runOnOneServer(options: BenchOptions, log: (line: string) => void
       if (capabilities.off.length) reporter.log(`probes off for this role: ${capabilities.off.join('; ')}`);
       const meta = await runMetadata(client);
       for (const name of options.suites) {
-        const rows = (await SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
+        const rows = (await BENCH_SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
         appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
         for (const row of rows) all.push(row);
       }

@@ -82,27 +82,6 @@ export type CsvRow = Record<CsvColumn, Cell>;
 export type Suite = 'setup' | 'backfill' | 'index' | 'ddl';
 export const SUITES: readonly Suite[] = ['setup', 'backfill', 'index', 'ddl'];
 
-/** The case names of each suite, as the contract lists them. */
-export const CASES: Record<Suite, readonly string[]> = {
-  setup: ['copy', 'copy-index-after', 'insert-select', 'insert-values'],
-  backfill: ['backfill'],
-  index: ['create-index', 'create-index-concurrently', 'create-unique-index-concurrently'],
-  ddl: [
-    'add-column-nullable',
-    'add-column-default',
-    'add-column-volatile-default',
-    'drop-column',
-    'rename-column',
-    'set-not-null',
-    'set-not-null-safe',
-    'alter-column-type',
-    'add-check-not-null-not-valid',
-    'add-not-null-not-valid',
-    'add-column-generated-stored',
-    'add-column-generated-virtual',
-  ],
-};
-
 export const BACKFILL_STRATEGIES = ['single-update', 'classic', 'keyset', 'ctid'] as const;
 
 /** Run-wide metadata repeated on every row. */
