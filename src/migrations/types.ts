@@ -1,3 +1,5 @@
+import type { Location } from './location.js';
+
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export const MIGRATION_FORMATS = ['plain', 'golang-migrate', 'dbmate', 'prisma', 'drizzle', 'node-pg-migrate', 'graphile-migrate'] as const;
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
@@ -6,12 +8,8 @@ export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
 export const TRANSACTION_MODES = ['file', 'statement', 'none'] as const;
 export type TransactionMode = (typeof TRANSACTION_MODES)[number];
 
-/** Where a statement or a problem is: 1-based line and column, as editors and CI annotations count. */
-export interface Location {
-  file: string;
-  line: number;
-  col: number;
-}
+/** Where a statement or a problem is (file, 1-based line and column): defined beside `where`. */
+export type { Location };
 
 /** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
 export interface SourceFile {
