@@ -1,8 +1,8 @@
+import type { MigrationFormat } from './formats/index.js';
 import type { Location } from './location.js';
 
-/** The migration tools whose files `pgmb try` reads (README: "Formats"). */
-export const MIGRATION_FORMATS = ['plain', 'golang-migrate', 'dbmate', 'prisma', 'drizzle', 'node-pg-migrate', 'graphile-migrate'] as const;
-export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
+/** The migration tools whose files `pgmb try` reads, and their names: from the registry in formats/index.ts. */
+export { MIGRATION_FORMATS, type MigrationFormat } from './formats/index.js';
 
 /** How the team's tool groups statements into transactions. */
 export const TRANSACTION_MODES = ['file', 'statement', 'none'] as const;
