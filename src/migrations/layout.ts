@@ -57,8 +57,8 @@ export function readSources(paths: string[], cwd = process.cwd()): SourceFile[] 
     for (const file of files) {
       const text = readText(file);
       const tool = fileTool(file, text, layout);
-      const shown = relative(cwd, file) || file;
-      out.push({ path: shown, format: tool.name, ...tool.upPart({ file, path: shown, text }) });
+      const source = { file, path: relative(cwd, file) || file, text };
+      out.push({ path: source.path, format: tool.name, name: tool.migrationName(source), ...tool.upPart(source) });
     }
   }
   return out;

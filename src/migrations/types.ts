@@ -15,6 +15,8 @@ export type { Location };
 export interface SourceFile {
   path: string;
   format: MigrationFormat;
+  /** The migration's name as its tool names it (Prisma: its folder; golang-migrate: `1_accounts`; plain: the file name). */
+  name: string;
   /** The file's text with everything that is not "up" replaced by spaces (newlines kept). */
   text: string;
   /** The tool runs it outside a transaction (dbmate `transaction:false`, graphile `--! no-transaction`). */
@@ -49,6 +51,8 @@ export interface Statement extends Location {
 export interface Migration {
   path: string;
   format: MigrationFormat;
+  /** The migration's name as its tool names it (see SourceFile). */
+  name: string;
   noTransaction: boolean;
   statements: Statement[];
 }
