@@ -2,7 +2,7 @@
 import test from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATION_FORMATS, readSources } from '../../src/migrations/index.js';
+import { FORMAT_TITLES, MIGRATION_FORMATS, readSources } from '../../src/migrations/index.js';
 import { FALLBACK, TOOLS } from '../../src/migrations/formats/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -62,4 +62,8 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
   // A graphile-migrate header alone: graphile-migrate, its no-transaction honoured.
   writeFileSync(join(dir, 'c.sql'), '--! no-transaction\nSELECT 1;\n');
   t.deepEqual(readSources([join(dir, 'c.sql')], dir).map((s) => [s.format, s.noTransaction]), [['graphile-migrate', true]]);
+});
+
+test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {
+  t.is(FORMAT_TITLES, 'plain SQL, dbmate, Drizzle, golang-migrate, graphile-migrate, node-pg-migrate, Prisma');
 });

@@ -38,4 +38,12 @@ export const FALLBACK: MigrationTool<MigrationFormat> = plain;
 
 export const MIGRATION_FORMATS: readonly MigrationFormat[] = TOOLS.map((t) => t.name);
 
+/**
+ * The tools as help text lists them: plain SQL, then the others alphabetically (registry order is
+ * precedence, which means nothing to a reader): 'plain SQL, dbmate, Drizzle, golang-migrate, ...'.
+ */
+export const FORMAT_TITLES: string = [FALLBACK, ...TOOLS.filter((t) => t !== FALLBACK).sort((a, b) => a.title.localeCompare(b.title, 'en', { sensitivity: 'base' }))]
+  .map((t) => t.title)
+  .join(', ');
+
 export type { ContentClaim, MigrationTool, ToolFile, UpPart } from './format.js';
