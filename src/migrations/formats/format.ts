@@ -1,7 +1,8 @@
 /**
  * What one migration tool knows about itself. Each tool is one file in this folder exporting one
  * `MigrationTool`, and one line in the registry (./index.ts), whose order is detection precedence.
- * This file imports nothing: the tools, the registry and ../types.ts all import it.
+ * This file imports nothing (least of all ../types.ts, which takes MigrationFormat from the registry):
+ * a tool file importing types.ts would close an import ring.
  */
 
 /** One migration file handed to its tool. */
@@ -35,7 +36,7 @@ export type ContentClaim = 'marker' | 'hint';
  * claim is a hint, else to the folder's tool, else to the first whose `ownsName`, else to plain SQL.
  */
 export interface MigrationTool<Name extends string = string> {
-  /** Its name in `MigrationFormat`, in output and in CSV rows. */
+  /** Its name: a `MigrationFormat`, what `SourceFile.format` and `Migration.format` hold. */
   readonly name: Name;
   /** How help text and the README name it. */
   readonly title: string;
