@@ -1,6 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { where } from './location.js';
-import type { Location } from './types.js';
+import { where, type Location } from './location.js';
 
 /** A migration file pgmb cannot read as its tool would: named by file:line:col, before any SQL runs. */
 export class MigrationFileError extends InputError {

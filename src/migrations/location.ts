@@ -1,4 +1,9 @@
-import type { Location } from './types.js';
+/** Where a statement or a problem is: 1-based line and column, as editors and CI annotations count. */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
+}
 
 /** `file:line:col`: where a problem is, as editors and compilers print it. */
 export const where = (l: Location) => `${l.file}:${l.line}:${l.col}`;

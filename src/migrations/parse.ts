@@ -92,7 +92,7 @@ export async function parseMigration(file: SourceFile): Promise<Migration> {
   checkControl(statements);
   const control = statements.find((s) => s.control);
   if (file.noTransaction && control) throw new MigrationFileError(control, `${control.kind} in a file marked to run outside a transaction`);
-  return { path: file.path, format: file.format, noTransaction: file.noTransaction, statements };
+  return { path: file.path, format: file.format, name: file.name, noTransaction: file.noTransaction, statements };
 }
 
 /** BEGIN and COMMIT written in a file must pair up, and nothing that refuses a transaction may sit between them. */

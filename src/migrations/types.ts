@@ -1,22 +1,22 @@
-/** The migration tools whose files `pgmb try` reads (README: "Formats"). */
-export const MIGRATION_FORMATS = ['plain', 'golang-migrate', 'dbmate', 'prisma', 'drizzle', 'node-pg-migrate', 'graphile-migrate'] as const;
-export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
+import type { MigrationFormat } from './formats/index.js';
+import type { Location } from './location.js';
+
+/** The migration tools whose files `pgmb try` reads, and their names: from the registry in formats/index.ts. */
+export { MIGRATION_FORMATS, type MigrationFormat } from './formats/index.js';
 
 /** How the team's tool groups statements into transactions. */
 export const TRANSACTION_MODES = ['file', 'statement', 'none'] as const;
 export type TransactionMode = (typeof TRANSACTION_MODES)[number];
 
-/** Where a statement or a problem is: 1-based line and column, as editors and CI annotations count. */
-export interface Location {
-  file: string;
-  line: number;
-  col: number;
-}
+/** Where a statement or a problem is (file, 1-based line and column): defined beside `where`. */
+export type { Location };
 
 /** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
 export interface SourceFile {
   path: string;
   format: MigrationFormat;
+  /** The migration's name as its tool names it (Prisma: its folder; golang-migrate: `1_accounts`; plain: the file name). */
+  name: string;
   /** The file's text with everything that is not "up" replaced by spaces (newlines kept). */
   text: string;
   /** The tool runs it outside a transaction (dbmate `transaction:false`, graphile `--! no-transaction`). */
@@ -51,6 +51,8 @@ export interface Statement extends Location {
 export interface Migration {
   path: string;
   format: MigrationFormat;
+  /** The migration's name as its tool names it (see SourceFile). */
+  name: string;
   noTransaction: boolean;
   statements: Statement[];
 }

@@ -1,0 +1,59 @@
+/**
+ * What one migration tool knows about itself. Each tool is one file in this folder exporting one
+ * `MigrationTool`, and one line in the registry (./index.ts), whose order is detection precedence.
+ * This file imports nothing (least of all ../types.ts, which takes MigrationFormat from the registry):
+ * a tool file importing types.ts would close an import ring.
+ */
+
+/** One migration file handed to its tool. */
+export interface ToolFile {
+  /** Where it is on disk, as found: a tool may read files beside it (a config, a plan) from here. */
+  file: string;
+  /** How pgmb names it in output and errors (relative to the working directory). */
+  path: string;
+  /** Its whole text. */
+  text: string;
+}
+
+/** The part of a file its tool runs when migrating up. */
+export interface UpPart {
+  /** The file's text with every character outside the up part turned into a space (newlines kept), so offsets and lines stay the file's. */
+  text: string;
+  /** The tool runs it outside a transaction (dbmate `transaction:false`, graphile `--! no-transaction`). */
+  noTransaction: boolean;
+}
+
+/**
+ * How a file's content claims it for a tool. `marker`: a line only this tool writes. `hint`: a looser
+ * sign, heeded only when no tool's marker claims the file.
+ */
+export type ContentClaim = 'marker' | 'hint';
+
+/**
+ * One migration tool. How pgmb picks a file's tool: the first tool (in registry order) whose
+ * `folder` recognises the folder lists its files; if that tool's `layoutDecides`, it is every file's
+ * tool. Otherwise each file goes to the first tool whose `claim` is a marker, else to the first whose
+ * claim is a hint, else to the folder's tool, else to the first whose `ownsName`, else to plain SQL.
+ */
+export interface MigrationTool<Name extends string = string> {
+  /** Its name: a `MigrationFormat`, what `SourceFile.format` and `Migration.format` hold. */
+  readonly name: Name;
+  /** How help text and the README name it. */
+  readonly title: string;
+  /**
+   * The tool's migration files in `dir`, in the order the tool applies them, when the folder is laid
+   * out its way (it may read its own plan or config file there); undefined when it is not. An empty
+   * list means the tool's layout without migrations in it yet.
+   */
+  folder?(dir: string): string[] | undefined;
+  /** Its layout alone says every file in the folder is its own: the files' content markers are not asked. */
+  readonly layoutDecides: boolean;
+  /** Whether one file's text says it is this tool's. */
+  claim?(text: string): ContentClaim | undefined;
+  /** Whether a file's name alone says it is this tool's (asked when no layout or content says). */
+  ownsName?(file: string): boolean;
+  /** The part the tool runs migrating up and whether outside a transaction; a malformed file throws MigrationFileError at its file:line. */
+  upPart(file: ToolFile): UpPart;
+  /** The migration's name as the tool itself names it (in its history table, its status output). */
+  migrationName(file: ToolFile): string;
+}
