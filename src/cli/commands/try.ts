@@ -5,6 +5,7 @@ import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-vers
 import { resolveDatabaseUrl } from '../../db/url.js';
 import type { LaunchOptions } from '../../db/launcher.js';
 import { InvalidOptionError } from '../../core/errors.js';
+import { FORMAT_TITLES } from '../../migrations/index.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
 import { planTry, shapeTarget } from '../../try/plan.js';
 import { runTry } from '../../try/run.js';
@@ -47,7 +48,7 @@ interface RawOptions {
 export function tryCommand(): Command {
   return new Command('try')
     .description("measure your own migration files on your schema, on tables filled with synthetic rows at your table's size, with writers beside them")
-    .argument('<paths...>', 'migration folders or files (plain SQL, golang-migrate, dbmate, Prisma, Drizzle, node-pg-migrate, graphile-migrate)')
+    .argument('<paths...>', `migration folders or files (${FORMAT_TITLES})`)
     .option('--sizes <list>', 'rows in each touched table, one measurement per size', '100k,1m')
     .option('--target-rows <n>', 'the size the verdict is for, e.g. your table\'s 40m; beyond the sizes measured it is extrapolated (default: the largest size)')
     .option('--measure <which>', 'last: the newest migration, the earlier ones build the schema; all; or a glob over the paths', 'last')
