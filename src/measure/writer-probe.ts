@@ -257,7 +257,7 @@ export class WriterSet {
 
   /** The same tables, rebuilt under new names (one per probe, in order). */
   retarget(targets: WriteTarget[]): void {
-    this.probes.forEach((p, i) => p.retarget(targets[i]!.sql));
+    for (const [i, p] of this.probes.entries()) p.retarget(targets[i]!.sql);
   }
 
   async start(): Promise<void> {

@@ -14,7 +14,10 @@ export function transactionGroups(migrations: Migration[], mode: TransactionMode
       // Written BEGIN ... COMMIT: run as written; statements outside autocommit.
       let open: TransactionGroup | undefined;
       for (const s of m.statements) {
-        if (s.control === 'begin') groups.push((open = { statements: [], inTransaction: true }));
+        if (s.control === 'begin') {
+          open = { statements: [], inTransaction: true };
+          groups.push(open);
+        }
         else if (s.control === 'commit') open = undefined;
         else if (open) open.statements.push(s);
         else groups.push({ statements: [s], inTransaction: false });

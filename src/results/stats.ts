@@ -4,6 +4,7 @@ import { mean } from '../core/numbers.js';
 // Quantiles of Student's t by degrees of freedom 1..30 (standard tables); beyond 30 the value at
 // 30 is used, slightly conservative.
 const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: 2.718 is t(0.99, 11), not e
 const T_99 = [31.821, 6.965, 4.541, 3.747, 3.365, 3.143, 2.998, 2.896, 2.821, 2.764, 2.718, 2.681, 2.65, 2.624, 2.602, 2.583, 2.567, 2.552, 2.539, 2.528, 2.518, 2.508, 2.5, 2.492, 2.485, 2.479, 2.473, 2.467, 2.462, 2.457];
 
 const at = (table: number[], df: number) => table[Math.min(table.length, Math.max(1, Math.floor(df))) - 1]!;

@@ -6,8 +6,8 @@ import type { TryOptions, TryPlan, TryTarget } from './types.js';
 
 /** `*` within a path segment, `**` across them, `?` one character. */
 function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
-  return new RegExp(`(^|/)${body}$`);
+  const segment = (part: string) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`(^|/)${glob.split('**').map(segment).join('.*')}$`);
 }
 
 /** The measured slice [first, last) of the migrations, as --measure says. */

@@ -31,7 +31,11 @@ export function pgmbInBackground(args: string[], env: Record<string, string> = {
   child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
   const saying = (pattern: RegExp) =>
     new Promise<void>((resolve) => {
-      const check = () => pattern.test(output.stderr) && (child.stderr.off('data', check), resolve());
+      const check = () => {
+        if (!pattern.test(output.stderr)) return;
+        child.stderr.off('data', check);
+        resolve();
+      };
       child.stderr.on('data', check);
       check();
     });

@@ -92,8 +92,14 @@ const BAD: { name: string; file?: string; text?: string | Buffer; setup?: (dir: 
   { name: 'node-pg-migrate: no Up Migration line', text: 'SELECT 1;\n-- Down Migration\nSELECT 2;\n', expect: /bad\.sql:2:1: a down section without an up section: add a "-- Up Migration" line/ },
   { name: 'graphile: BEGIN in a no-transaction file', file: 'committed/000001.sql', text: '--! no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;\n', expect: /000001\.sql:2:1: BEGIN in a file marked to run outside a transaction/ },
   { name: 'a path that does not exist', setup: (dir) => join(dir, 'missing'), expect: /missing:1:1: no such file or folder/ },
-  { name: 'a folder without .sql files', setup: (dir) => (mkdirSync(join(dir, 'empty')), join(dir, 'empty')), expect: /empty:1:1: no migration files/ },
-  { name: 'a down migration given as the file', setup: (dir) => (writeFileSync(join(dir, '1_a.down.sql'), 'DROP TABLE a;'), join(dir, '1_a.down.sql')), expect: /1_a\.down\.sql:1:1: a down migration/ },
+  { name: 'a folder without .sql files', setup: (dir) => {
+      mkdirSync(join(dir, 'empty'));
+      return join(dir, 'empty');
+    }, expect: /empty:1:1: no migration files/ },
+  { name: 'a down migration given as the file', setup: (dir) => {
+      writeFileSync(join(dir, '1_a.down.sql'), 'DROP TABLE a;');
+      return join(dir, '1_a.down.sql');
+    }, expect: /1_a\.down\.sql:1:1: a down migration/ },
 ];
 
 for (const bad of BAD) {
