@@ -3,9 +3,8 @@ import type { Leaf } from '../relations.js';
 import { runShortTransaction, sleep } from '../transaction.js';
 import type { StepContext } from '../types.js';
 import type { BatchSizer } from './batch-sizer.js';
-import type { Cursor } from './checkpoint.js';
 import type { BackfillRun } from './run.js';
-import type { BatchResult, Strategy } from './strategy.js';
+import type { BatchResult, Cursor, Strategy } from './strategy.js';
 
 /**
  * The break after a batch's worth of writes: a batch that wrote a tenth of a batch earns a tenth

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { listLeaves, type Leaf } from '../relations.js';
 import type { StepContext } from '../types.js';
-import type { Checkpoint, CheckpointStore, Cursor } from './checkpoint.js';
+import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { shortRead } from './short-read.js';
-import type { BackfillTarget, Strategy } from './strategy.js';
+import type { BackfillTarget, Cursor, Strategy } from './strategy.js';
 
 export interface PartsToWalk {
   parts: Checkpoint[];

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { Leaf } from '../relations.js';
 import type { BackfillOptions, StepContext } from '../types.js';
-import type { Checkpoint, CheckpointStore, Cursor } from './checkpoint.js';
+import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { rateAndEta } from './eta.js';
-import type { BackfillTarget, BatchResult, Strategy } from './strategy.js';
+import type { BackfillTarget, BatchResult, Cursor, Strategy } from './strategy.js';
 import type { VacuumBehind } from './vacuum-behind.js';
 
 /**

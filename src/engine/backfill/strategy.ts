@@ -3,7 +3,15 @@ import type { TableInfo } from '../catalog.js';
 import { quoteIdent } from '../../core/identifiers.js';
 import type { Leaf } from '../relations.js';
 import type { StrategyName } from '../types.js';
-import type { Cursor } from './checkpoint.js';
+
+/** A strategy's position, stored as jsonb; each strategy adds its own fields. */
+export interface Cursor {
+  /** The leaf this part walks (the table itself when it has no partitions or children). */
+  leaf: number;
+  /** Estimated rows this part of the main pass covers, fixed when it begins. */
+  totalRows: number;
+  [field: string]: unknown;
+}
 
 export interface BackfillTarget {
   /** The table as the user named it: the root of a partitioned or inheritance tree, or a plain table. */

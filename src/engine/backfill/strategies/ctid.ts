@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { Leaf } from '../../relations.js';
-import type { Cursor } from '../checkpoint.js';
-import { relationSize, stillNull, updateSet, type BackfillTarget, type BatchResult, type Strategy } from '../strategy.js';
+import { relationSize, stillNull, updateSet, type BackfillTarget, type BatchResult, type Cursor, type Strategy } from '../strategy.js';
 
 interface CtidCursor extends Cursor {
   startPage: number;

@@ -1,5 +1,4 @@
-import type { Cursor } from '../checkpoint.js';
-import { relationSize, stillNull, updateSet, type Strategy } from '../strategy.js';
+import { relationSize, stillNull, updateSet, type Cursor, type Strategy } from '../strategy.js';
 import { primaryKeySql } from './primary-key.js';
 
 interface KeysetCursor extends Cursor {
