@@ -103,8 +103,6 @@ export const CASES: Record<Suite, readonly string[]> = {
   ],
 };
 
-export const BACKFILL_STRATEGIES = ['single-update', 'classic', 'keyset', 'ctid'] as const;
-
 /** Run-wide metadata repeated on every row. */
 export interface RunMetadata {
   run_id: string;

@@ -1,22 +1,14 @@
-import type { BackfillOptions, BackfillResult, StepContext, StrategyName } from '../types.js';
+import type { BackfillOptions, BackfillResult, StepContext } from '../types.js';
 import { CheckpointStore } from './checkpoint.js';
 import { mainPass } from './main-pass.js';
 import { partsToWalk } from './plan.js';
 import { BackfillRun } from './run.js';
 import { lockBackfill } from './run-lock.js';
-import { classicStrategy } from './strategies/classic.js';
-import { ctidStrategy } from './strategies/ctid.js';
-import { keysetStrategy } from './strategies/keyset.js';
-import type { BackfillTarget, Strategy } from './strategy.js';
+import { strategyNamed } from './strategies/index.js';
+import type { BackfillTarget } from './strategy.js';
 import { sweep } from './sweep.js';
 import { VacuumBehind } from './vacuum-behind.js';
 import { verify } from './verify.js';
-
-export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
-  ctid: ctidStrategy,
-  keyset: keysetStrategy,
-  classic: classicStrategy,
-};
 
 /**
  * Fill a column batch by batch, one transaction a batch with its checkpoint, throttled, then sweep
@@ -28,7 +20,7 @@ export const STRATEGY_IMPLS: Record<StrategyName, Strategy> = {
  * nothing is NULL). One backfill of a table and column runs at a time (an advisory lock).
  */
 export async function runBackfill(ctx: StepContext, target: BackfillTarget, options: BackfillOptions): Promise<BackfillResult> {
-  const strategy = STRATEGY_IMPLS[options.strategy];
+  const strategy = strategyNamed(options.strategy);
   const store = new CheckpointStore(ctx.client, options.stateTable);
   const release = await lockBackfill(ctx.client, target, options.wait ?? false, (holder) => ctx.emit({ type: 'backfill-waiting', holder }));
   const vacuum = new VacuumBehind(options.vacuum, ctx.options.lockTimeoutMs, ctx.options.connect);

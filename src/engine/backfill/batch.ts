@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Leaf } from '../relations.js';
 import { runShortTransaction, sleep } from '../transaction.js';
-import type { StepContext } from '../types.js';
+import type { StepContext, StrategyName } from '../types.js';
 import type { BatchSizer } from './batch-sizer.js';
 import type { BackfillRun } from './run.js';
 import type { BatchResult, Cursor, Strategy } from './strategy.js';
@@ -24,7 +24,7 @@ export type RecordBatch = (client: pg.Client, batch: BatchResult) => Promise<voi
 export async function batchWithCheckpoint(
   run: BackfillRun,
   worker: StepContext,
-  walk: Strategy,
+  walk: Strategy<StrategyName>,
   leaf: Leaf,
   cursor: Cursor,
   sizer: BatchSizer,

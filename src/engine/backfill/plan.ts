@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { listLeaves, type Leaf } from '../relations.js';
-import type { StepContext } from '../types.js';
+import type { StepContext, StrategyName } from '../types.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { shortRead } from './short-read.js';
 import type { BackfillTarget, Cursor, Strategy } from './strategy.js';
@@ -18,7 +18,7 @@ export interface PartsToWalk {
  * too: then the run only sweeps), or a fresh plan when there are none or the unfinished ones were
  * made with another strategy.
  */
-export async function partsToWalk(ctx: StepContext, store: CheckpointStore, strategy: Strategy, target: BackfillTarget, workers: number): Promise<PartsToWalk> {
+export async function partsToWalk(ctx: StepContext, store: CheckpointStore, strategy: Strategy<StrategyName>, target: BackfillTarget, workers: number): Promise<PartsToWalk> {
   const oid = target.table.oid;
   await store.ensure();
   let parts = await store.load(oid, target.column);
@@ -35,7 +35,7 @@ export async function partsToWalk(ctx: StepContext, store: CheckpointStore, stra
  * The parts of a fresh main pass: one per leaf, and with a strategy that can split (ctid) and
  * several workers, big leaves cut so that no part is much over 1/workers of the whole.
  */
-async function planParts(client: pg.Client, strategy: Strategy, target: BackfillTarget, leaves: Leaf[], workers: number): Promise<Cursor[]> {
+async function planParts(client: pg.Client, strategy: Strategy<StrategyName>, target: BackfillTarget, leaves: Leaf[], workers: number): Promise<Cursor[]> {
   const firsts: Cursor[] = [];
   for (const leaf of leaves) firsts.push(await strategy.begin(client, target, leaf));
   if (workers <= 1 || !strategy.split) return firsts;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Leaf } from '../relations.js';
-import type { BackfillOptions, StepContext } from '../types.js';
+import type { BackfillOptions, StepContext, StrategyName } from '../types.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { rateAndEta } from './eta.js';
 import type { BackfillTarget, BatchResult, Cursor, Strategy } from './strategy.js';
@@ -35,7 +35,7 @@ export class BackfillRun {
     readonly ctx: StepContext,
     readonly target: BackfillTarget,
     readonly options: BackfillOptions,
-    readonly strategy: Strategy,
+    readonly strategy: Strategy<StrategyName>,
     private readonly store: CheckpointStore,
     readonly vacuum: VacuumBehind,
     readonly parts: Checkpoint[],
