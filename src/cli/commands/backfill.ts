@@ -5,6 +5,7 @@ import { DatabaseUnreachableError, isConnectionLoss } from '../../db/errors.js';
 import { resolveDatabaseUrl, type ResolvedUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import {
+  DEFAULT_BACKFILL,
   migrate,
   resolveEngineOptions,
   seesReplicationStats,
@@ -22,6 +23,7 @@ import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { writerSignal } from '../../measure/writer-probe.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
+import { strategyNamed } from '../../engine/backfill/strategies/index.js';
 import { treeMembers } from '../../engine/relations.js';
 import { tableBytes } from '../../measure/table-stats.js';
 import { formatDuration } from '../../core/format.js';
@@ -53,16 +55,16 @@ export function backfillCommand(): Command {
     .requiredOption('--column <name>', 'column to fill where it IS NULL')
     .requiredOption('--value <text>', 'the value, cast by the server to the column type')
     .option('--where <sql>', 'extra condition, trusted SQL like pt-online-schema-change --where')
-    .option('--strategy <name>', `${STRATEGIES.join(' | ')}`, 'ctid')
+    .option('--strategy <name>', `${STRATEGIES.join(' | ')}`, DEFAULT_BACKFILL.strategy)
     .option('--batch-size <n>', 'rows per batch (the first batch with --target-batch-ms)', '5000')
     .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
-    .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
+    .option('--workers <n>', `parallel workers, each on its own connection and part of the table (${inWords(STRATEGIES.filter((n) => strategyNamed(n).split))} only)`, '1')
     .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this; 0 turns it off", '1.5s')
     .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
-    .option('--vacuum <policy>', 'VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches (default: auto with ctid, off with keyset and classic)')
+    .option('--vacuum <policy>', `VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches (default: ${vacuumDefaults()})`)
     .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
     .option('--reconnect <duration>', 'on a lost connection (restart, failover), reconnect for up to this long and carry on from the checkpoint; 0 exits at once', '60s')
     .addHelpText(
@@ -76,6 +78,15 @@ export function backfillCommand(): Command {
         '2 bad input or missing privileges (nothing ran), 3 database unreachable (or lost past --reconnect), 130 interrupted.',
     )
     .action(backfillAction);
+}
+
+/** Names as people write a list: "ctid", "keyset and classic", "a, b and c". */
+const inWords = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join(''));
+
+/** Each strategy's default vacuum, from the strategies themselves: "auto with ctid, off with keyset and classic". */
+function vacuumDefaults(): string {
+  const policies = [...new Set(STRATEGIES.map((n) => strategyNamed(n).defaultVacuum))];
+  return policies.map((p) => `${p} with ${inWords(STRATEGIES.filter((n) => strategyNamed(n).defaultVacuum === p))}`).join(', ');
 }
 
 /** The command's options, every one checked before the first connection. */
