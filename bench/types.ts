@@ -1,11 +1,13 @@
 import type { VacuumPolicy } from '../src/engine/backfill/vacuum-behind.js';
 import type { MeasureContext } from '../src/measure/measure-case.js';
+import { STRATEGIES } from '../src/engine/index.js';
 import type { CaseFigures, Suite } from '../src/results/row.js';
-import type { BACKFILL_STRATEGIES } from '../src/results/row.js';
 
+/** The backfill suite's strategy column: the single-update baseline (one whole-table UPDATE), then the engine's strategies. */
+export const BACKFILL_STRATEGIES = ['single-update', ...STRATEGIES] as const;
 export type BenchStrategy = (typeof BACKFILL_STRATEGIES)[number];
 /** The batched strategies, in the order the bench runs them (the single-update baseline always runs). */
-export const BATCHED_STRATEGIES = ['ctid', 'keyset', 'classic'] as const satisfies readonly BenchStrategy[];
+export const BATCHED_STRATEGIES = STRATEGIES;
 
 /** Everything `npm run bench` can be told; see `pgmb bench --help`. */
 export interface BenchOptions {

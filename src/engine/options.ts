@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../core/errors.js';
 import { parseTableName } from '../core/identifiers.js';
+import { strategyNamed } from './backfill/strategies/index.js';
 import { DEFAULT_BACKFILL, DEFAULT_ENGINE, STRATEGIES, type BackfillOptions, type EngineOptions } from './types.js';
 
 export type EngineOptionsInput = Partial<Omit<EngineOptions, 'backfill'>> & { backfill?: Partial<BackfillOptions> };
@@ -15,9 +16,9 @@ function notNegative(name: string, value: number): void {
 /** Defaults filled in and every number checked: bad options fail here, before any SQL. */
 export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOptions {
   const backfill: BackfillOptions = { ...DEFAULT_BACKFILL, ...stripUndefined(input.backfill ?? {}) };
-  // Vacuum behind the walk is on by default where it was measured to help: ctid (1.09x the compact
-  // size at 1M instead of 1.8x). Behind classic it made the backfill 1.3x slower (measured).
-  if (input.backfill?.vacuum === undefined) backfill.vacuum = backfill.strategy === 'ctid' ? 'auto' : 'off';
+  // Vacuum behind the walk is the strategy's default; an unknown strategy gets none, and is refused
+  // below with the checks in their order.
+  if (input.backfill?.vacuum === undefined) backfill.vacuum = STRATEGIES.includes(backfill.strategy) ? strategyNamed(backfill.strategy).defaultVacuum : 'off';
   const options: EngineOptions = { ...DEFAULT_ENGINE, ...stripUndefined(input), backfill };
   positiveInteger('lockTimeoutMs', options.lockTimeoutMs);
   notNegative('statementTimeoutMs', options.statementTimeoutMs);

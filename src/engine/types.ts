@@ -3,6 +3,7 @@
  * (events, results). Everything a script or the CLI passes in is described here.
  */
 import type pg from 'pg';
+import type { StrategyName } from './backfill/strategies/index.js';
 import type { VacuumPolicy } from './backfill/vacuum-behind.js';
 import type { Requirement } from './catalog.js';
 
@@ -68,8 +69,7 @@ export interface BackfillSpec {
   where?: string;
 }
 
-export type StrategyName = 'ctid' | 'keyset' | 'classic';
-export const STRATEGIES: readonly StrategyName[] = ['ctid', 'keyset', 'classic'];
+export { STRATEGIES, type StrategyName } from './backfill/strategies/index.js';
 
 export interface BackfillOptions {
   strategy: StrategyName;
@@ -94,8 +94,7 @@ export interface BackfillOptions {
   /**
    * VACUUM (INDEX_CLEANUP OFF) of the leaf behind the walk, so new row versions reuse the space the
    * old ones left instead of doubling the table: 'auto' picks how often from the growth it
-   * measures, a number is every N batches, 'off' never. Default: 'auto' with ctid, 'off' with keyset
-   * and classic (behind classic it made the backfill 1.3x slower, measured).
+   * measures, a number is every N batches, 'off' never. Default: the strategy's own (defaultVacuum).
    */
   vacuum: VacuumPolicy;
 }

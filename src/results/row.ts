@@ -82,8 +82,6 @@ export type CsvRow = Record<CsvColumn, Cell>;
 export type Suite = 'setup' | 'backfill' | 'index' | 'ddl';
 export const SUITES: readonly Suite[] = ['setup', 'backfill', 'index', 'ddl'];
 
-export const BACKFILL_STRATEGIES = ['single-update', 'classic', 'keyset', 'ctid'] as const;
-
 /** Run-wide metadata repeated on every row. */
 export interface RunMetadata {
   run_id: string;

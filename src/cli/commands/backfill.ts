@@ -2,15 +2,17 @@ import { Command } from 'commander';
 import type pg from 'pg';
 import { connect, serverInfo } from '../../db/connect.js';
 import { DatabaseUnreachableError, isConnectionLoss } from '../../db/errors.js';
-import { resolveDatabaseUrl } from '../../db/url.js';
+import { resolveDatabaseUrl, type ResolvedUrl } from '../../db/url.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import {
+  DEFAULT_BACKFILL,
   migrate,
   resolveEngineOptions,
   seesReplicationStats,
   STRATEGIES,
   throttleWhile,
   type BackfillResult,
+  type EngineOptions,
   type HealthSignal,
   type Requirement,
   type StrategyName,
@@ -21,6 +23,7 @@ import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
 import { writerSignal } from '../../measure/writer-probe.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
+import { strategyNamed } from '../../engine/backfill/strategies/index.js';
 import { treeMembers } from '../../engine/relations.js';
 import { tableBytes } from '../../measure/table-stats.js';
 import { formatDuration } from '../../core/format.js';
@@ -52,16 +55,16 @@ export function backfillCommand(): Command {
     .requiredOption('--column <name>', 'column to fill where it IS NULL')
     .requiredOption('--value <text>', 'the value, cast by the server to the column type')
     .option('--where <sql>', 'extra condition, trusted SQL like pt-online-schema-change --where')
-    .option('--strategy <name>', `${STRATEGIES.join(' | ')}`, 'ctid')
+    .option('--strategy <name>', `${STRATEGIES.join(' | ')}`, DEFAULT_BACKFILL.strategy)
     .option('--batch-size <n>', 'rows per batch (the first batch with --target-batch-ms)', '5000')
     .option('--delay <duration>', 'sleep between batches, e.g. 0ms, 500ms, 1s', '0ms')
     .option('--target-batch-ms <ms>', 'adapt the batch size so that one batch takes about this long (pt-osc --chunk-time)')
-    .option('--workers <n>', 'parallel workers, each on its own connection and part of the table (ctid only)', '1')
+    .option('--workers <n>', `parallel workers, each on its own connection and part of the table (${inWords(STRATEGIES.filter((n) => strategyNamed(n).split))} only)`, '1')
     .option('--max-lag <duration>', "pause while any standby's replay lag (pg_stat_replication) is over this; 0 turns it off", '1.5s')
     .option('--max-writer-p99 <duration>', "pause while pgmb's own canary writes (a pgmb_canary_* table, dropped after) took longer than this over the last second; 0 turns it off", '0')
     .option('--lock-timeout <duration>', 'lock_timeout for each batch; retried with backoff', '2s')
     .option('--state-table <name>', 'where the checkpoint lives', 'pgmb_backfill_state')
-    .option('--vacuum <policy>', 'VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches (default: auto with ctid, off with keyset and classic)')
+    .option('--vacuum <policy>', `VACUUM (INDEX_CLEANUP OFF) behind the walk, so the table does not double: auto, off, or every N batches (default: ${vacuumDefaults()})`)
     .option('--wait', 'if another backfill of this table and column is running, wait for it instead of exiting 1')
     .option('--reconnect <duration>', 'on a lost connection (restart, failover), reconnect for up to this long and carry on from the checkpoint; 0 exits at once', '60s')
     .addHelpText(
@@ -74,109 +77,163 @@ export function backfillCommand(): Command {
         'Exit codes: 0 done (0 NULLs left), 1 failed or NULLs left or another backfill of the column running,\n' +
         '2 bad input or missing privileges (nothing ran), 3 database unreachable (or lost past --reconnect), 130 interrupted.',
     )
-    .action(async (f: BackfillFlags, command: Command) => {
-      // Every option is checked before the first connection.
-      const resolved = resolveDatabaseUrl();
-      if (!resolved) {
-        throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
-      }
-      let maxLagMs = parseDuration('--max-lag', f.maxLag);
-      const maxWriterP99Ms = parseDuration('--max-writer-p99', f.maxWriterP99);
-      const reconnectMs = parseDuration('--reconnect', f.reconnect);
-      const options = resolveEngineOptions({
-        lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
-        backfill: {
-          strategy: parseChoices('--strategy', f.strategy, STRATEGIES)[0] as StrategyName,
-          batchSize: parsePositiveInt('--batch-size', f.batchSize),
-          delayMs: parseDuration('--delay', f.delay),
-          targetBatchMs: f.targetBatchMs === undefined ? undefined : parsePositiveInt('--target-batch-ms', f.targetBatchMs),
-          stateTable: f.stateTable,
-          workers: parsePositiveInt('--workers', f.workers),
-          wait: f.wait === true,
-          vacuum: f.vacuum === undefined ? undefined : parseVacuum('--vacuum', f.vacuum),
-        },
-        connect: () => connect(resolved.url, 'pgmb-backfill-worker'),
-      });
-      let client = await connect(resolved.url, 'pgmb-backfill');
-      const info = await serverInfo(client, resolved.url);
-      process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${resolved.source})\n`);
-      // The lag throttle is on by default; a role that cannot see standbys' lag runs without it, said
-      // once. Asked for by name, it is a requirement like any other.
-      const requirements: Requirement[] = [];
-      if (maxLagMs > 0 && command.getOptionValueSource('maxLag') === 'default' && !(await seesReplicationStats(client))) {
-        process.stderr.write('warning: standbys\' replay lag is not visible to this role (GRANT pg_monitor to see it): --max-lag is off\n');
-        maxLagMs = 0;
-      }
-      if (maxLagMs > 0) requirements.push({ kind: 'replication-stats', why: `--max-lag ${f.maxLag}`, avoid: '--max-lag 0' });
-      if (maxWriterP99Ms > 0) requirements.push({ kind: 'create-table', why: "--max-writer-p99's canary table", avoid: '--max-writer-p99 0' });
-      const view = createBackfillView();
-      const signalNames: string[] = [];
-      const sizeBefore = await rowBytes(client, f.table);
+    .action(backfillAction);
+}
 
-      /** One run of the backfill on `client`, with health signals of its own connections. */
-      const attempt = async (c: pg.Client) => {
-        let lagClient: pg.Client | undefined;
-        const canary = maxWriterP99Ms > 0 ? new Canary(resolved.url, (t) => view.log(`canary: timing writes on table ${t}, dropped at the end`)) : undefined;
-        try {
-          const signals: HealthSignal[] = [];
-          if (maxLagMs > 0) {
-            lagClient = await connect(resolved.url, 'pgmb-lag');
-            signals.push(lagSignal(new ReplicaLagReader(lagClient), maxLagMs));
-          }
-          if (canary) signals.push(writerSignal(canary, maxWriterP99Ms));
-          signalNames.splice(0, signalNames.length, ...signals.map((s) => s.name));
-          const result = await migrate(c, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
-            ...options,
-            backfill: { ...options.backfill, throttle: signals.length ? throttleWhile(signals) : undefined },
-            requirements,
-            onEvent: (e) => {
-              if (e.type === 'backfill-progress') view.update(e.progress);
-              else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
-              else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
-            },
-          });
-          return result.backfills[0]!;
-        } finally {
-          await canary?.close().catch(() => undefined);
-          await lagClient?.end().catch(() => undefined);
-        }
-      };
+/** Names as people write a list: "ctid", "keyset and classic", "a, b and c". */
+const inWords = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join(''));
 
+/** Each strategy's default vacuum, from the strategies themselves: "auto with ctid, off with keyset and classic". */
+function vacuumDefaults(): string {
+  const policies = [...new Set(STRATEGIES.map((n) => strategyNamed(n).defaultVacuum))];
+  return policies.map((p) => `${p} with ${inWords(STRATEGIES.filter((n) => strategyNamed(n).defaultVacuum === p))}`).join(', ');
+}
+
+/** The command's options, every one checked before the first connection. */
+interface Settings {
+  database: ResolvedUrl;
+  maxLagMs: number;
+  maxWriterP99Ms: number;
+  reconnectMs: number;
+  options: EngineOptions;
+}
+
+function parseFlags(f: BackfillFlags): Settings {
+  const database = resolveDatabaseUrl();
+  if (!database) {
+    throw new InvalidOptionError('database', 'no database: set DATABASE_URL (or TEST_DATABASE_URL) to the database that holds your table');
+  }
+  const maxLagMs = parseDuration('--max-lag', f.maxLag);
+  const maxWriterP99Ms = parseDuration('--max-writer-p99', f.maxWriterP99);
+  const reconnectMs = parseDuration('--reconnect', f.reconnect);
+  const options = resolveEngineOptions({
+    lockTimeoutMs: parseDuration('--lock-timeout', f.lockTimeout),
+    backfill: {
+      strategy: parseChoices('--strategy', f.strategy, STRATEGIES)[0] as StrategyName,
+      batchSize: parsePositiveInt('--batch-size', f.batchSize),
+      delayMs: parseDuration('--delay', f.delay),
+      targetBatchMs: f.targetBatchMs === undefined ? undefined : parsePositiveInt('--target-batch-ms', f.targetBatchMs),
+      stateTable: f.stateTable,
+      workers: parsePositiveInt('--workers', f.workers),
+      wait: f.wait === true,
+      vacuum: f.vacuum === undefined ? undefined : parseVacuum('--vacuum', f.vacuum),
+    },
+    connect: () => connect(database.url, 'pgmb-backfill-worker'),
+  });
+  return { database, maxLagMs, maxWriterP99Ms, reconnectMs, options };
+}
+
+/** The lag limit that holds on this connection, and the privileges the health limits need. */
+interface Health {
+  maxLagMs: number;
+  requirements: Requirement[];
+}
+
+/**
+ * The lag throttle is on by default; a role that cannot see standbys' lag runs without it, said
+ * once. Asked for by name, it is a requirement like any other.
+ */
+async function healthLimits(client: pg.Client, f: BackfillFlags, command: Command, settings: Settings): Promise<Health> {
+  let maxLagMs = settings.maxLagMs;
+  const requirements: Requirement[] = [];
+  if (maxLagMs > 0 && command.getOptionValueSource('maxLag') === 'default' && !(await seesReplicationStats(client))) {
+    process.stderr.write('warning: standbys\' replay lag is not visible to this role (GRANT pg_monitor to see it): --max-lag is off\n');
+    maxLagMs = 0;
+  }
+  if (maxLagMs > 0) requirements.push({ kind: 'replication-stats', why: `--max-lag ${f.maxLag}`, avoid: '--max-lag 0' });
+  if (settings.maxWriterP99Ms > 0) requirements.push({ kind: 'create-table', why: "--max-writer-p99's canary table", avoid: '--max-writer-p99 0' });
+  return { maxLagMs, requirements };
+}
+
+type BackfillView = ReturnType<typeof createBackfillView>;
+
+/** What every attempt of the backfill runs with; `signalNames` is filled with the health signals it uses. */
+interface AttemptSetup {
+  f: BackfillFlags;
+  settings: Settings;
+  health: Health;
+  view: BackfillView;
+  signalNames: string[];
+}
+
+/** The options checked, then the backfill run (again from its checkpoint after a lost connection), then its result. */
+async function backfillAction(f: BackfillFlags, command: Command): Promise<void> {
+  const settings = parseFlags(f);
+  let client = await connect(settings.database.url, 'pgmb-backfill');
+  const info = await serverInfo(client, settings.database.url);
+  process.stderr.write(`database: PostgreSQL ${info.version} at ${info.where} (from ${settings.database.source})\n`);
+  const health = await healthLimits(client, f, command, settings);
+  const view = createBackfillView();
+  const setup: AttemptSetup = { f, settings, health, view, signalNames: [] };
+  const sizeBefore = await rowBytes(client, f.table);
+  try {
+    let r: BackfillResult;
+    for (;;) {
       try {
-        let r: BackfillResult;
-        for (;;) {
-          try {
-            r = await attempt(client);
-            break;
-          } catch (err) {
-            if (!isConnectionLoss(err) || reconnectMs === 0) throw err;
-            view.log(`connection lost (${(err as Error).message}); reconnecting for up to ${formatDuration(reconnectMs / 1000)}`);
-            await client.end().catch(() => undefined);
-            client = await reconnect(resolved.url, reconnectMs);
-            view.log('reconnected: resuming from the checkpoint');
-          }
-        }
-        view.stop();
-        const sizeAfter = await rowBytes(client, f.table);
-        if (sizeBefore !== undefined && sizeAfter !== undefined) {
-          const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${(r.vacuumMs / 1000).toFixed(1)} s)` : '';
-          process.stderr.write(`table size: ${mb(sizeBefore)} before, ${mb(sizeAfter)} after (${(sizeAfter / Math.max(1, sizeBefore)).toFixed(2)}x)${vacuumed}\n`);
-        }
-        for (const late of r.lateRelations) {
-          process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
-        }
-        // Progress went to stderr; stdout gets the result alone, for scripts.
-        process.stdout.write(
-          `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
-            `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
-            `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames.join(', ')})` : ''}` +
-            `${r.resumed ? ' (resumed from a checkpoint)' : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
-        );
-      } finally {
-        view.stop();
+        r = await attempt(client, setup);
+        break;
+      } catch (err) {
+        if (!isConnectionLoss(err) || settings.reconnectMs === 0) throw err;
+        view.log(`connection lost (${(err as Error).message}); reconnecting for up to ${formatDuration(settings.reconnectMs / 1000)}`);
         await client.end().catch(() => undefined);
+        client = await reconnect(settings.database.url, settings.reconnectMs);
+        view.log('reconnected: resuming from the checkpoint');
       }
+    }
+    view.stop();
+    await render(client, f, r, sizeBefore, setup.signalNames);
+  } finally {
+    view.stop();
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** One run of the backfill on `c`, with health signals of its own connections. */
+async function attempt(c: pg.Client, setup: AttemptSetup): Promise<BackfillResult> {
+  const { f, settings, health, view, signalNames } = setup;
+  let lagClient: pg.Client | undefined;
+  const canary = settings.maxWriterP99Ms > 0 ? new Canary(settings.database.url, (t) => view.log(`canary: timing writes on table ${t}, dropped at the end`)) : undefined;
+  try {
+    const signals: HealthSignal[] = [];
+    if (health.maxLagMs > 0) {
+      lagClient = await connect(settings.database.url, 'pgmb-lag');
+      signals.push(lagSignal(new ReplicaLagReader(lagClient), health.maxLagMs));
+    }
+    if (canary) signals.push(writerSignal(canary, settings.maxWriterP99Ms));
+    signalNames.splice(0, signalNames.length, ...signals.map((s) => s.name));
+    const result = await migrate(c, [{ op: 'backfill', table: f.table, column: f.column, value: f.value, where: f.where }], {
+      ...settings.options,
+      backfill: { ...settings.options.backfill, throttle: signals.length ? throttleWhile(signals) : undefined },
+      requirements: health.requirements,
+      onEvent: (e) => {
+        if (e.type === 'backfill-progress') view.update(e.progress);
+        else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
+        else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
+      },
     });
+    return result.backfills[0]!;
+  } finally {
+    await canary?.close().catch(() => undefined);
+    await lagClient?.end().catch(() => undefined);
+  }
+}
+
+/** The table's growth and late leaves on stderr; stdout gets the result alone, for scripts. */
+async function render(client: pg.Client, f: BackfillFlags, r: BackfillResult, sizeBefore: number | undefined, signalNames: string[]): Promise<void> {
+  const sizeAfter = await rowBytes(client, f.table);
+  if (sizeBefore !== undefined && sizeAfter !== undefined) {
+    const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${(r.vacuumMs / 1000).toFixed(1)} s)` : '';
+    process.stderr.write(`table size: ${mb(sizeBefore)} before, ${mb(sizeAfter)} after (${(sizeAfter / Math.max(1, sizeBefore)).toFixed(2)}x)${vacuumed}\n`);
+  }
+  for (const late of r.lateRelations) {
+    process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
+  }
+  process.stdout.write(
+    `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
+      `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
+      `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames.join(', ')})` : ''}` +
+      `${r.resumed ? ' (resumed from a checkpoint)' : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
+  );
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

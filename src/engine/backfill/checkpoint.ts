@@ -2,15 +2,7 @@ import type pg from 'pg';
 import { parseTableName, quoteTable } from '../../core/identifiers.js';
 import { inTransaction } from '../transaction.js';
 import type { StrategyName } from '../types.js';
-
-/** A strategy's position, stored as jsonb; each strategy adds its own fields. */
-export interface Cursor {
-  /** The leaf this part walks (the table itself when it has no partitions or children). */
-  leaf: number;
-  /** Estimated rows this part of the main pass covers, fixed when it begins. */
-  totalRows: number;
-  [field: string]: unknown;
-}
+import type { Cursor } from './strategy.js';
 
 /** The checkpoint of one part of a backfill: a whole leaf, or a page range of one. */
 export interface Checkpoint {

@@ -2,8 +2,16 @@ import type pg from 'pg';
 import type { TableInfo } from '../catalog.js';
 import { quoteIdent } from '../../core/identifiers.js';
 import type { Leaf } from '../relations.js';
-import type { StrategyName } from '../types.js';
-import type { Cursor } from './checkpoint.js';
+import type { VacuumPolicy } from './vacuum-behind.js';
+
+/** A strategy's position, stored as jsonb; each strategy adds its own fields. */
+export interface Cursor {
+  /** The leaf this part walks (the table itself when it has no partitions or children). */
+  leaf: number;
+  /** Estimated rows this part of the main pass covers, fixed when it begins. */
+  totalRows: number;
+  [field: string]: unknown;
+}
 
 export interface BackfillTarget {
   /** The table as the user named it: the root of a partitioned or inheritance tree, or a plain table. */
@@ -24,13 +32,17 @@ export interface BatchResult {
 }
 
 /**
- * How a backfill walks one leaf (a plain table is its own single leaf). Batches run inside a
- * transaction the executor owns.
+ * How a backfill walks one leaf (a plain table is its own single leaf), and what it needs and
+ * defaults to. Batches run inside a transaction the executor owns. Each is listed once, in
+ * strategies/index.ts.
  */
-export interface Strategy {
-  readonly name: StrategyName;
+export interface Strategy<Name extends string> {
+  /** What --strategy, progress and the checkpoints call it: a literal type, so the registry's names are a closed union. */
+  readonly name: Name;
   /** Refused at plan time on a leaf without a primary key. */
   readonly needsPrimaryKey: boolean;
+  /** Vacuum behind the walk when the caller names no policy: on where it was measured to help. */
+  readonly defaultVacuum: VacuumPolicy;
   /** The first position of a leaf's main pass, and the estimated rows it will cover. */
   begin(client: pg.Client, target: BackfillTarget, leaf: Leaf): Promise<Cursor>;
   /** Share of this part of the main pass done at this position, 0..1. */

@@ -1,9 +1,10 @@
 import type { Catalog, ColumnInfo, TableInfo } from '../catalog.js';
 import { IncompleteBackfillError, InputError, InvalidWhereError, NoPrimaryKeyError } from '../../core/errors.js';
 import { parseColumnName, quoteIdent } from '../../core/identifiers.js';
-import { runBackfill, STRATEGY_IMPLS } from '../backfill/backfill.js';
+import { runBackfill } from '../backfill/backfill.js';
+import { strategyNamed } from '../backfill/strategies/index.js';
 import { partitionKeyUsers, treeMembers } from '../relations.js';
-import type { BackfillSpec, EngineOptions, Step } from '../types.js';
+import type { BackfillSpec, EngineOptions, Step, StrategyName } from '../types.js';
 import type { Operation } from './operation.js';
 
 /** The Data-phase step that fills a column with `value`, checked against the catalog first. */
@@ -35,14 +36,14 @@ export async function backfillStep(
 
 /**
  * Every relation of the table's tree that a backfill would walk must be one it can: foreign
- * partitions live on another server; keyset and classic need each leaf's own primary key (an
+ * partitions live on another server; a strategy that needs a primary key needs each leaf's own (an
  * inheritance child has none unless it was given one); a partition key column would move rows.
  */
-async function checkTree(catalog: Catalog, table: TableInfo, column: string, strategy: keyof typeof STRATEGY_IMPLS): Promise<void> {
+async function checkTree(catalog: Catalog, table: TableInfo, column: string, strategy: StrategyName): Promise<void> {
   const members = await treeMembers(catalog.client, table.oid);
   const foreign = members.find((m) => m.relkind === 'f');
   if (foreign) throw new InputError('FOREIGN_PARTITION', `${foreign.sql}, a member of ${table.sql}, is a foreign table: backfill it on its own server; pgmb writes local tables only`);
-  if (STRATEGY_IMPLS[strategy].needsPrimaryKey) {
+  if (strategyNamed(strategy).needsPrimaryKey) {
     const keyless = members.find((m) => m.relkind === 'r' && m.primaryKey.length === 0);
     if (keyless) throw new NoPrimaryKeyError(keyless.sql, strategy);
   }

@@ -10,9 +10,11 @@ import { primaryKeySql } from './primary-key.js';
  * asked for (the backlog is gone) and leaves the rest to the sweep, which visits every page once.
  * Candidates, not rows updated: a candidate the application filled meanwhile is skipped.
  */
-export const classicStrategy: Strategy = {
+export const classicStrategy: Strategy<'classic'> = {
   name: 'classic',
   needsPrimaryKey: true,
+  // Behind classic it made the backfill 1.3x slower (measured).
+  defaultVacuum: 'off',
 
   async begin(client, target, leaf) {
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ONLY ${leaf.sql} WHERE ${stillNull(target)}`);

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { Leaf } from '../../relations.js';
-import type { Cursor } from '../checkpoint.js';
-import { relationSize, stillNull, updateSet, type BackfillTarget, type BatchResult, type Strategy } from '../strategy.js';
+import { relationSize, stillNull, updateSet, type BackfillTarget, type BatchResult, type Cursor, type Strategy } from '../strategy.js';
 
 interface CtidCursor extends Cursor {
   startPage: number;
@@ -42,9 +41,11 @@ async function liveRows(client: pg.Client, leaf: Leaf, from: number, to: number)
  * before anything is written. Empty stretches (purged rows), dense ones and bloated ones each get
  * batches near the size asked for.
  */
-export const ctidStrategy: Strategy = {
+export const ctidStrategy: Strategy<'ctid'> = {
   name: 'ctid',
   needsPrimaryKey: false,
+  // The table ends 1.09x its compact size at 1M rows with it, 1.8x without (measured).
+  defaultVacuum: 'auto',
 
   async begin(client, _target, leaf) {
     const size = await relationSize(client, leaf);

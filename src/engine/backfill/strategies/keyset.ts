@@ -1,5 +1,4 @@
-import type { Cursor } from '../checkpoint.js';
-import { relationSize, stillNull, updateSet, type Strategy } from '../strategy.js';
+import { relationSize, stillNull, updateSet, type Cursor, type Strategy } from '../strategy.js';
 import { primaryKeySql } from './primary-key.js';
 
 interface KeysetCursor extends Cursor {
@@ -13,9 +12,11 @@ interface KeysetCursor extends Cursor {
  * finds its upper bound (the key `rows` entries ahead in the index), then updates that range, so
  * a batch whose rows were all filled already still moves the cursor on.
  */
-export const keysetStrategy: Strategy = {
+export const keysetStrategy: Strategy<'keyset'> = {
   name: 'keyset',
   needsPrimaryKey: true,
+  // Not measured to help behind this walk.
+  defaultVacuum: 'off',
 
   async begin(client, _target, leaf) {
     const totalRows = (await relationSize(client, leaf)).rows;
