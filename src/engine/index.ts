@@ -5,7 +5,7 @@ export { splitPhases, type Phase } from './phases.js';
 export { throttleWhile, type HealthSignal } from './backfill/throttle.js';
 export { generateBatchedUpdate } from './backfill/seed-sql.js';
 export { createIndexSql } from './concurrent-index.js';
-export { type Requirement } from './catalog.js';
+export type { Requirement } from './catalog.js';
 export { preflight, seesReplicationStats } from './preflight.js';
 export * from '../core/errors.js';
 export * from './types.js';

@@ -214,5 +214,6 @@ export interface Step {
   description: string;
   /** Why the step has nothing to do, when it has nothing to do. */
   skip?: string;
+  /** A backfill step returns what it did; the others return nothing. */
   run(ctx: StepContext): Promise<BackfillResult | void>;
 }

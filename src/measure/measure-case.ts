@@ -58,7 +58,6 @@ export interface CaseSpec<D = never> {
   /** Extra preparation after the table is loaded, outside the timed window. */
   prepare?: (table: CaseTable) => Promise<void>;
   /** The measured operation; `writers` tells the simulated writers' health as it runs. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: an operation that reports nothing returns nothing
   run: (table: CaseTable, writers: CaseWriters) => Promise<RunReport<D> | void>;
   /** Run between BEGIN and COMMIT: the locks it took are read exactly before COMMIT. Otherwise
    *  pg_locks is polled while it runs, unless `runReportsLocks`: it returns them itself. */
@@ -163,7 +162,6 @@ class CaseRun<D> {
     const table = this.table!;
     await this.probes.start();
     const t0 = performance.now();
-    // biome-ignore lint/suspicious/noConfusingVoidType: what spec.run returns
     let report: RunReport<D> | void;
     let held: string[] | undefined;
     if (this.spec.inTransaction) {

@@ -94,7 +94,9 @@ export class VacuumBehind {
       });
       const own = await this.own;
       this.running = this.round(own, leaf)
-        .catch((err: unknown) => void (this.failure = err))
+        .catch((err: unknown) => {
+          this.failure = err;
+        })
         .finally(() => (this.running = undefined));
     } else {
       await this.round(client, leaf, true);
@@ -109,7 +111,9 @@ export class VacuumBehind {
     if (inline) await client.query(`SET lock_timeout = ${Math.round(this.lockTimeoutMs)}`);
     // SKIP_LOCKED skips a locked leaf with a WARNING (SQLSTATE 55P03), not an error.
     let locked = false;
-    const onNotice = (n: { code?: string }) => void (locked ||= n.code === LOCK_NOT_AVAILABLE);
+    const onNotice = (n: { code?: string }) => {
+      locked ||= n.code === LOCK_NOT_AVAILABLE;
+    };
     client.on('notice', onNotice);
     try {
       const before = await this.size(client, leaf);
