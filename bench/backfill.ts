@@ -18,7 +18,10 @@ const VALUE = 'backfilled bio';
  * vacuum policy asked for (with and without vacuum behind the walk), the others with the first.
  */
 function variants(o: BenchOptions): [BenchStrategy, VacuumPolicy | undefined][] {
-  const all: [BenchStrategy, VacuumPolicy | undefined][] = [['single-update', undefined], ...o.strategies.flatMap((s): [BenchStrategy, VacuumPolicy][] => (s === 'ctid' ? o.vacuum.map((v) => [s, v]) : [[s, o.vacuum[0]!]]))];
+  const all: [BenchStrategy, VacuumPolicy | undefined][] = [
+    ['single-update', undefined],
+    ...o.strategies.flatMap((s): [BenchStrategy, VacuumPolicy][] => (s === 'ctid' ? o.vacuum.map((v) => [s, v]) : [[s, o.vacuum[0]!]])),
+  ];
   return all.filter(([s]) => wanted(o, 'backfill', s));
 }
 

@@ -39,42 +39,45 @@ export async function runBench(input: BenchOptions, log: (line: string) => void 
 }
 
 async function runOnOneServer(options: BenchOptions, log: (line: string) => void, newReporter: ReporterFactory, pg: number | undefined): Promise<CsvRow[]> {
-  return withDatabase(async ({ url, embedded }) => {
-    if (options.standby && !embedded) {
-      throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
-    }
-    log(checkDisk(options, embedded?.dataDir));
-    const standby = options.standby ? await startStandby(embedded!) : undefined;
-    if (standby) log(`standby: streaming from the embedded primary (slot ${standby.slot})`);
-    const client = await connect(url, 'pgmb-bench');
-    const observer = await connect(url, 'pgmb-observer', { instrument: true });
-    const lagClient = await connect(url, 'pgmb-lag', { instrument: true });
-    const lag = new ReplicaLagReader(lagClient);
-    const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
-    const reporter = newReporter(options.suites.reduce((n, s) => n + BENCH_SUITES[s].plannedIterations(options), 0));
-    const all: CsvRow[] = [];
-    try {
-      if (options.maxLagMs !== undefined && !(await seesReplicationStats(lagClient))) {
-        throw new InvalidOptionError('--max-lag', "standbys' replay lag is not visible to this role: GRANT pg_monitor to it, or leave --max-lag out");
+  return withDatabase(
+    async ({ url, embedded }) => {
+      if (options.standby && !embedded) {
+        throw new InvalidOptionError('--standby', 'starts a standby of the embedded server only; with a URL, give your server its own standbys (their lag is read from pg_stat_replication)');
       }
-      const capabilities = await probeCapabilities(client);
-      if (capabilities.off.length) reporter.log(`probes off for this role: ${capabilities.off.join('; ')}`);
-      const meta = await runMetadata(client);
-      for (const name of options.suites) {
-        const rows = (await BENCH_SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
-        appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
-        for (const row of rows) all.push(row);
+      log(checkDisk(options, embedded?.dataDir));
+      const standby = options.standby ? await startStandby(embedded!) : undefined;
+      if (standby) log(`standby: streaming from the embedded primary (slot ${standby.slot})`);
+      const client = await connect(url, 'pgmb-bench');
+      const observer = await connect(url, 'pgmb-observer', { instrument: true });
+      const lagClient = await connect(url, 'pgmb-lag', { instrument: true });
+      const lag = new ReplicaLagReader(lagClient);
+      const standbyReader = standby && options.standbyQueryMs ? new StandbyReader(standby.url, lagClient, options.standbyQueryMs) : undefined;
+      const reporter = newReporter(options.suites.reduce((n, s) => n + BENCH_SUITES[s].plannedIterations(options), 0));
+      const all: CsvRow[] = [];
+      try {
+        if (options.maxLagMs !== undefined && !(await seesReplicationStats(lagClient))) {
+          throw new InvalidOptionError('--max-lag', "standbys' replay lag is not visible to this role: GRANT pg_monitor to it, or leave --max-lag out");
+        }
+        const capabilities = await probeCapabilities(client);
+        if (capabilities.off.length) reporter.log(`probes off for this role: ${capabilities.off.join('; ')}`);
+        const meta = await runMetadata(client);
+        for (const name of options.suites) {
+          const rows = (await BENCH_SUITES[name].run({ url, client, observer, options, reporter, lag, standbyReader, capabilities })).map((f) => toRow(meta, f));
+          appendCsv(options.out, rows); // after each suite, so an interrupted run keeps what it measured
+          for (const row of rows) all.push(row);
+        }
+      } finally {
+        reporter.stop();
+        await standbyReader?.close();
+        if (standbyReader?.cancelled) log(`standby: ${standbyReader.cancelled} report queries were cancelled by replay conflicts`);
+        await Promise.all([client, observer, lagClient].map((c) => c.end()));
+        await standby?.stop();
       }
-    } finally {
-      reporter.stop();
-      await standbyReader?.close();
-      if (standbyReader?.cancelled) log(`standby: ${standbyReader.cancelled} report queries were cancelled by replay conflicts`);
-      await Promise.all([client, observer, lagClient].map((c) => c.end()));
-      await standby?.stop();
-    }
-    log(summary(all));
-    if (options.profile === 'seed') log(seedComparison(all));
-    log(`wrote ${all.length} rows to ${options.out}`);
-    return all;
-  }, { pg });
+      log(summary(all));
+      if (options.profile === 'seed') log(seedComparison(all));
+      log(`wrote ${all.length} rows to ${options.out}`);
+      return all;
+    },
+    { pg },
+  );
 }

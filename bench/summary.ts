@@ -17,7 +17,8 @@ const fixed = (v: unknown, digits = 1) => (n(v) === undefined ? '' : n(v)!.toFix
 const count = (v: unknown) => (n(v) === undefined ? '' : Math.round(n(v)!).toLocaleString('en-US'));
 const compactNumber = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 /** What tells a case apart inside its suite: strategy, vacuum and partitions. */
-const caseName = (r: CsvRow) => [r.case === 'backfill' ? r.strategy : r.case, r.vacuum !== undefined ? `vacuum=${r.vacuum}` : '', r.partitions ? `${r.partitions} partitions` : ''].filter(Boolean).join(' ');
+const caseName = (r: CsvRow) =>
+  [r.case === 'backfill' ? r.strategy : r.case, r.vacuum !== undefined ? `vacuum=${r.vacuum}` : '', r.partitions ? `${r.partitions} partitions` : ''].filter(Boolean).join(' ');
 
 /** Per fixture: each batched strategy's time against one whole-table UPDATE of the same rows. */
 function backfillHeadlines(rows: CsvRow[]): string[] {
@@ -29,7 +30,9 @@ function backfillHeadlines(rows: CsvRow[]): string[] {
     const same = backfills.filter((r) => fixtureOf(r) === f);
     const update = same.find((r) => r.strategy === 'single-update');
     const base = n(update?.mean_ms);
-    const others = same.filter((r) => r !== update).map((r) => `${caseName(r).replace(/ \d+ partitions/, '')} ${base && n(r.mean_ms) ? `${(n(r.mean_ms)! / base).toFixed(2)}x` : `${fixed(r.mean_ms)} ms`}`);
+    const others = same
+      .filter((r) => r !== update)
+      .map((r) => `${caseName(r).replace(/ \d+ partitions/, '')} ${base && n(r.mean_ms) ? `${(n(r.mean_ms)! / base).toFixed(2)}x` : `${fixed(r.mean_ms)} ms`}`);
     const where = `${count(Number(size))} rows${partitions ? `, ${partitions} partitions` : ''}`;
     return `  backfill, ${where}: one UPDATE ${base === undefined ? 'not measured' : `${fixed(base)} ms`}${others.length ? `; batched, as a multiple of its time: ${others.join(', ')}` : ''}`;
   });
@@ -59,7 +62,23 @@ function safetyHeadlines(rows: CsvRow[]): string[] {
 function caseLines(rows: CsvRow[]): string {
   const table = new Table({
     head: ['', 'rows', 'mean ms', '±rme', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'growth', 'NULLs left'],
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '  ',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
   });
   let suite: unknown;
@@ -86,12 +105,7 @@ function caseLines(rows: CsvRow[]): string {
 export function summary(rows: CsvRow[]): string {
   const backfill = backfillHeadlines(rows);
   const safety = safetyHeadlines(rows);
-  return [
-    ...(backfill.length ? ['speed', ...backfill] : []),
-    ...(safety.length ? ['writers beside each operation (worst over the sizes)', ...safety] : []),
-    '',
-    caseLines(rows),
-  ].join('\n');
+  return [...(backfill.length ? ['speed', ...backfill] : []), ...(safety.length ? ['writers beside each operation (worst over the sizes)', ...safety] : []), '', caseLines(rows)].join('\n');
 }
 
 export function seedComparison(rows: CsvRow[]): string {

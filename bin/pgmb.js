@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx, so `npx pgmb` needs no build step.
-import { register } from "tsx/esm/api";
+import { register } from 'tsx/esm/api';
 
 register();
-await import("../src/cli/pgmb.ts");
+await import('../src/cli/pgmb.ts');

@@ -35,7 +35,27 @@ const app = await WriterProbe.open(url, table, usersShape, { connections: 2, int
 
 const child = spawn(
   process.execPath,
-  ['--trace-gc', 'bin/pgmb.js', 'backfill', '--table', table, '--column', 'bio', '--value', 'soaked', '--batch-size', String(BATCH), '--delay', `${delayMs}ms`, '--state-table', state, '--max-writer-p99', '200ms', '--max-lag', '0'],
+  [
+    '--trace-gc',
+    'bin/pgmb.js',
+    'backfill',
+    '--table',
+    table,
+    '--column',
+    'bio',
+    '--value',
+    'soaked',
+    '--batch-size',
+    String(BATCH),
+    '--delay',
+    `${delayMs}ms`,
+    '--state-table',
+    state,
+    '--max-writer-p99',
+    '200ms',
+    '--max-lag',
+    '0',
+  ],
   { env: { ...process.env, TEST_DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 let stderr = '';
@@ -69,13 +89,20 @@ for (let minute = 1; !done; minute++) {
   await Promise.race([new Promise((r) => setTimeout(r, 60_000)), exited]);
   const w = await app.stop();
   const filled = Number((await c.query(`SELECT count(bio)::int AS n FROM ${table}`)).rows[0].n);
-  const line = [minute, rssMb()?.toFixed(1) ?? '', heapAfterGcMb?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.writes, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(',');
+  const line = [minute, rssMb()?.toFixed(1) ?? '', heapAfterGcMb?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.writes, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(
+    ',',
+  );
   before = filled;
   appendFileSync(values.out!, `${line}\n`);
   process.stderr.write(`${line}\n`);
 }
 const code = await exited;
-process.stderr.write(`pgmb backfill exited ${code}: ${stdout.trim()}\n${stderr.split('\n').filter((l) => /warning|error|lost/i.test(l)).join('\n')}\n`);
+process.stderr.write(
+  `pgmb backfill exited ${code}: ${stdout.trim()}\n${stderr
+    .split('\n')
+    .filter((l) => /warning|error|lost/i.test(l))
+    .join('\n')}\n`,
+);
 await app.close();
 await dropTables(c, [table, state]);
 await c.end();

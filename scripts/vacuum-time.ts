@@ -13,7 +13,9 @@ for (const run of runs) {
   if (!auto || !off) continue;
   const ratio = Number(auto.mean_ms) / Number(off.mean_ms);
   ratios.push(ratio);
-  console.log(`${run}: auto ${Number(auto.mean_ms).toFixed(0)} ms (growth ${Number(auto.growth).toFixed(3)}), off ${Number(off.mean_ms).toFixed(0)} ms (growth ${Number(off.growth).toFixed(3)}): ${ratio.toFixed(3)}x`);
+  console.log(
+    `${run}: auto ${Number(auto.mean_ms).toFixed(0)} ms (growth ${Number(auto.growth).toFixed(3)}), off ${Number(off.mean_ms).toFixed(0)} ms (growth ${Number(off.growth).toFixed(3)}): ${ratio.toFixed(3)}x`,
+  );
 }
 const m = mean(ratios)!;
 const half = ((rmePct(ratios) ?? NaN) / 100) * m;

@@ -11,7 +11,10 @@ export function parseSize(text: string, option = '--sizes'): number {
 
 /** A comma list whose every item must be one of `allowed`. */
 export function parseChoices<T extends string>(option: string, text: string, allowed: readonly T[]): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new InvalidOptionError(option, 'needs at least one value');
   for (const item of items) {
     if (!allowed.includes(item as T)) throw new InvalidOptionError(option, `${JSON.stringify(item)} is not one of ${allowed.join(', ')}`);

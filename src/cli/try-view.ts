@@ -71,7 +71,9 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   if (writers) {
     const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
     const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
-    lines.push(`writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`);
+    lines.push(
+      `writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`,
+    );
     if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);

@@ -52,10 +52,7 @@ export function parseQualifiedName(input: string, maxParts = 2): string[] {
       const end = s.indexOf('.', i);
       const raw = s.slice(i, end === -1 ? s.length : end);
       if (!UNQUOTED.test(raw)) {
-        throw new InvalidIdentifierError(
-          input,
-          raw.includes('"') ? 'misplaced quote' : `not a plain identifier; write it in double quotes if that is its real name`,
-        );
+        throw new InvalidIdentifierError(input, raw.includes('"') ? 'misplaced quote' : `not a plain identifier; write it in double quotes if that is its real name`);
       }
       part = raw.toLowerCase();
       i += raw.length;

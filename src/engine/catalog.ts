@@ -135,9 +135,7 @@ export class Catalog {
   async type(input: string): Promise<string> {
     const written = input.trim();
     if (!TYPE_NAME.test(written)) throw new UnknownTypeError(input);
-    const { rows } = await this.client
-      .query<{ t: string | null }>('SELECT to_regtype($1)::text AS t', [written])
-      .catch(() => ({ rows: [{ t: null }] }));
+    const { rows } = await this.client.query<{ t: string | null }>('SELECT to_regtype($1)::text AS t', [written]).catch(() => ({ rows: [{ t: null }] }));
     if (!rows[0]?.t) throw new UnknownTypeError(input);
     return written;
   }

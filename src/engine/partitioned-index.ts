@@ -69,9 +69,7 @@ export async function buildPartitionedIndex(ctx: StepContext, rootOid: number, b
   // The shells: instant, no storage, invalid until every partition under them is attached.
   for (const m of partitioned) {
     const b = indexOf.get(m.oid)!;
-    await runShortTransaction(ctx, `create index ${b.name} on only ${m.sql}`, [
-      `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(b.name)} ON ONLY ${m.sql} (${cols})`,
-    ]);
+    await runShortTransaction(ctx, `create index ${b.name} on only ${m.sql}`, [`CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(b.name)} ON ONLY ${m.sql} (${cols})`]);
   }
   const attach = async (m: TreeMember) => {
     const parent = indexOf.get(m.parent!)!;

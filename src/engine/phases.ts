@@ -10,7 +10,5 @@ export interface Phase {
  * their operations. Empty phases are left out.
  */
 export function splitPhases(steps: readonly Step[]): Phase[] {
-  return PHASE_ORDER.map((name) => ({ name, steps: steps.filter((s) => s.phase === name) })).filter(
-    (phase) => phase.steps.length > 0,
-  );
+  return PHASE_ORDER.map((name) => ({ name, steps: steps.filter((s) => s.phase === name) })).filter((phase) => phase.steps.length > 0);
 }

@@ -39,11 +39,9 @@ async function check(client: pg.Client, r: Requirement, user: string): Promise<M
   const role = quoteIdent(user);
   switch (r.kind) {
     case 'owner': {
-      const { ok, owner } = await one<{ ok: boolean; owner: string }>(
-        client,
-        "SELECT pg_has_role(relowner, 'USAGE') AS ok, relowner::regrole::text AS owner FROM pg_class WHERE oid = $1",
-        [r.table.oid],
-      );
+      const { ok, owner } = await one<{ ok: boolean; owner: string }>(client, "SELECT pg_has_role(relowner, 'USAGE') AS ok, relowner::regrole::text AS owner FROM pg_class WHERE oid = $1", [
+        r.table.oid,
+      ]);
       return ok ? [] : [{ need: `${r.why} on ${r.table.sql} needs its owner, ${owner}`, fix: `run as ${owner}, or GRANT ${owner} TO ${role}` }];
     }
     case 'write': {
@@ -71,22 +69,32 @@ async function check(client: pg.Client, r: Requirement, user: string): Promise<M
       if (existing.oid !== null) {
         const { ok } = await one<{ ok: boolean }>(client, "SELECT has_table_privilege($1::oid, 'SELECT, INSERT, UPDATE, DELETE') AS ok", [existing.oid]);
         if (ok) return [];
-        return [{ need: `SELECT, INSERT, UPDATE, DELETE on the checkpoint table ${qualified}`, fix: `GRANT SELECT, INSERT, UPDATE, DELETE ON ${qualified} TO ${role}, or --state-table <a table of yours>` }];
+        return [
+          { need: `SELECT, INSERT, UPDATE, DELETE on the checkpoint table ${qualified}`, fix: `GRANT SELECT, INSERT, UPDATE, DELETE ON ${qualified} TO ${role}, or --state-table <a table of yours>` },
+        ];
       }
       const s = await creatableSchema(client, ref.schema);
       if (s.ok) return [];
       const where = s.schema ? `schema ${quoteIdent(s.schema)}` : 'a schema on the search_path (none exists)';
-      return [{ need: `CREATE on ${where}, for the checkpoint table ${qualified}`, fix: `${s.schema ? `GRANT CREATE ON SCHEMA ${quoteIdent(s.schema)} TO ${role}, or ` : ''}--state-table myschema.pgmb_backfill_state (a schema where you may create tables)` }];
+      return [
+        {
+          need: `CREATE on ${where}, for the checkpoint table ${qualified}`,
+          fix: `${s.schema ? `GRANT CREATE ON SCHEMA ${quoteIdent(s.schema)} TO ${role}, or ` : ''}--state-table myschema.pgmb_backfill_state (a schema where you may create tables)`,
+        },
+      ];
     }
     case 'create-table': {
       const s = await creatableSchema(client);
       if (s.ok) return [];
-      return [{ need: `CREATE on ${s.schema ? `schema ${quoteIdent(s.schema)}` : 'a schema on the search_path'}, for ${r.why}`, fix: `${s.schema ? `GRANT CREATE ON SCHEMA ${quoteIdent(s.schema)} TO ${role}, or ` : ''}${r.avoid}` }];
+      return [
+        {
+          need: `CREATE on ${s.schema ? `schema ${quoteIdent(s.schema)}` : 'a schema on the search_path'}, for ${r.why}`,
+          fix: `${s.schema ? `GRANT CREATE ON SCHEMA ${quoteIdent(s.schema)} TO ${role}, or ` : ''}${r.avoid}`,
+        },
+      ];
     }
     case 'replication-stats':
-      return (await seesReplicationStats(client))
-        ? []
-        : [{ need: `standbys' replay lag (pg_stat_replication), for ${r.why}`, fix: `GRANT pg_monitor TO ${role}, or ${r.avoid}` }];
+      return (await seesReplicationStats(client)) ? [] : [{ need: `standbys' replay lag (pg_stat_replication), for ${r.why}`, fix: `GRANT pg_monitor TO ${role}, or ${r.avoid}` }];
   }
 }
 

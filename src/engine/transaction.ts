@@ -31,9 +31,7 @@ export function backoffMs(attempt: number, random = Math.random): number {
 
 /** Lock modes this session holds on user relations (the catalogs' own locks left out). */
 async function userTableLocks(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ mode: string }>(
-    "SELECT DISTINCT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation >= 16384",
-  );
+  const { rows } = await client.query<{ mode: string }>("SELECT DISTINCT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation >= 16384");
   return rows.map((r) => r.mode);
 }
 

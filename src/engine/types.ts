@@ -11,13 +11,7 @@ export type PhaseName = 'ddl' | 'index' | 'data' | 'validate';
 export const PHASE_ORDER: readonly PhaseName[] = ['ddl', 'index', 'data', 'validate'];
 
 /** Names are written as in SQL: `users`, `"Order"`, `public."user data"`. Values are text, cast by the server. */
-export type OperationSpec =
-  | AddColumnSpec
-  | DropColumnSpec
-  | RenameColumnSpec
-  | CreateIndexSpec
-  | SetNotNullSpec
-  | BackfillSpec;
+export type OperationSpec = AddColumnSpec | DropColumnSpec | RenameColumnSpec | CreateIndexSpec | SetNotNullSpec | BackfillSpec;
 
 export interface AddColumnSpec {
   op: 'add-column';

@@ -28,7 +28,7 @@ export async function probeCapabilities(client: pg.Client): Promise<ProbeCapabil
     ...(checkpoint ? [] : ['checkpoint before each case (needs superuser or pg_checkpoint: GRANT pg_checkpoint TO the role)']),
     ...(flush ? [] : ['dead_tuples (needs EXECUTE on pg_stat_force_next_flush(), PostgreSQL 15+)']),
     ...(statements ? [] : ['work counters (need pg_stat_statements: in shared_preload_libraries, then CREATE EXTENSION pg_stat_statements)']),
-    ...(statements && !superuser ? ['work counters (need a superuser, to keep the probes\' own statements out of pg_stat_statements)'] : []),
+    ...(statements && !superuser ? ["work counters (need a superuser, to keep the probes' own statements out of pg_stat_statements)"] : []),
   ];
   return { checkpoint, flushStats: flush, workCounters, off };
 }

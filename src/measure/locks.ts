@@ -5,10 +5,7 @@ import { Poller } from './poller.js';
 
 /** The locks this session holds now on the given tables: exact, for an operation run inside a transaction. */
 export async function locksHeld(client: pg.Client, tableOids: number[]): Promise<string[]> {
-  const { rows } = await client.query<{ mode: string }>(
-    "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = ANY($1::oid[]) AND granted",
-    [tableOids],
-  );
+  const { rows } = await client.query<{ mode: string }>("SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = ANY($1::oid[]) AND granted", [tableOids]);
   return rows.map((r) => r.mode);
 }
 
@@ -29,10 +26,7 @@ export class LockWatcher {
   start(pid: number, tableOids: number[], everyMs = 2): void {
     this.modes.clear();
     this.poller = new Poller(async () => {
-      const { rows } = await this.client.query<{ mode: string }>(
-        "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])",
-        [pid, tableOids],
-      );
+      const { rows } = await this.client.query<{ mode: string }>("SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])", [pid, tableOids]);
       for (const r of rows) this.modes.add(r.mode);
     }, everyMs);
   }

@@ -49,7 +49,7 @@ export function explainWait(pid: number, samples: readonly Sample[]): SlowWriteC
   const checkpoint = all.some(checkpointing);
   const migrationVacuum = all.some((b) => isVacuum(b) && MIGRATION_APP.test(b.app));
   const otherVacuum = !migrationVacuum && all.some(isVacuum);
-  const during = [checkpoint ? 'a checkpoint' : '', migrationVacuum ? "a vacuum round of the walk" : otherVacuum ? 'an autovacuum' : ''].filter(Boolean);
+  const during = [checkpoint ? 'a checkpoint' : '', migrationVacuum ? 'a vacuum round of the walk' : otherVacuum ? 'an autovacuum' : ''].filter(Boolean);
   const context = during.length ? ` during ${during.join(' and ')}` : '';
 
   // Who held it: the blockers as the same sample saw them.

@@ -38,18 +38,12 @@ export async function snapshotTable(observer: pg.Client, op: pg.Client, relation
 
 /** The bytes of the table's rows (heap, TOAST and their maps) over the relations that hold them; indexes apart. */
 export async function tableBytes(client: pg.Client, relations: number[]): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(
-    "SELECT coalesce(sum(pg_table_size(oid)), 0)::float8 AS n FROM pg_class WHERE oid = ANY($1::oid[]) AND relkind = 'r'",
-    [relations],
-  );
+  const { rows } = await client.query<{ n: number }>("SELECT coalesce(sum(pg_table_size(oid)), 0)::float8 AS n FROM pg_class WHERE oid = ANY($1::oid[]) AND relkind = 'r'", [relations]);
   return rows[0]!.n;
 }
 
 export async function tableChange(observer: pg.Client, before: TableSnapshot, after: TableSnapshot): Promise<TableChange> {
-  const { rows } = await observer.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::int8 AS bytes', [
-    after.walLsn,
-    before.walLsn,
-  ]);
+  const { rows } = await observer.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::int8 AS bytes', [after.walLsn, before.walLsn]);
   return {
     rewritten: before.relfilenodes !== after.relfilenodes,
     walBytes: rows[0]!.bytes,

@@ -118,9 +118,7 @@ export class WriterProbe {
     const updated = cols.filter((c) => !this.shape.primaryKey.includes(c.name)).at(-1);
     // By the whole primary key, as an application does: on a partitioned table it names the partition.
     const key = this.shape.primaryKey.map(quoteIdent);
-    const keys = key.length
-      ? (await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })).rows
-      : [];
+    const keys = key.length ? (await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })).rows : [];
     const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
     const updateSql = updated && `UPDATE ${t} SET ${quoteIdent(updated.name)} = (SELECT ${updated.series} FROM ${row}) WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
     this.running = true;

@@ -61,7 +61,13 @@ function alterTable(s: Node): Description {
       needsNoTransaction ||= concurrent;
       words.push(`DETACH PARTITION${concurrent ? ' CONCURRENTLY' : ''}`);
     } else {
-      words.push(ALTER_TABLE_CMDS[c.subtype] ?? String(c.subtype).replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase());
+      words.push(
+        ALTER_TABLE_CMDS[c.subtype] ??
+          String(c.subtype)
+            .replace(/^AT_/, '')
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase(),
+      );
     }
   }
   const object = s.objtype === 'OBJECT_INDEX' ? 'INDEX' : s.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE';

@@ -43,7 +43,10 @@ function withoutMetaCommands(file: SourceFile): string {
       const m = /^(\s*)(\\[a-zA-Z!]+)/.exec(line);
       if (!m) return line;
       if (DUMP_GUARDS.has(m[2]!)) return ' '.repeat(line.length);
-      throw new MigrationFileError({ file: file.path, line: i + 1, col: m[1]!.length + 1 }, `psql meta-command ${m[2]} is not SQL: pgmb try reads what the server runs; inline what it includes or sets`);
+      throw new MigrationFileError(
+        { file: file.path, line: i + 1, col: m[1]!.length + 1 },
+        `psql meta-command ${m[2]} is not SQL: pgmb try reads what the server runs; inline what it includes or sets`,
+      );
     })
     .join('\n');
 }

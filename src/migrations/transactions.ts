@@ -17,8 +17,7 @@ export function transactionGroups(migrations: Migration[], mode: TransactionMode
         if (s.control === 'begin') {
           open = { statements: [], inTransaction: true };
           groups.push(open);
-        }
-        else if (s.control === 'commit') open = undefined;
+        } else if (s.control === 'commit') open = undefined;
         else if (open) open.statements.push(s);
         else groups.push({ statements: [s], inTransaction: false });
       }

@@ -74,7 +74,12 @@ function byLabel(releases: Release[], colours: Colours, filter: (r: ReadRow) => 
     .map((release, i) => {
       const rows = release.rows.filter(filter);
       const data = labels.map((l) => average(rows.filter((r) => labelOf(r) === l).flatMap((r) => num(r, y) ?? [])));
-      return { label: releases.length > 1 ? `${release.name}: ${seriesName}` : seriesName, data, color: colours.of(releases.length > 1 ? `release ${release.name}` : seriesName), dash: dashOf(releases, i) };
+      return {
+        label: releases.length > 1 ? `${release.name}: ${seriesName}` : seriesName,
+        data,
+        color: colours.of(releases.length > 1 ? `release ${release.name}` : seriesName),
+        dash: dashOf(releases, i),
+      };
     })
     .filter((d) => d.data.some((v) => v !== null));
   return { labels, datasets };
@@ -103,7 +108,17 @@ function trends(releases: Release[], steps: Step[], colours: Colours): ChartSpec
       });
       return { label: caseLabel(key), data, color: colours.of(seriesName(first)), dash: [], steps: flagged };
     });
-    return { id: `trend-${suite}`, title: `${suite}: mean time across releases (largest size of each case; a triangle marks a step compare found)`, type: 'line' as const, xTitle: 'release', yTitle: 'mean ms', xScale: 'category' as const, logScale: true, labels: releases.map((r) => r.name), datasets };
+    return {
+      id: `trend-${suite}`,
+      title: `${suite}: mean time across releases (largest size of each case; a triangle marks a step compare found)`,
+      type: 'line' as const,
+      xTitle: 'release',
+      yTitle: 'mean ms',
+      xScale: 'category' as const,
+      logScale: true,
+      labels: releases.map((r) => r.name),
+      datasets,
+    };
   });
 }
 
@@ -137,7 +152,14 @@ export function buildCharts(releases: Release[], steps: Step[] = []): ChartSpec[
       xTitle: 'operation',
       yTitle: 'mean ms',
       xScale: 'category',
-      ...byLabel(releases, colours, (r) => r.suite === 'ddl', (r) => r.case!, 'mean_ms', 'mean ms'),
+      ...byLabel(
+        releases,
+        colours,
+        (r) => r.suite === 'ddl',
+        (r) => r.case!,
+        'mean_ms',
+        'mean ms',
+      ),
     },
     {
       id: 'writers',
@@ -147,7 +169,14 @@ export function buildCharts(releases: Release[], steps: Step[] = []): ChartSpec[
       yTitle: 'writer max ms',
       xScale: 'category',
       logScale: true,
-      ...byLabel(releases, colours, (r) => num(r, 'writer_max_ms') !== undefined, (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '), 'writer_max_ms', 'writer max ms'),
+      ...byLabel(
+        releases,
+        colours,
+        (r) => num(r, 'writer_max_ms') !== undefined,
+        (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '),
+        'writer_max_ms',
+        'writer max ms',
+      ),
     },
   ];
   return charts.filter((c) => c.datasets.length > 0);

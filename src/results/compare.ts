@@ -156,7 +156,18 @@ export function compareRuns(base: ReadRow[], next: ReadRow[], options: Partial<C
     const ta = perRun(ra, (r) => num(r, 'mean_ms'));
     const tb = perRun(rb, (r) => num(r, 'mean_ms'));
     const r = (rb[0] ?? ra[0])!;
-    const common = { key, suite: r.suite!, case: r.case!, strategy: r.strategy ?? '', rows: r.rows ?? '', policy: policyOf(r), baseMs: mean(ta), newMs: mean(tb), baseRuns: ta.length, newRuns: tb.length };
+    const common = {
+      key,
+      suite: r.suite!,
+      case: r.case!,
+      strategy: r.strategy ?? '',
+      rows: r.rows ?? '',
+      policy: policyOf(r),
+      baseMs: mean(ta),
+      newMs: mean(tb),
+      baseRuns: ta.length,
+      newRuns: tb.length,
+    };
     if (!ta.length) return { ...common, verdict: 'new' };
     if (!tb.length) return { ...common, verdict: 'gone' };
     return { ...common, ...timeVerdict(ta, tb, o.threshold), work: workChange(ra, rb, o.workThreshold) };
@@ -167,10 +178,11 @@ export function compareRuns(base: ReadRow[], next: ReadRow[], options: Partial<C
 /** Slopes per run of a series, over the sizes both files measured. */
 function slopes(rows: ReadRow[], sizes: Set<string>, value: (r: ReadRow) => number | undefined): number[] {
   let anonymous = 0;
-  const runs = groupBy(rows.filter((r) => sizes.has(r.rows!)), (r) => r.run_id || `#${anonymous++}`);
-  return [...runs.values()]
-    .map((rs) => logLogSlope(rs.flatMap((r) => (value(r) === undefined ? [] : [[Number(r.rows), value(r)!] as const]))))
-    .filter((s): s is number => s !== undefined);
+  const runs = groupBy(
+    rows.filter((r) => sizes.has(r.rows!)),
+    (r) => r.run_id || `#${anonymous++}`,
+  );
+  return [...runs.values()].map((rs) => logLogSlope(rs.flatMap((r) => (value(r) === undefined ? [] : [[Number(r.rows), value(r)!] as const])))).filter((s): s is number => s !== undefined);
 }
 
 /**

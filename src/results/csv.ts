@@ -101,5 +101,8 @@ export function num(row: ReadRow, column: string): number | undefined {
 
 /** "a=1 b=2" for the given columns that are set: names a row's policy in tables and charts. */
 export function cellsLabel(row: ReadRow, columns: readonly string[]): string {
-  return columns.filter((c) => row[c] !== undefined && row[c] !== '').map((c) => `${c}=${row[c]}`).join(' ');
+  return columns
+    .filter((c) => row[c] !== undefined && row[c] !== '')
+    .map((c) => `${c}=${row[c]}`)
+    .join(' ');
 }

@@ -22,10 +22,7 @@ function packageVersion(): string {
 
 export async function runMetadata(client: pg.Client): Promise<RunMetadata> {
   const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-  const settings = await client.query<{ name: string; setting: string }>(
-    `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
-    [KEY_SETTINGS],
-  );
+  const settings = await client.query<{ name: string; setting: string }>(`SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`, [KEY_SETTINGS]);
   const started = new Date();
   return {
     run_id: `${started.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,

@@ -86,7 +86,15 @@ export async function measureSize(url: string, plan: TryPlan, options: TryOption
     for (const line of built ? built.leftOut : []) reporter.log(`shape: left out ${line}`);
     await buildSchema(client, plan.schema);
     const table = await userTables(client, await resolveTargets(client, plan), options, built ? built.tables : undefined, reporter);
-    const ctx: MeasureContext = { url: scratch.url, client, observer, options: { writers: options.writers, standby: false }, reporter, lag: new ReplicaLagReader(observer), capabilities: await probeCapabilities(client) };
+    const ctx: MeasureContext = {
+      url: scratch.url,
+      client,
+      observer,
+      options: { writers: options.writers, standby: false },
+      reporter,
+      lag: new ReplicaLagReader(observer),
+      capabilities: await probeCapabilities(client),
+    };
     const started = performance.now();
     const result = await measureMigration(ctx, plan, table, rows);
     reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration((result.figures.setup_ms as number) / 1000)})`);

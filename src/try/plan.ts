@@ -6,7 +6,11 @@ import type { TryOptions, TryPlan, TryTarget } from './types.js';
 
 /** `*` within a path segment, `**` across them, `?` one character. */
 function globRegExp(glob: string): RegExp {
-  const segment = (part: string) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const segment = (part: string) =>
+    part
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]');
   return new RegExp(`(^|/)${glob.split('**').map(segment).join('.*')}$`);
 }
 

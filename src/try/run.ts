@@ -49,10 +49,20 @@ export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchO
     const results = await measureSizes(url, plan, options, newReporter(options.sizes.length));
     if (options.out) {
       const meta = await withClient(url, runMetadata);
-      appendCsv(options.out, results.flatMap((r) => tryRows(r, plan)).map((f) => toRow(meta, f)));
+      appendCsv(
+        options.out,
+        results.flatMap((r) => tryRows(r, plan)).map((f) => toRow(meta, f)),
+      );
     }
     const statements = plan.measured.flatMap((m) => m.statements);
-    const lintResult = options.lint === 'squawk' ? await lint(plan.measured.map((m) => m.path), statements, info.major) : undefined;
+    const lintResult =
+      options.lint === 'squawk'
+        ? await lint(
+            plan.measured.map((m) => m.path),
+            statements,
+            info.major,
+          )
+        : undefined;
     return { results, pgMajor: info.major, lintResult };
   }, launch);
   const target = tryTarget(plan, options);

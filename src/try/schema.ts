@@ -38,10 +38,7 @@ export async function resolveTargets(client: pg.Client, plan: TryPlan): Promise<
   const oids: number[] = [];
   for (const s of plan.measured.flatMap((m) => m.statements)) {
     for (const t of s.targets) {
-      const { rows } = await client.query<{ oid: number | null; kind: string | null }>(
-        'SELECT c.oid::int AS oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)',
-        [sqlName(t)],
-      );
+      const { rows } = await client.query<{ oid: number | null; kind: string | null }>('SELECT c.oid::int AS oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)', [sqlName(t)]);
       const found = rows[0];
       if (!found?.oid) {
         if (created.has(label(t))) continue;

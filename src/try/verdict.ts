@@ -113,8 +113,7 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
   const out: TryVerdicts = { target, maxBlockMs, statements: [], groups: [], failing: !!failedRun };
   if (failedRun) out.failed = { rows: failedRun.rows, ...failedRun.failed! };
   if (!complete.length) return out;
-  const at = (key: string, pick: (r: SizeRun) => MeasuredGroup[] | MeasuredStatement[]) =>
-    complete.map((r) => ({ rows: r.rows, item: (pick(r) as { key: string }[]).find((x) => x.key === key)! }));
+  const at = (key: string, pick: (r: SizeRun) => MeasuredGroup[] | MeasuredStatement[]) => complete.map((r) => ({ rows: r.rows, item: (pick(r) as { key: string }[]).find((x) => x.key === key)! }));
 
   for (const g of complete[complete.length - 1]!.groups) {
     const sizes = at(g.key, (r) => r.groups) as { rows: number; item: MeasuredGroup }[];
@@ -151,7 +150,10 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
       lock,
       rewritten: sizes.some(({ item }) => item.rewritten),
       msBySize: new Map(sizes.map(({ rows, item }) => [rows, item.ms])),
-      atTarget: project(sizes.map(({ rows, item }) => ({ rows, driver: item.ms, value: item.ms })), target),
+      atTarget: project(
+        sizes.map(({ rows, item }) => ({ rows, driver: item.ms, value: item.ms })),
+        target,
+      ),
       heldMs: s.heldMs,
       verdict: blames ? 'blocks writers' : 'ok',
       reason: !blames

@@ -8,7 +8,20 @@ import type { BenchOptions } from '../../bench/types.js';
 import { readCsv } from '../../src/results/csv.js';
 
 const ddl = (out: string, more: Partial<BenchOptions>): BenchOptions => ({
-  suites: ['ddl'], sizes: [1000], strategies: ['ctid'], batchSize: 1000, delayMs: 0, workers: 1, iterations: 2, ddlRows: 1000, partitions: [0], vacuum: ['off'], writers: false, standby: false, out, ...more,
+  suites: ['ddl'],
+  sizes: [1000],
+  strategies: ['ctid'],
+  batchSize: 1000,
+  delayMs: 0,
+  workers: 1,
+  iterations: 2,
+  ddlRows: 1000,
+  partitions: [0],
+  vacuum: ['off'],
+  writers: false,
+  standby: false,
+  out,
+  ...more,
 });
 
 test('--rme: a loose target stops at the minimum iterations; an unreachable one runs until the case budget, never past 30', async (t) => {
@@ -17,7 +30,10 @@ test('--rme: a loose target stops at the minimum iterations; an unreachable one 
   const loose = join(dir, 'loose.csv');
   // Any two samples meet it (with 2 samples t is 12.7, so a 2 ms case's rme can exceed 100%).
   await runBench(ddl(loose, { rmeTarget: 1e6, only: { case: 'rename-column' } }), () => undefined);
-  t.deepEqual(readCsv(loose).map((r) => r.iterations), ['2']);
+  t.deepEqual(
+    readCsv(loose).map((r) => r.iterations),
+    ['2'],
+  );
 
   const strict = join(dir, 'strict.csv');
   const t0 = performance.now();

@@ -19,7 +19,21 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
   // Which probes run depends on the role (superuser on the embedded server, an owner on a managed one).
   const caps = await probeCapabilities(await client(t));
   await runBench(
-    { suites: [...SUITES], sizes: [10_000], strategies: ['ctid', 'keyset', 'classic'], batchSize: 2000, delayMs: 0, workers: 2, iterations: 2, ddlRows: 10_000, partitions: [0, 8], vacuum: ['auto', 'off'], writers: true, standby: false, out },
+    {
+      suites: [...SUITES],
+      sizes: [10_000],
+      strategies: ['ctid', 'keyset', 'classic'],
+      batchSize: 2000,
+      delayMs: 0,
+      workers: 2,
+      iterations: 2,
+      ddlRows: 10_000,
+      partitions: [0, 8],
+      vacuum: ['auto', 'off'],
+      writers: true,
+      standby: false,
+      out,
+    },
     () => undefined,
   );
   t.deepEqual(readFileSync(out, 'utf8').split('\n')[0]!.split(','), [...CSV_COLUMNS]);
@@ -58,14 +72,24 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
   t.deepEqual(backfill.map((r) => r.strategy).sort(), [...BACKFILL_STRATEGIES].sort());
   const partitioned = rows.filter((r) => r.partitions === '8' && r.vacuum !== 'off');
   t.deepEqual(partitioned.map((r) => `${r.suite} ${r.strategy || r.case}`).sort(), [
-    'backfill classic', 'backfill ctid', 'backfill keyset', 'backfill single-update', 'index create-index', 'index create-index-concurrently', 'index create-unique-index-concurrently',
+    'backfill classic',
+    'backfill ctid',
+    'backfill keyset',
+    'backfill single-update',
+    'index create-index',
+    'index create-index-concurrently',
+    'index create-unique-index-concurrently',
   ]);
   for (const r of rows.filter((x) => x.suite === 'backfill' && x.strategy !== 'single-update')) {
     t.is(r.nulls_left, '0', `${r.strategy} ${r.partitions}: counted NULLs left`);
     t.true(Number(r.largest_batch) > 0 && Number(r.largest_batch) <= 2000 * 1.5, `${r.strategy} ${r.partitions}: largest batch ${r.largest_batch}`);
   }
   t.is(rows.find((r) => r.strategy === 'single-update')!.nulls_left, '', 'one UPDATE counts nothing');
-  t.deepEqual(rows.filter((r) => r.strategy === 'ctid').map((r) => r.vacuum), ['auto', 'off', 'auto', 'off'], 'ctid with and without vacuum behind the walk');
+  t.deepEqual(
+    rows.filter((r) => r.strategy === 'ctid').map((r) => r.vacuum),
+    ['auto', 'off', 'auto', 'off'],
+    'ctid with and without vacuum behind the walk',
+  );
   t.is(rows.find((r) => r.strategy === 'single-update')!.vacuum, '');
   for (const r of rows) {
     const [before, after, compact, growth] = ['table_bytes_before', 'table_bytes_after', 'table_bytes_compact', 'growth'].map((c) => Number(r[c]));

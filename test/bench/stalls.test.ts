@@ -11,7 +11,21 @@ import { tempDir } from '../helpers/temp-dir.js';
 test('1M rows, ctid and keyset, plain and 8 partitions, vacuum behind: every slow write explained, none the migration caused over 200 ms', async (t) => {
   const out = `${tempDir(t, 'stalls')}/stalls.csv`;
   const rows = await runBench(
-    { suites: ['backfill'], sizes: [1_000_000], strategies: ['ctid', 'keyset'], batchSize: 5000, delayMs: 0, workers: 2, iterations: 1, ddlRows: 0, partitions: [0, 8], vacuum: ['auto'], writers: true, standby: false, out },
+    {
+      suites: ['backfill'],
+      sizes: [1_000_000],
+      strategies: ['ctid', 'keyset'],
+      batchSize: 5000,
+      delayMs: 0,
+      workers: 2,
+      iterations: 1,
+      ddlRows: 0,
+      partitions: [0, 8],
+      vacuum: ['auto'],
+      writers: true,
+      standby: false,
+      out,
+    },
     () => undefined,
   );
   const batched = rows.filter((r) => r.strategy !== 'single-update');

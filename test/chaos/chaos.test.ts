@@ -28,7 +28,27 @@ test('a 1M-row pgmb backfill with the application writing beside it, its connect
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const ids = (await c.query<{ id: string }>(`SELECT id FROM ${q(table)} TABLESAMPLE SYSTEM (1) LIMIT 2000`)).rows.map((r) => r.id);
 
-  const run = pgmbInBackground(['backfill', '--table', table, '--column', 'bio', '--value', 'filled', '--batch-size', '5000', '--delay', '50ms', '--workers', '2', '--state-table', state, '--max-writer-p99', '2s', '--max-lag', '0']);
+  const run = pgmbInBackground([
+    'backfill',
+    '--table',
+    table,
+    '--column',
+    'bio',
+    '--value',
+    'filled',
+    '--batch-size',
+    '5000',
+    '--delay',
+    '50ms',
+    '--workers',
+    '2',
+    '--state-table',
+    state,
+    '--max-writer-p99',
+    '2s',
+    '--max-lag',
+    '0',
+  ]);
   const chaos = await startChaos(testUrl(), { applications: ['pgmb-backfill', 'pgmb-backfill-worker', 'pgmb-canary', 'pgmb-writer'] });
   // The application: its own values on rows the backfill has or has not reached yet, and new rows.
   let writing = true;
@@ -50,15 +70,28 @@ test('a 1M-row pgmb backfill with the application writing beside it, its connect
   writing = false;
   await app;
   t.log(`${killed.length} backends killed (${killed.join(', ')}); the application wrote ${written} times`);
-  t.log(r.stderr.split('\n').filter((l) => /connection lost|reconnected/.test(l)).slice(0, 6).join('\n'));
+  t.log(
+    r.stderr
+      .split('\n')
+      .filter((l) => /connection lost|reconnected/.test(l))
+      .slice(0, 6)
+      .join('\n'),
+  );
   t.is(r.code, EXIT.ok, r.stderr);
   t.true(killed.length >= 3, 'the run was killed again and again');
   t.regex(r.stdout, /; 0 NULLs left \(counted\)$/m);
   t.true(updated.size > 100, `the application updated ${updated.size} rows`);
   t.is(await scalar(c, `SELECT count(*)::int FROM ${q(table)} WHERE bio IS NULL`), 0, 'no row left NULL');
-  t.is(await scalar(c, `SELECT count(*)::int FROM ${q(table)} WHERE id = ANY($1::uuid[]) AND bio IS DISTINCT FROM 'app ' || id`, [[...updated]]), 0, "every row the application updated keeps the application's value");
+  t.is(
+    await scalar(c, `SELECT count(*)::int FROM ${q(table)} WHERE id = ANY($1::uuid[]) AND bio IS DISTINCT FROM 'app ' || id`, [[...updated]]),
+    0,
+    "every row the application updated keeps the application's value",
+  );
   t.is(await scalar(c, `SELECT count(*)::int FROM ${q(table)} WHERE name LIKE 'app\\_%' AND bio IS DISTINCT FROM 'app new'`), 0, "every row the application inserted keeps the application's value");
-  t.false((await listProjectTables(c)).some((name) => name.includes('canary')), 'no canary table left');
+  t.false(
+    (await listProjectTables(c)).some((name) => name.includes('canary')),
+    'no canary table left',
+  );
 });
 
 test('pgmb try with its connections killed: exit 3 or 1 with one line, no scratch database left', async (t) => {

@@ -75,7 +75,9 @@ test('operator mistakes exit 2 with one line each: a view, a materialized view, 
   await c.query(`CREATE MATERIALIZED VIEW ${q(matview)} AS SELECT * FROM ${q(table)}`);
   await c.query(`CREATE SEQUENCE ${q(seq)}`);
   await c.query(`CREATE TABLE ${q(upper)} (id int PRIMARY KEY, bio text)`);
-  t.teardown(() => c.query(`DROP VIEW IF EXISTS ${q(view)}; DROP MATERIALIZED VIEW IF EXISTS ${q(matview)}; DROP SEQUENCE IF EXISTS ${q(seq)}; DROP TABLE IF EXISTS ${q(upper)}`).then(() => undefined));
+  t.teardown(() =>
+    c.query(`DROP VIEW IF EXISTS ${q(view)}; DROP MATERIALIZED VIEW IF EXISTS ${q(matview)}; DROP SEQUENCE IF EXISTS ${q(seq)}; DROP TABLE IF EXISTS ${q(upper)}`).then(() => undefined),
+  );
   const cases: [string[], RegExp][] = [
     [['--table', view, '--column', 'bio'], new RegExp(`^pgmb: "${view}" is a view; this needs a table`, 'm')],
     [['--table', matview, '--column', 'bio'], new RegExp(`^pgmb: "${matview}" is a materialized view; this needs a table`, 'm')],

@@ -101,5 +101,8 @@ test('pgmb clean beside a live pgmb try leaves its scratch database alone, and t
   t.regex(cleaned.stdout, new RegExp(`kept scratch database ${live}: `));
   const tried = await run.exited;
   t.is(tried.code, 0, tried.stderr);
-  t.false((await listScratchDatabases(c)).some((d) => d.name === live), 'the try dropped its own at the end');
+  t.false(
+    (await listScratchDatabases(c)).some((d) => d.name === live),
+    'the try dropped its own at the end',
+  );
 });

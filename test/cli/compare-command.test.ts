@@ -10,13 +10,15 @@ import { pgmb } from '../helpers/pgmb.js';
 /** Rows read from a CSV, written back with the same columns. */
 const toCsvText = (rows: ReadRow[]) => stringify(rows, { header: true, columns: Object.keys(rows[0]!) });
 
-
 test('compare and report on a CSV with columns a,b exit 2 naming the missing columns; bench refuses an --out it cannot write', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-junk-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const junk = join(dir, 'junk.csv');
   writeFileSync(junk, 'a,b\n1,2\n');
-  for (const args of [['compare', junk, junk], ['report', junk, '--out', join(dir, 'r.html')]]) {
+  for (const args of [
+    ['compare', junk, junk],
+    ['report', junk, '--out', join(dir, 'r.html')],
+  ]) {
     const r = pgmb(args);
     t.is(r.status, 2, `${args[0]}: ${r.stderr}`);
     t.regex(r.stderr, /^pgmb: .*junk\.csv is not a pgmb bench CSV: it lacks the column\(s\) run_id, .*, mean_ms, /);

@@ -39,7 +39,12 @@ test('the server restarted in the middle of a 1M-row backfill: pgmb backfill rec
   await new Promise((r) => setTimeout(r, 1500));
   await restart(server.dataDir);
   const { code, stdout, stderr } = await run.exited;
-  t.log(stderr.split('\n').filter((l) => /connection lost|reconnect/.test(l)).join('\n'));
+  t.log(
+    stderr
+      .split('\n')
+      .filter((l) => /connection lost|reconnect/.test(l))
+      .join('\n'),
+  );
   t.is(code, 0, stderr);
   t.regex(stderr, /connection lost \(.*\); reconnecting for up to 1m00s/);
   t.regex(stderr, /reconnected: resuming from the checkpoint/);

@@ -11,7 +11,8 @@ import { client, testUrl } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { pgmb } from '../helpers/pgmb.js';
 
-const PRINT_MAJOR = "const pg=require('pg');const c=new pg.Client(process.env.TEST_DATABASE_URL);c.connect().then(()=>c.query(\"SELECT current_setting('server_version_num')::int/10000 AS m\")).then(r=>{console.log('major '+r.rows[0].m);return c.end()})";
+const PRINT_MAJOR =
+  "const pg=require('pg');const c=new pg.Client(process.env.TEST_DATABASE_URL);c.connect().then(()=>c.query(\"SELECT current_setting('server_version_num')::int/10000 AS m\")).then(r=>{console.log('major '+r.rows[0].m);return c.end()})";
 
 for (const major of [15, 18]) {
   test(`--pg ${major}: npm test's launcher and a try run on PostgreSQL ${major}, and only that major is fetched`, (t) => {
@@ -22,7 +23,11 @@ for (const major of [15, 18]) {
     // No URL: the launcher starts (and stops) an embedded server of that major.
     const env = { TEST_DATABASE_URL: '', DATABASE_URL: '', PGMB_CACHE: cache };
 
-    const launcher = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', String(major), '--', process.execPath, '-e', PRINT_MAJOR], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 300_000 });
+    const launcher = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', String(major), '--', process.execPath, '-e', PRINT_MAJOR], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     t.is(launcher.status, EXIT.ok, launcher.stderr);
     t.regex(launcher.stdout, new RegExp(`major ${major}`));
     t.regex(launcher.stderr, new RegExp(`database: PostgreSQL ${major}\\.`));
@@ -46,7 +51,11 @@ test('--pg refuses a major it cannot start, and a URL whose server is another ma
   // Asking for another major than the test server's with its URL set is a clear error.
   const { major } = await serverVersion(await client(t));
   const asked = major === 16 ? 15 : 16;
-  const other = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', String(asked), '--', 'true'], { env: { ...process.env, TEST_DATABASE_URL: testUrl() }, encoding: 'utf8', timeout: 60_000 });
+  const other = spawnSync(process.execPath, ['--import=tsx', 'src/cli/with-database.ts', '--pg', String(asked), '--', 'true'], {
+    env: { ...process.env, TEST_DATABASE_URL: testUrl() },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   t.is(other.status, EXIT.usage, other.stderr);
   t.regex(other.stderr, new RegExp(`asks for PostgreSQL ${asked}, but the server at TEST_DATABASE_URL is ${major}\\.`));
 });

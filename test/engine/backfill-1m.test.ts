@@ -14,7 +14,11 @@ test('1M rows: add column, backfill in batches with progress, NOT NULL; every ro
   const table = tableName(t, 'users_1m');
   const loaded: number[] = [];
   await loadTable(c, table, usersShape, ROWS, { primaryKey: 'after', onProgress: (n) => loaded.push(n) });
-  t.deepEqual(loaded, Array.from({ length: 10 }, (_, i) => (i + 1) * 100_000), 'progress every 100,000 rows, like the seed');
+  t.deepEqual(
+    loaded,
+    Array.from({ length: 10 }, (_, i) => (i + 1) * 100_000),
+    'progress every 100,000 rows, like the seed',
+  );
   const xidBefore = await scalar<string>(c, 'SELECT pg_current_xact_id()::text');
 
   const progress: BackfillProgress[] = [];
@@ -26,7 +30,10 @@ test('1M rows: add column, backfill in batches with progress, NOT NULL; every ro
     onEvent: (e) => e.type === 'backfill-progress' && progress.push(e.progress),
   }).finally(() => clearInterval(sampler));
 
-  t.deepEqual(result.phases.map((p) => p.name), ['ddl', 'data', 'validate']);
+  t.deepEqual(
+    result.phases.map((p) => p.name),
+    ['ddl', 'data', 'validate'],
+  );
   t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio IS NULL`), 0, 'zero NULLs');
   t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = $1`, [VALUE]), ROWS, 'every row, not one sample, holds the value');
   t.true(await scalar<boolean>(c, "SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'bio'", [q(table)]));

@@ -9,9 +9,7 @@ import { client, fixture, q, scalar } from '../helpers/db.js';
 
 type Case = [name: string, specs: (t: string) => OperationSpec[], options: EngineOptionsInput, code: string, message: RegExp];
 
-const bf = (t: string, extra: Partial<Extract<OperationSpec, { op: 'backfill' }>> = {}): OperationSpec[] => [
-  { op: 'backfill', table: q(t), column: 'bio', value: 'x', ...extra },
-];
+const bf = (t: string, extra: Partial<Extract<OperationSpec, { op: 'backfill' }>> = {}): OperationSpec[] => [{ op: 'backfill', table: q(t), column: 'bio', value: 'x', ...extra }];
 
 const CASES: Case[] = [
   ['unquoted injection as a table', () => [{ op: 'backfill', table: 'x; DROP TABLE y; --', column: 'bio', value: 'v' }], {}, 'INVALID_IDENTIFIER', /not a plain identifier/],
@@ -38,7 +36,16 @@ const CASES: Case[] = [
   ['rename onto an existing column', (t) => [{ op: 'rename-column', table: q(t), column: 'name', to: 'created_at' }], {}, 'DUPLICATE_COLUMN', /created_at/],
   ['index on a missing column', (t) => [{ op: 'create-index', table: q(t), columns: ['nope'] }], {}, 'UNKNOWN_COLUMN', /nope/],
   ['unknown operation', () => [{ op: 'truncate' } as never], {}, 'UNKNOWN_OPERATION', /truncate/],
-  ['a good operation followed by a bad one changes nothing', (t) => [{ op: 'add-column', table: q(t), column: 'ok', type: 'text' }, { op: 'drop-column', table: q(t), column: 'nope' }], {}, 'UNKNOWN_COLUMN', /nope/],
+  [
+    'a good operation followed by a bad one changes nothing',
+    (t) => [
+      { op: 'add-column', table: q(t), column: 'ok', type: 'text' },
+      { op: 'drop-column', table: q(t), column: 'nope' },
+    ],
+    {},
+    'UNKNOWN_COLUMN',
+    /nope/,
+  ],
 ];
 
 test('at least 20 hostile or wrong inputs, each refused clearly before any change', async (t) => {

@@ -22,9 +22,10 @@ async function writeEvery100ms(table: string, until: () => boolean): Promise<Wri
     while (!until()) {
       const start = performance.now();
       n += 1;
-      const ok = await w
-        .query(`INSERT INTO ${q(table)} (email, name) VALUES ($1, 'writer')`, [`writer-${n}-${process.pid}@example.com`])
-        .then(() => true, () => false);
+      const ok = await w.query(`INSERT INTO ${q(table)} (email, name) VALUES ($1, 'writer')`, [`writer-${n}-${process.pid}@example.com`]).then(
+        () => true,
+        () => false,
+      );
       writes.push({ start, end: performance.now(), ok });
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,10 +51,16 @@ test('CREATE UNIQUE INDEX CONCURRENTLY over 500K rows never blocks a writer', as
   building = false;
   const writes = await writer;
   t.log(`build ${(t1 - t0).toFixed(0)} ms; ${writes.length} writes, slowest ${Math.max(...writes.map((w) => w.end - w.start)).toFixed(0)} ms`);
-  t.true(writes.every((w) => w.ok), 'no write hit the 2 s timeout');
+  t.true(
+    writes.every((w) => w.ok),
+    'no write hit the 2 s timeout',
+  );
   // Behind a lock, a write that starts during the build ends only when the build ends: here some
   // must end well before it does.
-  t.true(writes.some((w) => w.start > t0 && w.end < t1 - 100), 'writes completed while the index was still building');
+  t.true(
+    writes.some((w) => w.start > t0 && w.end < t1 - 100),
+    'writes completed while the index was still building',
+  );
   t.true(await scalar<boolean>(c, 'SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass', [q(`${table}_email_key`)]));
   const sql = createIndexSql({ table: { sql: q(table) } as never, name: 'i', columns: ['email'], unique: true });
   t.regex(sql, /^CREATE UNIQUE INDEX CONCURRENTLY /);
@@ -70,7 +77,10 @@ test('control: a plain CREATE INDEX held in a transaction blocks the same writer
   await c.query('COMMIT');
   holding = false;
   const writes = await writer;
-  t.true(writes.some((w) => !w.ok), 'the writer timed out behind the SHARE lock');
+  t.true(
+    writes.some((w) => !w.ok),
+    'the writer timed out behind the SHARE lock',
+  );
 });
 
 test('the engine refuses to run inside a transaction block: CONCURRENTLY cannot', async (t) => {

@@ -10,7 +10,12 @@ const ROWS = 60_000;
 const fill = (table: string) => [{ op: 'backfill' as const, table: q(table), column: 'bio', value: 'v' }];
 const zeroes = (names: string[]) => Object.fromEntries(names.map((n) => [n, 0]));
 
-for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 2], ['classic', 1]] as const) {
+for (const [strategy, workers] of [
+  ['ctid', 1],
+  ['ctid', 2],
+  ['keyset', 2],
+  ['classic', 1],
+] as const) {
   test(`3-level partitioned table with default partitions, ${strategy} with ${workers} worker(s): every leaf filled, application values kept, 0 NULLs counted`, async (t) => {
     const c = await client(t);
     const { root, leaves } = await partitionedTree(t, c, ROWS);
@@ -96,7 +101,11 @@ test('a partitioned backfill with 2 workers killed with SIGKILL resumes from its
   const parts = (await c.query<{ leaf: number; rows_done: number }>(`SELECT (cursor->>'leaf')::int AS leaf, rows_done FROM ${q(state)}`)).rows;
   t.true(new Set(parts.map((p) => p.leaf)).size === 5, 'a checkpoint per leaf');
   const filled = await scalar(c, `SELECT count(*)::int FROM ${q(root)} WHERE bio = 'v'`);
-  t.is(filled, parts.reduce((n, p) => n + p.rows_done, 0), 'checkpoints and data agree');
+  t.is(
+    filled,
+    parts.reduce((n, p) => n + p.rows_done, 0),
+    'checkpoints and data agree',
+  );
   const resumed = await migrate(c, fill(root), { backfill: { batchSize: 2000, stateTable: state, workers: 2 }, connect: () => connect(testUrl()) });
   const r: BackfillResult = resumed.backfills[0]!;
   t.true(r.resumed);
@@ -111,13 +120,19 @@ test('add a column to a partitioned table, fill it, set NOT NULL the safe way: e
   const result = await migrate(c, [{ op: 'add-column', table: q(root), column: 'tier', type: 'text', backfill: 'basic', notNull: true }], {
     backfill: { stateTable: stateTable(t) },
   });
-  t.deepEqual(result.phases.map((p) => p.name), ['ddl', 'data', 'validate']);
+  t.deepEqual(
+    result.phases.map((p) => p.name),
+    ['ddl', 'data', 'validate'],
+  );
   const notNull = await c.query<{ relname: string; attnotnull: boolean }>(
     `SELECT c.relname, a.attnotnull FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attname = 'tier' AND c.relname LIKE $1 ORDER BY 1`,
     [`${root}%`],
   );
   t.is(notNull.rows.length, 1 + 1 + leaves.length);
-  t.true(notNull.rows.every((r) => r.attnotnull), JSON.stringify(notNull.rows));
+  t.true(
+    notNull.rows.every((r) => r.attnotnull),
+    JSON.stringify(notNull.rows),
+  );
   t.is(await scalar(c, `SELECT count(*)::int FROM pg_constraint WHERE conname LIKE 'pgmb_nn_%' AND conrelid::regclass::text LIKE $1`, [`${root}%`]), 0);
 });
 

@@ -42,7 +42,10 @@ test('an index on a 3-level partitioned table: valid on every partition, and wri
   t.log(`build ${ms.toFixed(0)} ms; ${latencies.length} writes, worst ${worst.toFixed(1)} ms`);
   const tree = await indexTree(c, `${root}_name_idx`);
   t.is(tree.length, 1 + 1 + 5, 'the root, the partitioned level under it and the five leaves: an index each');
-  t.true(tree.every((i) => i.valid), JSON.stringify(tree));
+  t.true(
+    tree.every((i) => i.valid),
+    JSON.stringify(tree),
+  );
   t.true(worst < 200, `worst write ${worst.toFixed(1)} ms`);
   const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) SELECT * FROM ${q(root)} WHERE name = 'user_5'`)).rows.map((r) => r['QUERY PLAN']).join('\n');
   t.regex(plan, /Index|Bitmap/, 'the planner uses it');

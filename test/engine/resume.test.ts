@@ -48,14 +48,20 @@ test('value A then value B: every row keeps A (IS NULL never overwrites)', async
   const c = await client(t);
   const table = await fixture(t, c, usersShape, 20_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
-  for (const [value, state] of [['A', stateTable(t)], ['B', stateTable(t)]] as const) {
+  for (const [value, state] of [
+    ['A', stateTable(t)],
+    ['B', stateTable(t)],
+  ] as const) {
     await migrate(c, backfill(table, value), { backfill: { stateTable: state } });
   }
   t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'A'`), 20_000);
 });
 
-
-for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 1]] as const) {
+for (const [strategy, workers] of [
+  ['ctid', 1],
+  ['ctid', 2],
+  ['keyset', 1],
+] as const) {
   test(`a ${strategy} backfill with ${workers} worker(s) killed with SIGKILL at a random batch resumes, redoing at most one batch per worker`, async (t) => {
     const c = await client(t);
     const table = await fixture(t, c, usersShape, 200_000);
@@ -69,20 +75,17 @@ for (const [strategy, workers] of [['ctid', 1], ['ctid', 2], ['keyset', 1]] as c
     // filled rows' new versions landing there would look like work done ahead of the checkpoint.
     // With it on, the same invariants are checked on a partitioned table (partitioned-backfill).
     const batches = await backfillKilledAfter({ table, stateTable: state, strategy, batchSize: BATCH, delayMs: 10, workers, killAfter, vacuum: 'off' });
-    const parts = (
-      await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)} ORDER BY part`)
-    ).rows;
+    const parts = (await c.query<{ cursor: { page?: number; endPage?: number; after?: string[] | null }; rows_done: number }>(`SELECT cursor, rows_done FROM ${q(state)} ORDER BY part`)).rows;
     t.is(parts.length, workers, 'a checkpoint per worker survived the kill');
     const filledBefore = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v'`);
-    t.is(filledBefore, parts.reduce((n, p) => n + p.rows_done, 0), 'checkpoints and data agree: they commit together');
+    t.is(
+      filledBefore,
+      parts.reduce((n, p) => n + p.rows_done, 0),
+      'checkpoints and data agree: they commit together',
+    );
     // What the resumed run will walk again that was already done: at most one batch per part.
     for (const { cursor } of parts) {
-      const ahead =
-        strategy === 'ctid'
-          ? `ctid >= '(${cursor.page},0)'::tid AND ctid < '(${cursor.endPage},0)'::tid`
-          : cursor.after
-            ? `id > '${cursor.after[0]}'::uuid`
-            : 'true';
+      const ahead = strategy === 'ctid' ? `ctid >= '(${cursor.page},0)'::tid AND ctid < '(${cursor.endPage},0)'::tid` : cursor.after ? `id > '${cursor.after[0]}'::uuid` : 'true';
       const redone = await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio = 'v' AND ${ahead}`);
       t.log(`killed after ${batches} batches; rows already done ahead of this part's checkpoint: ${redone}`);
       t.true(redone <= BATCH, `${redone} rows past the checkpoint were done already`);

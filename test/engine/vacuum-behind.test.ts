@@ -9,7 +9,15 @@ import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.j
 type C = Awaited<ReturnType<typeof client>>;
 const bytes = (c: C, table: string) => scalar<number>(c, 'SELECT pg_table_size($1::regclass)::float8', [q(table)]);
 
-async function backfill(t: Parameters<typeof client>[0], c: C, table: string, vacuum: VacuumPolicy, withConnect = true, lockTimeoutMs = 2000, batch = { batchSize: 2000, workers: 1 }): Promise<BackfillResult> {
+async function backfill(
+  t: Parameters<typeof client>[0],
+  c: C,
+  table: string,
+  vacuum: VacuumPolicy,
+  withConnect = true,
+  lockTimeoutMs = 2000,
+  batch = { batchSize: 2000, workers: 1 },
+): Promise<BackfillResult> {
   const r = await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'backfilled value' }], {
     lockTimeoutMs,
     backfill: { ...batch, stateTable: stateTable(t), vacuum },

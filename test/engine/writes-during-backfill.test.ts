@@ -56,9 +56,9 @@ for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
     // The backfill may finish before the writers stop; one more pass catches their last rows.
     await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'filled' }], { backfill: { strategy, stateTable: stateTable(t) } });
     t.is(await scalar(c, `SELECT count(*) FROM ${q(table)} WHERE bio IS NULL`), 0);
-    const lost = (
-      await c.query<{ id: string }>(`SELECT id::text AS id, bio FROM ${q(table)} WHERE id = ANY($1::uuid[])`, [[...written.keys()]])
-    ).rows.filter((r) => (r as unknown as { bio: string }).bio !== written.get(r.id));
+    const lost = (await c.query<{ id: string }>(`SELECT id::text AS id, bio FROM ${q(table)} WHERE id = ANY($1::uuid[])`, [[...written.keys()]])).rows.filter(
+      (r) => (r as unknown as { bio: string }).bio !== written.get(r.id),
+    );
     t.is(lost.length, 0, 'every value the application wrote is still there');
     t.true((await scalar<number>(c, `SELECT count(*) FROM ${q(table)} WHERE name LIKE 'late-%' AND bio = 'filled'`)) > 0, 'rows inserted during the run were filled');
   });

@@ -38,7 +38,11 @@ export type ImportGraph = Map<string, string[]>;
 
 export function graphOf(files: Map<string, string>): ImportGraph {
   const graph: ImportGraph = new Map();
-  for (const [path, source] of files) graph.set(path, importsOf(source).map((spec) => normalize(join(dirname(path), spec)).replace(/\.js$/, '.ts')));
+  for (const [path, source] of files)
+    graph.set(
+      path,
+      importsOf(source).map((spec) => normalize(join(dirname(path), spec)).replace(/\.js$/, '.ts')),
+    );
   return graph;
 }
 

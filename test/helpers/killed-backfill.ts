@@ -25,7 +25,10 @@ export function backfillKilledAfter(run: KilledRun): Promise<number> {
   let batches = 0;
   return new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
+      batches += chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('batch')).length;
       if (batches >= run.killAfter && !child.killed) child.kill('SIGKILL');
     });
     child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(batches) : reject(new Error(`child ended with ${code ?? signal} before the kill`))));

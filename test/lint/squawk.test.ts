@@ -14,5 +14,9 @@ test("squawk's findings are put on the statement whose lines hold them; the down
   const r = await lint([m!.path], m!.statements, 17);
   if ('unavailable' in r) return t.fail(r.unavailable);
   const index = r.findings.filter((f) => f.rule === 'require-concurrent-index-creation');
-  t.deepEqual(index.map((f) => f.statement), [`${m!.path}:4`, undefined], 'line 4 is the CREATE INDEX of the up section; the down one maps to no statement');
+  t.deepEqual(
+    index.map((f) => f.statement),
+    [`${m!.path}:4`, undefined],
+    'line 4 is the CREATE INDEX of the up section; the down one maps to no statement',
+  );
 });

@@ -49,6 +49,9 @@ test('a backfill with a writer-p99 bound takes no batch while writes are stuck, 
   t.true(writes.maxMs! > BLOCK_MS - 300, 'the writes really were stuck on the lock');
   t.deepEqual(during, [], 'no batch ran while writes were stuck');
   t.true(r.throttledMs >= BLOCK_MS - BOUND_MS - 300, 'the pause shows as throttled time');
-  t.true(batchesAt.some((at) => at > to), 'the backfill went on after the writes recovered');
+  t.true(
+    batchesAt.some((at) => at > to),
+    'the backfill went on after the writes recovered',
+  );
   t.is(await scalar(c, `SELECT count(*)::int FROM ${q(table)} WHERE bio IS DISTINCT FROM 'v'`), 0);
 });

@@ -14,7 +14,21 @@ const rows = (version: string, keysetWork: number): ReadRow[] =>
   [10_000, 100_000].flatMap((n) => [
     ...['single-update', 'ctid', 'keyset'].map((strategy) => {
       const factor = strategy === 'keyset' ? keysetWork : 1;
-      return { run_id: version, suite: 'backfill', case: 'backfill', strategy, rows: String(n), mean_ms: String((n / 100) * factor), rows_per_sec: String(100_000 / factor), writer_max_ms: '12', pg_version: '17.10', git_sha: version, work_rows: String(n * factor), work_blks_hit: String(n * 6 * factor), work_blks_read: '0' };
+      return {
+        run_id: version,
+        suite: 'backfill',
+        case: 'backfill',
+        strategy,
+        rows: String(n),
+        mean_ms: String((n / 100) * factor),
+        rows_per_sec: String(100_000 / factor),
+        writer_max_ms: '12',
+        pg_version: '17.10',
+        git_sha: version,
+        work_rows: String(n * factor),
+        work_blks_hit: String(n * 6 * factor),
+        work_blks_read: '0',
+      };
     }),
     { run_id: version, suite: 'index', case: 'create-index', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: String(n / 1000), writer_baseline_p99_ms: '1' },
     { run_id: version, suite: 'index', case: 'create-index-concurrently', strategy: '', rows: String(n), mean_ms: String(n / 1000), writer_max_ms: '8', writer_baseline_p99_ms: '1' },
@@ -31,11 +45,29 @@ run('the report for three releases, in headless Chromium: every chart draws, the
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'report.html');
   // v0.2.0 made keyset do 1.5x the work (and take 1.5x the time); v0.3.0 kept it.
-  writeFileSync(file, renderReport([{ name: 'v0.1.0', rows: rows('a', 1) }, { name: 'v0.2.0', rows: rows('b', 1.5) }, { name: 'v0.3.0', rows: rows('c', 1.5) }]));
+  writeFileSync(
+    file,
+    renderReport([
+      { name: 'v0.1.0', rows: rows('a', 1) },
+      { name: 'v0.2.0', rows: rows('b', 1.5) },
+      { name: 'v0.3.0', rows: rows('c', 1.5) },
+    ]),
+  );
   const chromium = (extra: string[]) =>
     execFileSync(
       CHROMIUM!,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`, '--virtual-time-budget=5000', ...extra, `file://${file}`],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--virtual-time-budget=5000',
+        ...extra,
+        `file://${file}`,
+      ],
       { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
     );
   const dom = chromium(['--dump-dom']);

@@ -31,7 +31,18 @@ function folder(t: ExecutionContext, change: string, schema = ACCOUNTS): string 
 interface Json {
   target_rows: number;
   writers: { tables: string[]; writes: number; errors: number; errorMessages: string[] };
-  statements: { key: string; kind: string; lock?: string; rewritten: boolean; heldMs: number; msBySize: Record<string, number>; verdict: string; reason?: string; lint: string[]; atTarget: { ms: number; from?: number[] } }[];
+  statements: {
+    key: string;
+    kind: string;
+    lock?: string;
+    rewritten: boolean;
+    heldMs: number;
+    msBySize: Record<string, number>;
+    verdict: string;
+    reason?: string;
+    lint: string[];
+    atTarget: { ms: number; from?: number[] };
+  }[];
   transactions: { statements: string[]; holder?: string; heldBySize: Record<string, number>; msBySize: Record<string, number>; verdict: string }[];
 }
 
@@ -64,7 +75,10 @@ testNeedingCreatedb('CREATE INDEX on a 1M-row accounts table holds writers: exit
   t.is(s.lock, 'ShareLock');
   t.is(s.verdict, 'blocks writers');
   t.true(s.heldMs >= 200, `writers held ${s.heldMs} ms at 1M`);
-  t.deepEqual(s.lint.filter((l) => l.startsWith('require-concurrent-index-creation')), ['require-concurrent-index-creation: confirmed']);
+  t.deepEqual(
+    s.lint.filter((l) => l.startsWith('require-concurrent-index-creation')),
+    ['require-concurrent-index-creation: confirmed'],
+  );
   t.regex(r.stdout, /2_change\.up\.sql:1 .*CREATE INDEX .*ShareLock/);
   t.regex(r.stdout, /FAIL: 1 of 1 transaction\(s\) hold writers >= 200 ms at 1m rows/);
   t.regex(r.stdout, new RegExp(`^::error file=${s.key.replace(/:1$/, '').replace(/[.]/g, '\\.')},line=1::pgmb try: CREATE INDEX its ShareLock held writers \\d+ ms`, 'm'));
@@ -97,7 +111,10 @@ testNeedingCreatedb('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT
   const c = constant.verdicts!.statements[0]!;
   t.is(c.lock, 'AccessExclusiveLock');
   t.false(c.rewritten);
-  t.true(c.lint.every((l) => !l.includes('confirmed')), `no lint finding is confirmed: ${c.lint.join('; ')}`);
+  t.true(
+    c.lint.every((l) => !l.includes('confirmed')),
+    `no lint finding is confirmed: ${c.lint.join('; ')}`,
+  );
 
   const volatile = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();\n'), ['--sizes', '100k', '--max-block', '50ms']);
   t.is(volatile.status, EXIT.failure, volatile.stderr);
@@ -107,53 +124,76 @@ testNeedingCreatedb('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT
   t.true(v.heldMs >= 0.5 * v.msBySize['100000']!, `writers held ${v.heldMs} ms of its ${v.msBySize['100000']} ms`);
 });
 
-testNeedingCreatedb('two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration', (t) => {
-  const dir = folder(t, 'ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
-  const csv = join(dir, 'try.csv');
-  const r = pgmbTry(dir, ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none', '--out', csv]);
-  t.is(r.status, EXIT.failure, r.stderr);
-  const [add, index] = r.verdicts!.statements;
-  const tx = r.verdicts!.transactions[0]!;
-  t.is(tx.statements.length, 2);
-  t.is(tx.holder, add!.key, 'the ALTER TABLE took the first lock writers wait for');
-  t.true(tx.heldBySize['100000']! >= 0.7 * tx.msBySize['100000']!, `held ${tx.heldBySize['100000']} ms of the transaction's ${tx.msBySize['100000']} ms`);
-  t.log(`ADD COLUMN ${add!.msBySize['100000']!.toFixed(0)} ms, CREATE INDEX ${index!.msBySize['100000']!.toFixed(0)} ms`);
-  t.false(add!.rewritten, 'the ADD COLUMN itself rewrites nothing...');
-  t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
-  t.regex(add!.reason!, /until COMMIT after .*:2/);
-  t.is(index!.verdict, 'blocks writers');
-  const rows = readCsv(csv);
-  t.deepEqual(
-    rows.map((row) => [row.suite, row.case!.replace(/^.*2_change\.up\.sql/, 'F'), row.rows]),
-    [
-      ['try', 'F:1 ALTER TABLE ADD COLUMN', '100000'],
-      ['try', 'F:2 CREATE INDEX', '100000'],
-      ['try', 'F:1 transaction', '100000'],
-      ['try', 'F migration', '100000'],
-    ],
-  );
-  t.is(rows[1]!.lock_mode, 'ShareLock');
-});
+testNeedingCreatedb(
+  'two statements in one transaction: writers are held for the whole transaction, put on the statements that took the locks; CSV rows per statement, transaction and migration',
+  (t) => {
+    const dir = folder(t, 'ALTER TABLE accounts ADD COLUMN x int;\nCREATE INDEX ON accounts (name);\n');
+    const csv = join(dir, 'try.csv');
+    const r = pgmbTry(dir, ['--sizes', '100k', '--max-block', '20ms', '--lint', 'none', '--out', csv]);
+    t.is(r.status, EXIT.failure, r.stderr);
+    const [add, index] = r.verdicts!.statements;
+    const tx = r.verdicts!.transactions[0]!;
+    t.is(tx.statements.length, 2);
+    t.is(tx.holder, add!.key, 'the ALTER TABLE took the first lock writers wait for');
+    t.true(tx.heldBySize['100000']! >= 0.7 * tx.msBySize['100000']!, `held ${tx.heldBySize['100000']} ms of the transaction's ${tx.msBySize['100000']} ms`);
+    t.log(`ADD COLUMN ${add!.msBySize['100000']!.toFixed(0)} ms, CREATE INDEX ${index!.msBySize['100000']!.toFixed(0)} ms`);
+    t.false(add!.rewritten, 'the ADD COLUMN itself rewrites nothing...');
+    t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
+    t.regex(add!.reason!, /until COMMIT after .*:2/);
+    t.is(index!.verdict, 'blocks writers');
+    const rows = readCsv(csv);
+    t.deepEqual(
+      rows.map((row) => [row.suite, row.case!.replace(/^.*2_change\.up\.sql/, 'F'), row.rows]),
+      [
+        ['try', 'F:1 ALTER TABLE ADD COLUMN', '100000'],
+        ['try', 'F:2 CREATE INDEX', '100000'],
+        ['try', 'F:1 transaction', '100000'],
+        ['try', 'F migration', '100000'],
+      ],
+    );
+    t.is(rows[1]!.lock_mode, 'ShareLock');
+  },
+);
 
 testNeedingCreatedb('writers write every table the migration touches: an index on the second table holds its writers, and that fails the check', (t) => {
   const schema = `${ACCOUNTS}CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n`;
-  const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), ['--sizes', '100k', '--transaction', 'statement', '--max-block', '30ms', '--lint', 'none']);
+  const r = pgmbTry(folder(t, 'ALTER TABLE accounts ADD COLUMN note text;\nCREATE INDEX users_name ON users (name);\n', schema), [
+    '--sizes',
+    '100k',
+    '--transaction',
+    'statement',
+    '--max-block',
+    '30ms',
+    '--lint',
+    'none',
+  ]);
   t.is(r.status, EXIT.failure, `${r.stdout}\n${r.stderr}`);
   t.deepEqual(r.verdicts!.writers.tables, ['accounts', 'users']);
-  t.deepEqual(r.verdicts!.statements.map((s) => [s.kind, s.verdict]), [['ALTER TABLE ADD COLUMN', 'ok'], ['CREATE INDEX', 'blocks writers']]);
+  t.deepEqual(
+    r.verdicts!.statements.map((s) => [s.kind, s.verdict]),
+    [
+      ['ALTER TABLE ADD COLUMN', 'ok'],
+      ['CREATE INDEX', 'blocks writers'],
+    ],
+  );
 });
 
-testNeedingCreatedb('--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references', (t) => {
-  const dir = tempDir(t, 'try');
-  writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
-  const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
-  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
-  t.deepEqual(r.verdicts!.writers.tables, ['app.events']);
-  t.is(r.verdicts!.writers.errors, 0);
-});
+testNeedingCreatedb(
+  '--schema takes a real pg_dump --schema-only (its \\restrict lines, search_path, owners of roles this server lacks): the migration runs on app.events, filled after the app.accounts it references',
+  (t) => {
+    const dir = tempDir(t, 'try');
+    writeFileSync(join(dir, '20250101_events_at.sql'), 'CREATE INDEX CONCURRENTLY events_at ON app.events (at);\n');
+    const r = pgmbTry(dir, ['--schema', 'test/fixtures/structure.sql', '--sizes', '20k', '--lint', 'none']);
+    t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+    t.deepEqual(r.verdicts!.writers.tables, ['app.events']);
+    t.is(r.verdicts!.writers.errors, 0);
+  },
+);
 
-testNeedingCreatedb('typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them', (t) => {
-  const schema = `
+testNeedingCreatedb(
+  'typed synthetic rows: enums, domains, arrays, jsonb, uuid, inet, bounded varchar and numeric, a foreign key to a filled parent, mixed-case names; writers insert beside them',
+  (t) => {
+    const schema = `
 CREATE TYPE mood AS ENUM ('calm', 'busy');
 CREATE DOMAIN short_code AS varchar(6);
 CREATE TABLE "Users" (id uuid PRIMARY KEY, handle varchar(5) UNIQUE NOT NULL);
@@ -173,12 +213,13 @@ CREATE TABLE "Orders" (
   ratio float8,
   small int2
 );`;
-  const r = pgmbTry(folder(t, 'CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
-  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
-  t.deepEqual(r.verdicts!.writers.tables, ['Orders']);
-  t.true(r.verdicts!.writers.writes > 0);
-  t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
-});
+    const r = pgmbTry(folder(t, 'CREATE INDEX CONCURRENTLY orders_user ON "Orders" (user_id);\n', schema), ['--sizes', '20k', '--lint', 'none']);
+    t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+    t.deepEqual(r.verdicts!.writers.tables, ['Orders']);
+    t.true(r.verdicts!.writers.writes > 0);
+    t.is(r.verdicts!.writers.errors, 0, 'every simulated INSERT and UPDATE of the typed values was accepted');
+  },
+);
 
 testNeedingCreatedb('simple CHECK constraints are respected by the synthetic rows and by the writers: ranges, BETWEEN, IN lists, lengths', (t) => {
   const schema = `
@@ -211,7 +252,7 @@ testNeedingCreatedb('a migration that fails on the synthetic rows exits 1 naming
   t.regex(r.stdout, /FAILED at 10k rows: .*2_change\.up\.sql:1: check constraint "short_names" of relation "accounts" is violated by some row/);
 });
 
-testNeedingCreatedb('a rename breaks the application\'s writes: their waits still count toward the verdict, and what the server said is shown', (t) => {
+testNeedingCreatedb("a rename breaks the application's writes: their waits still count toward the verdict, and what the server said is shown", (t) => {
   // The writers queue on the rename's lock while the transaction sleeps, then meet the new name.
   const r = pgmbTry(folder(t, 'ALTER TABLE accounts RENAME COLUMN name TO full_name;\nSELECT pg_sleep(1.2);\n'), ['--sizes', '10k', '--lint', 'none']);
   t.is(r.status, EXIT.failure, r.stderr);

@@ -31,8 +31,20 @@ test('ETA comes from the fraction this run gained', (t) => {
 });
 
 test('lock retries back off exponentially with jitter, capped', (t) => {
-  t.is(backoffMs(1, () => 1), 200);
-  t.is(backoffMs(3, () => 1), 800);
-  t.is(backoffMs(3, () => 0), 400);
-  t.is(backoffMs(30, () => 1), 10_000);
+  t.is(
+    backoffMs(1, () => 1),
+    200,
+  );
+  t.is(
+    backoffMs(3, () => 1),
+    800,
+  );
+  t.is(
+    backoffMs(3, () => 0),
+    400,
+  );
+  t.is(
+    backoffMs(30, () => 1),
+    10_000,
+  );
 });

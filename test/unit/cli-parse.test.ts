@@ -5,7 +5,10 @@ import { shapeProblem } from '../../src/engine/operations/backfill.js';
 import { resolveDatabaseUrl, describeUrl } from '../../src/db/url.js';
 
 test('sizes and durations', (t) => {
-  t.deepEqual(['10k', '50k', '1m', '2500'].map((s) => parseSize(s)), [10_000, 50_000, 1_000_000, 2500]);
+  t.deepEqual(
+    ['10k', '50k', '1m', '2500'].map((s) => parseSize(s)),
+    [10_000, 50_000, 1_000_000, 2500],
+  );
   t.is(parseDuration('--delay', '1s'), 1000);
   t.is(parseDuration('--delay', '0ms'), 0);
   t.is(parseDuration('--delay', '250'), 250);

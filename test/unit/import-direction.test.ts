@@ -14,7 +14,7 @@ test('the checker finds a back-import, a sideways import, a type-only ring and p
   const graph = graphOf(
     new Map([
       ['src/db/connect.ts', "import { quoteIdent } from '../engine/identifiers.js';\n"],
-      ['src/engine/identifiers.ts', "export const quoteIdent = (s: string) => s;\n"],
+      ['src/engine/identifiers.ts', 'export const quoteIdent = (s: string) => s;\n'],
       ['src/engine/catalog.ts', "import type { Requirement } from './preflight.js';\nimport { connect } from '../db/connect.js';\n"],
       ['src/engine/preflight.ts', "import type {\n  TableInfo,\n} from './catalog.js';\n"],
       ['src/fixtures/fill.ts', "import { migrate } from '../engine/migrate.js';\n"],

@@ -73,7 +73,11 @@ function sources(dir: string): string[] {
 test('no spread of an array into Math.max/min or push is left in src/, bench/ or scripts/', (t) => {
   const spread = /\b(Math\.(max|min)|\.push|\.unshift|String\.fromCharCode)\((?:[^(){}]*,)?\s*\.\.\./;
   const found = ['src', 'bench', 'scripts'].flatMap((dir) =>
-    sources(dir).flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (spread.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []))),
+    sources(dir).flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (spread.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    ),
   );
   t.deepEqual(found, []);
   // The check can fail: it finds the pattern it is for.

@@ -28,7 +28,10 @@ test('a lone file is named too: a Prisma migration.sql by its folder, a golang-m
 });
 
 test('every MIGRATION_FORMATS member has exactly one registered tool, and plain SQL takes what no tool claims', (t) => {
-  t.deepEqual(MIGRATION_FORMATS, TOOLS.map((tool) => tool.name));
+  t.deepEqual(
+    MIGRATION_FORMATS,
+    TOOLS.map((tool) => tool.name),
+  );
   for (const format of MIGRATION_FORMATS) t.is(TOOLS.filter((tool) => tool.name === format).length, 1, format);
   t.deepEqual([...MIGRATION_FORMATS].sort(), ['dbmate', 'drizzle', 'golang-migrate', 'graphile-migrate', 'node-pg-migrate', 'plain', 'prisma']);
   t.is(FALLBACK.name, 'plain');
@@ -52,16 +55,25 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
   writeFileSync(join(dir, 'both', 'meta', '_journal.json'), '{}');
   writeFileSync(join(dir, 'both', 'committed', '000001.sql'), 'SELECT 1;\n');
   writeFileSync(join(dir, 'both', '0000_init.sql'), 'SELECT 2;\n');
-  t.deepEqual(readSources([join(dir, 'both')], dir).map((s) => `${s.format} ${s.path}`), ['graphile-migrate both/committed/000001.sql']);
+  t.deepEqual(
+    readSources([join(dir, 'both')], dir).map((s) => `${s.format} ${s.path}`),
+    ['graphile-migrate both/committed/000001.sql'],
+  );
   // A file with Drizzle's breakpoint and a graphile-migrate header: Drizzle's marker wins over the hint.
   writeFileSync(join(dir, 'a.sql'), '--! no-transaction\nSELECT 1;\n--> statement-breakpoint\nSELECT 2;\n');
-  t.deepEqual(readSources([join(dir, 'a.sql')], dir).map((s) => [s.format, s.noTransaction]), [['drizzle', false]]);
+  t.deepEqual(
+    readSources([join(dir, 'a.sql')], dir).map((s) => [s.format, s.noTransaction]),
+    [['drizzle', false]],
+  );
   // dbmate's and node-pg-migrate's markers in one file: dbmate.
   writeFileSync(join(dir, 'b.sql'), '-- migrate:up\nSELECT 1;\n-- Up Migration\n');
   t.is(readSources([join(dir, 'b.sql')], dir)[0]!.format, 'dbmate');
   // A graphile-migrate header alone: graphile-migrate, its no-transaction honoured.
   writeFileSync(join(dir, 'c.sql'), '--! no-transaction\nSELECT 1;\n');
-  t.deepEqual(readSources([join(dir, 'c.sql')], dir).map((s) => [s.format, s.noTransaction]), [['graphile-migrate', true]]);
+  t.deepEqual(
+    readSources([join(dir, 'c.sql')], dir).map((s) => [s.format, s.noTransaction]),
+    [['graphile-migrate', true]],
+  );
 });
 
 test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {

@@ -32,7 +32,13 @@ test("a CSV an older release wrote takes this release's rows: its header grows, 
   appendCsv(file, [toRow(meta, { suite: 'ddl', case: 'x', mean_ms: 7, standby_query_ms: 10_000 })]);
   const rows = readCsv(file);
   t.is(readFileSync(file, 'utf8').split('\n')[0], CSV_COLUMNS.join(','));
-  t.deepEqual(rows.map((r) => [r.mean_ms, r.standby_query_ms]), [['5', undefined], ['7', '10000']]);
+  t.deepEqual(
+    rows.map((r) => [r.mean_ms, r.standby_query_ms]),
+    [
+      ['5', undefined],
+      ['7', '10000'],
+    ],
+  );
 
   const foreign = join(dir, 'foreign.csv');
   writeFileSync(foreign, 'a,b\n1,2\n');
@@ -49,7 +55,15 @@ test('an --out that cannot be written is found before a run: a missing parent un
   t.is(appendProblem(join(dir, 'new', 'deeper', 'run.csv')), undefined, 'a new directory is made');
 });
 
-const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({ suite: 'backfill', case: 'backfill', strategy: c, rows: '1000', mean_ms: String(mean), rme_pct: String(rme), ...extra });
+const row = (c: string, mean: number, rme: number, extra: Partial<ReadRow> = {}): ReadRow => ({
+  suite: 'backfill',
+  case: 'backfill',
+  strategy: c,
+  rows: '1000',
+  mean_ms: String(mean),
+  rme_pct: String(rme),
+  ...extra,
+});
 
 const run = (id: string, rows: ReadRow[]) => rows.map((r) => ({ ...r, run_id: id }));
 
@@ -63,7 +77,7 @@ test('one run per side: time beyond the threshold is inconclusive, never a regre
   t.is(failures(v).inconclusive, 1);
 });
 
-test('runs are the samples: a t-test over whole runs decides, a side with one run borrows the other side\'s spread', (t) => {
+test("runs are the samples: a t-test over whole runs decides, a side with one run borrows the other side's spread", (t) => {
   const base = [...run('a', [row('ctid', 100, 1)]), ...run('b', [row('ctid', 102, 1)]), ...run('c', [row('ctid', 98, 1)])];
   const slower = compareRuns(base, run('n', [row('ctid', 130, 1)]), { threshold: 0.15 }).cases[0]!;
   t.is(slower.baseRuns, 3);
@@ -78,7 +92,13 @@ test('runs are the samples: a t-test over whole runs decides, a side with one ru
   t.is(compareRuns(run('a', [row('ctid', 100, 1), row('ctid', 101, 1)]), run('n', [row('ctid', 130, 1)])).cases[0]!.baseRuns, 1);
 });
 
-const work = (rows: number, blocks: number, walRecords = rows): Partial<ReadRow> => ({ work_rows: String(rows), work_blks_hit: String(blocks), work_blks_read: '0', work_wal_records: String(walRecords), work_wal_bytes: String(walRecords * 100) });
+const work = (rows: number, blocks: number, walRecords = rows): Partial<ReadRow> => ({
+  work_rows: String(rows),
+  work_blks_hit: String(blocks),
+  work_blks_read: '0',
+  work_wal_records: String(walRecords),
+  work_wal_bytes: String(walRecords * 100),
+});
 
 test('work counters: a rise beyond the work threshold is "more work" from one run per side; small absolute moves are not judged', (t) => {
   const base = [row('keyset', 100, 1, work(100_000, 600_000)), row('ctid', 100, 1, work(100_000, 600_000)), row('ddl', 5, 1, work(0, 50, 10))];
@@ -90,7 +110,10 @@ test('work counters: a rise beyond the work threshold is "more work" from one ru
   t.is(by.keyset!.verdict, 'same', 'time and work are separate verdicts');
   t.is(by.ctid!.work!.verdict, 'same work');
   t.is(by.ddl!.work!.verdict, 'same work', '+40 blocks and +10 WAL records are under the floors');
-  t.deepEqual(failures(v).work.map((c) => c.strategy), ['keyset']);
+  t.deepEqual(
+    failures(v).work.map((c) => c.strategy),
+    ['keyset'],
+  );
   t.is(compareRuns([row('x', 1, 1)], [row('x', 1, 1)]).cases[0]!.work, undefined, 'no counters, no work verdict');
 });
 
@@ -126,11 +149,22 @@ test('a throttled run is another experiment: compare and the report keep it apar
       ['workers=2 max_lag_ms=1000', 300, 'same'],
     ],
   );
-  const chart = buildCharts([{ name: 'v1', rows: [{ ...free, rows_per_sec: '10' }, { ...throttled, rows_per_sec: '3' }] }]).find((x) => x.id === 'backfill')!;
-  t.deepEqual(chart.datasets.map((d) => [d.label, d.data]), [
-    ['ctid', [{ x: 1000, y: 10 }]],
-    ['ctid max_lag_ms=1000', [{ x: 1000, y: 3 }]],
-  ]);
+  const chart = buildCharts([
+    {
+      name: 'v1',
+      rows: [
+        { ...free, rows_per_sec: '10' },
+        { ...throttled, rows_per_sec: '3' },
+      ],
+    },
+  ]).find((x) => x.id === 'backfill')!;
+  t.deepEqual(
+    chart.datasets.map((d) => [d.label, d.data]),
+    [
+      ['ctid', [{ x: 1000, y: 10 }]],
+      ['ctid max_lag_ms=1000', [{ x: 1000, y: 3 }]],
+    ],
+  );
 });
 
 test('the report charts backfill rows/s over a log size axis: a strategy keeps its colour across releases, the release is the line style', (t) => {
@@ -141,8 +175,14 @@ test('the report charts backfill rows/s over a log size axis: a strategy keeps i
   ]);
   const backfill = charts.find((c) => c.id === 'backfill')!;
   t.is(backfill.xScale, 'logarithmic');
-  t.deepEqual(backfill.datasets.map((d) => d.label), ['v1: ctid', 'v1: keyset', 'v2: ctid', 'v2: keyset']);
-  t.deepEqual(backfill.datasets[0]!.data, [{ x: 1000, y: 100 }, { x: 10000, y: 1000 }]);
+  t.deepEqual(
+    backfill.datasets.map((d) => d.label),
+    ['v1: ctid', 'v1: keyset', 'v2: ctid', 'v2: keyset'],
+  );
+  t.deepEqual(backfill.datasets[0]!.data, [
+    { x: 1000, y: 100 },
+    { x: 10000, y: 1000 },
+  ]);
   const [v1ctid, v1keyset, v2ctid] = backfill.datasets;
   t.is(v1ctid!.color, v2ctid!.color, 'one colour per strategy');
   t.not(v1ctid!.color, v1keyset!.color);
@@ -150,7 +190,10 @@ test('the report charts backfill rows/s over a log size axis: a strategy keeps i
   t.notDeepEqual(v1ctid!.dash, [], 'an older release is dashed');
   // Two runs of a point in one file are averaged, as compare does.
   const twice = buildCharts([{ name: 'v1', rows: [...a, row('ctid', 10, 1, { rows: '1000', rows_per_sec: '300' })] }]);
-  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [{ x: 1000, y: 200 }, { x: 10000, y: 1000 }]);
+  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [
+    { x: 1000, y: 200 },
+    { x: 10000, y: 1000 },
+  ]);
 });
 
 test('history: each release against the one before; the step is marked at the release where it happened', (t) => {
@@ -160,7 +203,13 @@ test('history: each release against the one before; the step is marked at the re
   });
   const releases = [release('v1', 100_000), release('v2', 150_000), release('v3', 150_000)];
   const history = steps(releases);
-  t.deepEqual(history.map((s) => [s.from, s.to, s.moreWork.length]), [['v1', 'v2', 1], ['v2', 'v3', 0]]);
+  t.deepEqual(
+    history.map((s) => [s.from, s.to, s.moreWork.length]),
+    [
+      ['v1', 'v2', 1],
+      ['v2', 'v3', 0],
+    ],
+  );
   const trend = buildCharts(releases, history).find((c) => c.id === 'trend-backfill')!;
   t.deepEqual(trend.labels, ['v1', 'v2', 'v3']);
   const keyset = trend.datasets.find((d) => d.label.includes('keyset'))!;

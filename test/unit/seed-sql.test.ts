@@ -14,7 +14,7 @@ test("the seed's defaults: LIMIT 5000, pg_sleep(1), COMMIT per batch, NOTICE pro
 });
 
 test('names are quoted, the value escaped, and a where only narrows the IS NULL guard', (t) => {
-  const sql = generateBatchedUpdate('app."user data"', '"Bio"', "it's", "created_at < now()", { batchSize: 100, sleepSeconds: 0 });
+  const sql = generateBatchedUpdate('app."user data"', '"Bio"', "it's", 'created_at < now()', { batchSize: 100, sleepSeconds: 0 });
   t.regex(sql, /UPDATE "app"\."user data" SET "Bio" = 'it''s'/);
   t.regex(sql, /"Bio" IS NULL AND \(created_at < now\(\)\)/);
   t.regex(sql, /LIMIT 100\b/);

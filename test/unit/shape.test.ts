@@ -15,7 +15,17 @@ const orders = (): TableShape => ({
   columns: [
     { name: 'id', type: 'integer', base: 'int4', typmod: -1, isEnum: false, notNull: true, serial: true, stats: { null_frac: 0, avg_width: 4, n_distinct: -1, correlation: 1 } },
     { name: 'user_id', type: 'bigint', base: 'int8', typmod: -1, isEnum: false, notNull: true },
-    { name: 'note', type: 'text', base: 'text', typmod: -1, isEnum: false, notNull: false, storage: 'e', default: "'none'::text", stats: { null_frac: 0.2, avg_width: 30, n_distinct: 3, mcv: { freqs: [0.5, 0.2, 0.1], ranks: [2, 1, 3], lengths: [4, 5, 6] }, correlation: 0.3 } },
+    {
+      name: 'note',
+      type: 'text',
+      base: 'text',
+      typmod: -1,
+      isEnum: false,
+      notNull: false,
+      storage: 'e',
+      default: "'none'::text",
+      stats: { null_frac: 0.2, avg_width: 30, n_distinct: 3, mcv: { freqs: [0.5, 0.2, 0.1], ranks: [2, 1, 3], lengths: [4, 5, 6] }, correlation: 0.3 },
+    },
     { name: 'total', type: 'numeric(10,2)', base: 'numeric', typmod: 655366, isEnum: false, notNull: false, generated: '(id * 2)' },
   ],
   constraints: [
@@ -32,7 +42,10 @@ const orders = (): TableShape => ({
 
 test('a shape rebuilds as quoted SQL: serial, storage, generated, reloptions, keys, partial index; foreign keys only to tables built alongside', (t) => {
   const alone = tableDdl(orders(), new Set(['public.Orders']));
-  t.is(alone.statements[0], 'CREATE TABLE "public"."Orders" ("id" serial NOT NULL, "user_id" bigint NOT NULL, "note" text DEFAULT \'none\'::text, "total" numeric(10,2) GENERATED ALWAYS AS ((id * 2)) STORED) WITH (fillfactor=70)');
+  t.is(
+    alone.statements[0],
+    'CREATE TABLE "public"."Orders" ("id" serial NOT NULL, "user_id" bigint NOT NULL, "note" text DEFAULT \'none\'::text, "total" numeric(10,2) GENERATED ALWAYS AS ((id * 2)) STORED) WITH (fillfactor=70)',
+  );
   t.true(alone.statements.includes('ALTER TABLE "public"."Orders" ALTER COLUMN "note" SET STORAGE EXTERNAL'));
   t.true(alone.statements.includes('ALTER TABLE "public"."Orders" ADD CONSTRAINT "Orders_pkey" PRIMARY KEY (id)'));
   t.true(alone.statements.includes('CREATE INDEX "orders_note" ON "public"."Orders" USING btree (note) WHERE (note IS NOT NULL)'));
@@ -75,7 +88,9 @@ test('likeness marks what is outside the tolerances and passes what is inside', 
   const copy = orders();
   copy.columns[2]!.stats = { null_frac: 0.25, avg_width: 40, n_distinct: 3, mcv: { freqs: [0.45, 0.21, 0.1] }, correlation: -0.4 };
   copy.bytes = { heap: 100_000, toast: 0, indexes: 90_000 };
-  const off = likeness(original, copy).filter((c) => !c.ok).map((c) => c.what);
+  const off = likeness(original, copy)
+    .filter((c) => !c.ok)
+    .map((c) => c.what);
   t.deepEqual(off, ['note: null_frac', 'note: MCV #1 frequency', 'note: avg_width', 'note: correlation', 'bytes per row (heap + TOAST + indexes)']);
   t.true(likeness(original, orders()).every((c) => c.ok));
 });
@@ -83,7 +98,11 @@ test('likeness marks what is outside the tolerances and passes what is inside', 
 test('histogram keys: enough drawn that the distinct values seen match what pg_stats says', (t) => {
   t.is(distinctValues(-0.5, 1000), 500);
   t.is(distinctValues(42, 1000), 42);
-  for (const [wanted, rows, share] of [[1000, 100_000, 0.5], [40_000, 100_000, 0.8], [10, 100_000, 0.05]] as const) {
+  for (const [wanted, rows, share] of [
+    [1000, 100_000, 0.5],
+    [40_000, 100_000, 0.8],
+    [10, 100_000, 0.05],
+  ] as const) {
     const keys = keysFor(wanted, rows, share);
     const seen = keys * (1 - (1 - share) ** (rows / keys));
     t.true(Math.abs(seen - wanted) / wanted < 0.01, `${wanted} wanted, ${seen.toFixed(0)} expected from ${keys} keys`);

@@ -8,8 +8,16 @@ const writer = (over: Partial<BackendSample>): BackendSample => ({ pid: WRITER, 
 const checkpointer = (wait: string): BackendSample => ({ pid: 7, app: '', backendType: 'checkpointer', state: '', waitType: 'Activity', wait, query: '' });
 const at = (ms: number, ...backends: BackendSample[]): Sample => ({ at: ms, backends });
 
-test('a write blocked by a batch of the backfill is the migration\'s, named with the blocker and its query', (t) => {
-  const batch: BackendSample = { pid: 202, app: 'pgmb-bench-worker', backendType: 'client backend', state: 'active', waitType: 'IO', wait: 'WALSync', query: 'UPDATE "pgmb_users" SET bio = $1 WHERE ctid >= ...' };
+test("a write blocked by a batch of the backfill is the migration's, named with the blocker and its query", (t) => {
+  const batch: BackendSample = {
+    pid: 202,
+    app: 'pgmb-bench-worker',
+    backendType: 'client backend',
+    state: 'active',
+    waitType: 'IO',
+    wait: 'WALSync',
+    query: 'UPDATE "pgmb_users" SET bio = $1 WHERE ctid >= ...',
+  };
   const samples = [0, 20, 40].map((ms) => at(ms, writer({ waitType: 'Lock', wait: 'transactionid', blockers: [202] }), batch, checkpointer('CheckpointerMain')));
   const c = explainWait(WRITER, samples);
   t.is(c.by, 'migration');
@@ -18,11 +26,14 @@ test('a write blocked by a batch of the backfill is the migration\'s, named with
 
 test('a write waiting on WAL while a checkpoint is written is outside the migration, even beside a batch', (t) => {
   const batch: BackendSample = { pid: 202, app: 'pgmb-bench', backendType: 'client backend', state: 'active', query: 'COMMIT' };
-  const samples = [at(0, writer({ waitType: 'IO', wait: 'WALSync' }), batch, checkpointer('CheckpointWriteDelay')), at(20, writer({ waitType: 'IO', wait: 'WALSync' }), batch, checkpointer('CheckpointWriteDelay'))];
+  const samples = [
+    at(0, writer({ waitType: 'IO', wait: 'WALSync' }), batch, checkpointer('CheckpointWriteDelay')),
+    at(20, writer({ waitType: 'IO', wait: 'WALSync' }), batch, checkpointer('CheckpointWriteDelay')),
+  ];
   t.deepEqual(explainWait(WRITER, samples), { by: 'outside', text: 'waited on IO/WALSync during a checkpoint' });
 });
 
-test('I/O waits while only the migration works (its vacuum round) are the migration\'s; beside an autovacuum, outside', (t) => {
+test("I/O waits while only the migration works (its vacuum round) are the migration's; beside an autovacuum, outside", (t) => {
   const round: BackendSample = { pid: 303, app: 'pgmb-backfill-worker', backendType: 'client backend', state: 'active', query: 'VACUUM (INDEX_CLEANUP OFF) t' };
   const mine = explainWait(WRITER, [at(0, writer({ waitType: 'LWLock', wait: 'WALWrite' }), round, checkpointer('CheckpointerMain'))]);
   t.is(mine.by, 'migration');
@@ -37,7 +48,10 @@ test('a write the server had answered, one on CPU, one never sampled, and one bl
   t.deepEqual(explainWait(WRITER, [at(0, writer({}))]), { by: 'outside', text: "on CPU, waiting on nothing: the machine's cores were busy" });
   t.is(explainWait(WRITER, []).by, 'unknown');
   const other: BackendSample = { pid: 505, app: 'pgmb-writer', backendType: 'client backend', state: 'idle in transaction', query: 'UPDATE t SET name = ...' };
-  t.deepEqual(explainWait(WRITER, [at(0, writer({ waitType: 'Lock', wait: 'tuple', blockers: [505] }), other)]), { by: 'outside', text: 'waited on Lock/tuple behind pgmb-writer (UPDATE t SET name = ...)' });
+  t.deepEqual(explainWait(WRITER, [at(0, writer({ waitType: 'Lock', wait: 'tuple', blockers: [505] }), other)]), {
+    by: 'outside',
+    text: 'waited on Lock/tuple behind pgmb-writer (UPDATE t SET name = ...)',
+  });
 });
 
 test('a cause cell reads as words', (t) => {

@@ -27,8 +27,27 @@ test('the bench summary leads with headlines, then one line per case grouped by 
 
 test('a blocked operation names why its worst write waited, and says so when it was outside the migration', (t) => {
   const text = summary([
-    row({ suite: 'backfill', case: 'backfill', strategy: 'ctid', vacuum: 'auto', partitions: 8, rows: 10_000, mean_ms: 900, writer_max_ms: 1263, writer_blocked: 2, writer_max_cause: 'outside: waited on IO/WALSync during a checkpoint' }),
-    row({ suite: 'index', case: 'create-index', rows: 10_000, mean_ms: 1500, writer_max_ms: 1400, writer_blocked: 1, writer_max_cause: 'migration: waited on Lock/relation behind pgmb-bench (CREATE INDEX ...)' }),
+    row({
+      suite: 'backfill',
+      case: 'backfill',
+      strategy: 'ctid',
+      vacuum: 'auto',
+      partitions: 8,
+      rows: 10_000,
+      mean_ms: 900,
+      writer_max_ms: 1263,
+      writer_blocked: 2,
+      writer_max_cause: 'outside: waited on IO/WALSync during a checkpoint',
+    }),
+    row({
+      suite: 'index',
+      case: 'create-index',
+      rows: 10_000,
+      mean_ms: 1500,
+      writer_max_ms: 1400,
+      writer_blocked: 1,
+      writer_max_cause: 'migration: waited on Lock/relation behind pgmb-bench (CREATE INDEX ...)',
+    }),
   ]);
   t.regex(text, /^ {4}backfill ctid vacuum=auto 8 partitions: worst write 1263 ms, outside the migration: waited on IO\/WALSync during a checkpoint$/m);
   t.regex(text, /^ {4}index create-index: worst write 1400 ms, caused by the migration: waited on Lock\/relation behind pgmb-bench/m);

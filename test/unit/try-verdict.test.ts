@@ -19,7 +19,13 @@ test('project: one size gives no slope: linear growth is assumed and said; a neg
   const one = project([{ rows: 1_000_000, driver: 500, value: 400 }], 4_000_000);
   t.is(one.ms, 1600);
   t.true(one.assumed);
-  const shrinking = project([{ rows: 1000, driver: 50, value: 5 }, { rows: 10_000, driver: 10, value: 5 }], 100_000);
+  const shrinking = project(
+    [
+      { rows: 1000, driver: 50, value: 5 },
+      { rows: 10_000, driver: 10, value: 5 },
+    ],
+    100_000,
+  );
   t.is(shrinking.slope, 0);
   t.is(shrinking.ms, 5);
 });
@@ -40,8 +46,14 @@ const run = (rows: number, scale: number): SizeRun => ({
 test('tryVerdicts: the transaction holds writers from the first lock to COMMIT; both lock takers are named, the concurrent build is not', (t) => {
   const v = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500);
   t.true(v.failing);
-  t.deepEqual(v.groups.map((g) => g.verdict), ['blocks writers', 'ok']);
-  t.deepEqual(v.statements.map((s) => s.verdict), ['blocks writers', 'blocks writers', 'ok']);
+  t.deepEqual(
+    v.groups.map((g) => g.verdict),
+    ['blocks writers', 'ok'],
+  );
+  t.deepEqual(
+    v.statements.map((s) => s.verdict),
+    ['blocks writers', 'blocks writers', 'ok'],
+  );
   t.regex(v.statements[0]!.reason!, /its AccessExclusiveLock held writers 800 ms, until COMMIT after m\.sql:2/);
   t.regex(v.statements[1]!.reason!, /inside the transaction whose lock m\.sql:1 took/);
   t.false(tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 1000).failing, 'under --max-block at the target');
@@ -59,10 +71,12 @@ test('tryVerdicts: a statement the server refused fails the run and is named', (
 
 test('lint agreement: confirmed by harm, seen under --max-block, refuted when writers were not held; harm no rule named is missed', (t) => {
   const v = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500);
-  const lint = { findings: [
-    { rule: 'require-concurrent-index-creation', message: '', statement: 'm.sql:2' },
-    { rule: 'prefer-robust-stmts', message: '', statement: 'm.sql:2' },
-  ] };
+  const lint = {
+    findings: [
+      { rule: 'require-concurrent-index-creation', message: '', statement: 'm.sql:2' },
+      { rule: 'prefer-robust-stmts', message: '', statement: 'm.sql:2' },
+    ],
+  };
   t.deepEqual(lintCell(v.statements[1]!, lint), ['require-concurrent-index-creation: confirmed', '+1 style']);
   t.deepEqual(lintCell(v.statements[0]!, lint), ['missed by lint']);
   const lenient = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 5000);

@@ -50,7 +50,7 @@ interface BackfillFlags {
 
 export function backfillCommand(): Command {
   return new Command('backfill')
-    .description("fill a column of your own table with a value, in batches: resumable, throttled, never overwriting a value already set")
+    .description('fill a column of your own table with a value, in batches: resumable, throttled, never overwriting a value already set')
     .requiredOption('--table <name>', 'table, as in SQL: users, "Order", app."user data"')
     .requiredOption('--column <name>', 'column to fill where it IS NULL')
     .requiredOption('--value <text>', 'the value, cast by the server to the column type')
@@ -137,7 +137,7 @@ async function healthLimits(client: pg.Client, f: BackfillFlags, command: Comman
   let maxLagMs = settings.maxLagMs;
   const requirements: Requirement[] = [];
   if (maxLagMs > 0 && command.getOptionValueSource('maxLag') === 'default' && !(await seesReplicationStats(client))) {
-    process.stderr.write('warning: standbys\' replay lag is not visible to this role (GRANT pg_monitor to see it): --max-lag is off\n');
+    process.stderr.write("warning: standbys' replay lag is not visible to this role (GRANT pg_monitor to see it): --max-lag is off\n");
     maxLagMs = 0;
   }
   if (maxLagMs > 0) requirements.push({ kind: 'replication-stats', why: `--max-lag ${f.maxLag}`, avoid: '--max-lag 0' });
@@ -247,7 +247,12 @@ async function rowBytes(client: pg.Client, table: string): Promise<number | unde
     client,
     async () => {
       const oid = (await client.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [table])).rows[0]!.oid;
-      return oid === null ? undefined : tableBytes(client, (await treeMembers(client, oid)).map((m) => m.oid));
+      return oid === null
+        ? undefined
+        : tableBytes(
+            client,
+            (await treeMembers(client, oid)).map((m) => m.oid),
+          );
     },
     "BEGIN; SET LOCAL lock_timeout = '1s'",
   ).catch(() => undefined);
@@ -261,7 +266,10 @@ async function reconnect(url: string, withinMs: number): Promise<pg.Client> {
       return await connect(url, 'pgmb-backfill');
     } catch (err) {
       if (performance.now() + backoffMs(attempt) > deadline) {
-        throw new DatabaseUnreachableError(url, new Error(`still unreachable after ${formatDuration(withinMs / 1000)} of retries; run the same command again when it is back: it resumes from its checkpoint (${(err as Error).message})`));
+        throw new DatabaseUnreachableError(
+          url,
+          new Error(`still unreachable after ${formatDuration(withinMs / 1000)} of retries; run the same command again when it is back: it resumes from its checkpoint (${(err as Error).message})`),
+        );
       }
       await sleep(backoffMs(attempt));
     }

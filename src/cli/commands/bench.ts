@@ -19,10 +19,10 @@ export function benchCommand(): Command {
     .option('--delay <duration>', 'sleep between backfill batches, e.g. 0ms or 1s', '0ms')
     .option('--workers <n>', 'parallel workers of the ctid strategy', '2')
     .option('--iterations <n>', 'iterations per case, the least with --rme (default: 3 up to 100k rows, 2 above)')
-    .option('--rme <percent>', 'iterate past --iterations until the mean\'s relative margin of error is under this (e.g. 5), within --max-case-time')
+    .option('--rme <percent>', "iterate past --iterations until the mean's relative margin of error is under this (e.g. 5), within --max-case-time")
     .option('--max-case-time <duration>', 'with --rme: the time budget of one case, setup included', '2m')
     .option('--vacuum <list>', 'vacuum behind the backfill walk: auto, off or every N batches; ctid runs once per policy, the others with the first', 'auto,off')
-    .option('--partitions <list>', 'leaves of the backfill and index suites\' tables: 0 is the plain table, 8 the same rows range-partitioned into 8', '0,8')
+    .option('--partitions <list>', "leaves of the backfill and index suites' tables: 0 is the plain table, 8 the same rows range-partitioned into 8", '0,8')
     .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
     .option('--no-writers', 'do not run simulated application writers beside each case')
     .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
@@ -38,7 +38,9 @@ export function benchCommand(): Command {
       const options: BenchOptions = {
         suites: parseChoices('--suite', String(o.suite), SUITES),
         pg: o.pg === undefined ? undefined : parsePgMajors(String(o.pg)),
-        sizes: String(o.sizes).split(',').map((s) => parseSize(s)),
+        sizes: String(o.sizes)
+          .split(',')
+          .map((s) => parseSize(s)),
         strategies: parseChoices('--strategy', String(o.strategy), BATCHED_STRATEGIES),
         batchSize: parsePositiveInt('--batch-size', String(o.batchSize)),
         delayMs: parseDuration('--delay', String(o.delay)),
@@ -48,7 +50,13 @@ export function benchCommand(): Command {
         maxCaseMs: parseDuration('--max-case-time', String(o.maxCaseTime)),
         ddlRows: parseSize(String(o.ddlRows)),
         partitions: parseCounts('--partitions', String(o.partitions)),
-        vacuum: [...new Set(String(o.vacuum).split(',').map((v) => parseVacuum('--vacuum', v)))],
+        vacuum: [
+          ...new Set(
+            String(o.vacuum)
+              .split(',')
+              .map((v) => parseVacuum('--vacuum', v)),
+          ),
+        ],
         writers: o.writers !== false,
         out: typeof o.out === 'string' ? o.out : `results/run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.csv`,
         profile: o.profile === 'seed' ? 'seed' : undefined,

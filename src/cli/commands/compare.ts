@@ -15,7 +15,7 @@ export function compareCommand(): Command {
     .argument('<base>', 'the baseline CSV, e.g. results/baseline-0.3.0.csv')
     .argument('<new>', 'the CSV of the run to judge')
     .option('--threshold <fraction>', 'time change that counts, when a t-test over runs is also sure of it', String(DEFAULT_COMPARE.threshold))
-    .option('--work-threshold <fraction>', "rise of a work counter (rows, WAL records, WAL bytes, blocks touched) that counts", String(DEFAULT_COMPARE.workThreshold))
+    .option('--work-threshold <fraction>', 'rise of a work counter (rows, WAL records, WAL bytes, blocks touched) that counts', String(DEFAULT_COMPARE.workThreshold))
     .option('--confirm [runs]', 'first re-measure each suspected case of the build checked out here this many more times (default 3), appending to <new>')
     .option('--slope-rise <n>', 'rise of the growth exponent (log-log slope of time over rows) that counts', String(DEFAULT_COMPARE.slopeRise))
     .addHelpText(
@@ -55,7 +55,21 @@ const ms = (n?: number) => (n === undefined ? '' : n.toFixed(1));
 
 function caseRow(c: Comparison): string[] {
   const work = c.work ? `${c.work.counter} ${pct(c.work.delta)}` : '';
-  return [c.suite, c.case, c.strategy, c.rows, c.policy, `${c.baseRuns}/${c.newRuns}`, ms(c.baseMs), ms(c.newMs), pct(c.delta), c.noise === undefined ? '?' : `±${(c.noise * 100).toFixed(1)}%`, c.verdict, work, c.work?.verdict ?? ''];
+  return [
+    c.suite,
+    c.case,
+    c.strategy,
+    c.rows,
+    c.policy,
+    `${c.baseRuns}/${c.newRuns}`,
+    ms(c.baseMs),
+    ms(c.newMs),
+    pct(c.delta),
+    c.noise === undefined ? '?' : `±${(c.noise * 100).toFixed(1)}%`,
+    c.verdict,
+    work,
+    c.work?.verdict ?? '',
+  ];
 }
 
 function slopeRow(c: ComplexityChange): string[] {
@@ -64,7 +78,10 @@ function slopeRow(c: ComplexityChange): string[] {
 
 /** The verdict tables and the lines a person and a script read last. */
 export function formatVerdicts(v: Verdicts, threshold: number): string {
-  const cases = new Table({ head: ['suite', 'case', 'strategy', 'rows', 'policy', 'runs', 'base ms', 'new ms', 'time', 'noise', 'time verdict', 'work (most moved)', 'work verdict'], style: { head: [], border: [], compact: true } });
+  const cases = new Table({
+    head: ['suite', 'case', 'strategy', 'rows', 'policy', 'runs', 'base ms', 'new ms', 'time', 'noise', 'time verdict', 'work (most moved)', 'work verdict'],
+    style: { head: [], border: [], compact: true },
+  });
   for (const c of v.cases) cases.push(caseRow(c));
   let out = `${cases.toString()}\n`;
   const moved = v.complexity.filter((c) => c.verdict !== 'same');

@@ -12,7 +12,10 @@ export function shapeCommand(): Command {
     .option('--from <url>', 'the database to read, read-only (default: DATABASE_URL)')
     .requiredOption('--table <names>', 'tables, comma-separated, as in SQL: orders,users,app."Order"')
     .requiredOption('--out <file>', 'the shape file to write (JSON)')
-    .option('--keep-values', "keep the statistics' literal values (most common values, text histogram bounds); by default they are replaced by synthetic ones of the same length and order, so the file can be committed")
+    .option(
+      '--keep-values',
+      "keep the statistics' literal values (most common values, text histogram bounds); by default they are replaced by synthetic ones of the same length and order, so the file can be committed",
+    )
     .addHelpText(
       'after',
       `
@@ -29,12 +32,17 @@ Example:
     .action(async (o: { from?: string; table: string; out: string; keepValues?: boolean }) => {
       const url = o.from ?? resolveDatabaseUrl()?.url;
       if (!url) throw new InvalidOptionError('--from', 'give the URL of the database to read (or set DATABASE_URL)');
-      const tables = o.table.split(',').map((t) => t.trim()).filter(Boolean);
+      const tables = o.table
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       const shape = await withClient(url, (client) => captureShapes(client, tables, { keepValues: Boolean(o.keepValues) }), 'pgmb-shape');
       writeShapeFile(o.out, shape);
       for (const w of shape.warnings) process.stderr.write(`warning: ${w}\n`);
       for (const t of shape.tables) {
-        process.stdout.write(`${shapeLabel(t)}: ${t.columns.length} columns, ${t.indexes.length + t.constraints.filter((c) => ['p', 'u', 'x'].includes(c.type)).length} indexes, ~${t.rows.toLocaleString('en-US')} rows${t.analyzed ? '' : ' (no statistics)'}\n`);
+        process.stdout.write(
+          `${shapeLabel(t)}: ${t.columns.length} columns, ${t.indexes.length + t.constraints.filter((c) => ['p', 'u', 'x'].includes(c.type)).length} indexes, ~${t.rows.toLocaleString('en-US')} rows${t.analyzed ? '' : ' (no statistics)'}\n`,
+        );
       }
       process.stdout.write(`wrote ${o.out} (PostgreSQL ${shape.server.version}${shape.keep_values ? ', literal values kept' : ', literal values replaced'})\n`);
     });

@@ -50,7 +50,7 @@ export function tryCommand(): Command {
     .description("measure your own migration files on your schema, on tables filled with synthetic rows at your table's size, with writers beside them")
     .argument('<paths...>', `migration folders or files (${FORMAT_TITLES})`)
     .option('--sizes <list>', 'rows in each touched table, one measurement per size', '100k,1m')
-    .option('--target-rows <n>', 'the size the verdict is for, e.g. your table\'s 40m; beyond the sizes measured it is extrapolated (default: the largest size)')
+    .option('--target-rows <n>', "the size the verdict is for, e.g. your table's 40m; beyond the sizes measured it is extrapolated (default: the largest size)")
     .option('--measure <which>', 'last: the newest migration, the earlier ones build the schema; all; or a glob over the paths', 'last')
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')

@@ -73,10 +73,14 @@ export class CheckpointStore {
     await inTransaction(this.client, async () => {
       await this.client.query(`DELETE FROM ${this.table} WHERE table_oid = $1 AND column_name = $2`, [tableOid, column]);
       for (const [part, cursor] of cursors.entries()) {
-        await this.client.query(
-          `INSERT INTO ${this.table} (table_oid, column_name, part, table_name, strategy, cursor) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [tableOid, column, part, tableName, strategy, JSON.stringify(cursor)],
-        );
+        await this.client.query(`INSERT INTO ${this.table} (table_oid, column_name, part, table_name, strategy, cursor) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          tableOid,
+          column,
+          part,
+          tableName,
+          strategy,
+          JSON.stringify(cursor),
+        ]);
       }
     });
     return this.load(tableOid, column);

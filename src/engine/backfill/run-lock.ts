@@ -27,15 +27,9 @@ async function holder(client: pg.Client, key: string): Promise<string> {
  * backfill is told who holds it, or waits (`wait`) with `onWait` called once.
  * Returns the release.
  */
-export async function lockBackfill(
-  client: pg.Client,
-  target: BackfillTarget,
-  wait: boolean,
-  onWait: (holder: string) => void,
-): Promise<() => Promise<void>> {
+export async function lockBackfill(client: pg.Client, target: BackfillTarget, wait: boolean, onWait: (holder: string) => void): Promise<() => Promise<void>> {
   const key = `${target.table.oid}/${target.column}`;
-  const tryLock = async () =>
-    (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int4, hashtext($2)) AS ok', [LOCK_SPACE, key])).rows[0]!.ok;
+  const tryLock = async () => (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int4, hashtext($2)) AS ok', [LOCK_SPACE, key])).rows[0]!.ok;
   if (!(await tryLock())) {
     const who = await holder(client, key);
     if (!wait) throw new BackfillRunningError(target.table.sql, quoteIdent(target.column), who);

@@ -16,13 +16,7 @@ const TAG = '$pgmb$';
  * Names are quoted and the value is a quoted literal (a DO block cannot take bound parameters);
  * `where` is the DBA's own SQL condition, added to the IS NULL guard, never replacing it.
  */
-export function generateBatchedUpdate(
-  table: string,
-  column: string,
-  value: string,
-  where = '',
-  { batchSize = 5000, sleepSeconds = 1 }: BatchedUpdateOptions = {},
-): string {
+export function generateBatchedUpdate(table: string, column: string, value: string, where = '', { batchSize = 5000, sleepSeconds = 1 }: BatchedUpdateOptions = {}): string {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InputError('INVALID_OPTION', `batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isFinite(sleepSeconds) || sleepSeconds < 0) throw new InputError('INVALID_OPTION', `sleepSeconds must be >= 0, got ${sleepSeconds}`);
   if (value.includes(TAG) || where.includes(TAG)) throw new InputError('INVALID_VALUE', `value and where must not contain ${TAG}`);

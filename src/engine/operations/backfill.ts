@@ -8,14 +8,7 @@ import type { BackfillSpec, EngineOptions, Step, StrategyName } from '../types.j
 import type { Operation } from './operation.js';
 
 /** The Data-phase step that fills a column with `value`, checked against the catalog first. */
-export async function backfillStep(
-  catalog: Catalog,
-  options: EngineOptions,
-  table: TableInfo,
-  info: ColumnInfo,
-  value: string,
-  where?: string,
-): Promise<Step> {
+export async function backfillStep(catalog: Catalog, options: EngineOptions, table: TableInfo, info: ColumnInfo, value: string, where?: string): Promise<Step> {
   const strategy = options.backfill.strategy;
   await checkTree(catalog, table, info.name, strategy);
   await catalog.checkValue(value, info.type);

@@ -24,10 +24,21 @@ export const createIndex: Operation<CreateIndexSpec> = {
     if (spec.columns.length === 0) throw new InvalidOptionError('columns', 'an index needs at least one column');
     const columns = spec.columns.map((c) => catalog.column(table, parseColumnName(c)));
     for (const info of columns) info.usedLater = true;
-    const name = spec.name !== undefined ? parseQualifiedName(spec.name, 1)[0]! : defaultIndexName(table.name.name, columns.map((c) => c.name));
+    const name =
+      spec.name !== undefined
+        ? parseQualifiedName(spec.name, 1)[0]!
+        : defaultIndexName(
+            table.name.name,
+            columns.map((c) => c.name),
+          );
     const unique = spec.unique ?? false;
     catalog.require({ kind: 'owner', table, why: 'CREATE INDEX' });
-    if (unique && table.partitioned) await checkUniqueOnPartitions(catalog.client, table, columns.map((c) => c.name));
+    if (unique && table.partitioned)
+      await checkUniqueOnPartitions(
+        catalog.client,
+        table,
+        columns.map((c) => c.name),
+      );
     return [
       {
         phase: 'index',

@@ -24,14 +24,9 @@ export function safeNotNullStep(table: TableInfo, info: ColumnInfo): Step {
       const column = info.name;
       const check = quoteIdent(checkName(column));
       const col = quoteIdent(column);
-      const { rows } = await ctx.client.query<{ convalidated: boolean }>(
-        'SELECT convalidated FROM pg_constraint WHERE conrelid = $1 AND conname = $2',
-        [table.oid, checkName(column)],
-      );
+      const { rows } = await ctx.client.query<{ convalidated: boolean }>('SELECT convalidated FROM pg_constraint WHERE conrelid = $1 AND conname = $2', [table.oid, checkName(column)]);
       if (!rows[0]) {
-        await runShortTransaction(ctx, `add NOT VALID check on ${table.sql}`, [
-          `ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID`,
-        ]);
+        await runShortTransaction(ctx, `add NOT VALID check on ${table.sql}`, [`ALTER TABLE ${table.sql} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID`]);
       }
       if (!rows[0]?.convalidated) {
         // The scan may be long; it blocks no writer, so no statement timeout.
@@ -39,10 +34,7 @@ export function safeNotNullStep(table: TableInfo, info: ColumnInfo): Step {
           statementTimeoutMs: 0,
         });
       }
-      await runShortTransaction(ctx, `set NOT NULL on ${table.sql}`, [
-        `ALTER TABLE ${table.sql} ALTER COLUMN ${col} SET NOT NULL`,
-        `ALTER TABLE ${table.sql} DROP CONSTRAINT ${check}`,
-      ]);
+      await runShortTransaction(ctx, `set NOT NULL on ${table.sql}`, [`ALTER TABLE ${table.sql} ALTER COLUMN ${col} SET NOT NULL`, `ALTER TABLE ${table.sql} DROP CONSTRAINT ${check}`]);
     },
   };
 }

@@ -87,7 +87,4 @@ export class WorkCounters implements Probe {
   }
 }
 
-export type WorkFigures = Pick<
-  CaseFigures,
-  'work_wal_bytes' | 'work_wal_records' | 'work_wal_fpi' | 'work_blks_hit' | 'work_blks_read' | 'work_blks_dirtied' | 'work_blks_written' | 'work_rows'
->;
+export type WorkFigures = Pick<CaseFigures, 'work_wal_bytes' | 'work_wal_records' | 'work_wal_fpi' | 'work_blks_hit' | 'work_blks_read' | 'work_blks_dirtied' | 'work_blks_written' | 'work_rows'>;

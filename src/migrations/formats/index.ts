@@ -17,15 +17,7 @@ import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 
-const REGISTRY = [
-  graphileMigrate,
-  prisma,
-  golangMigrate,
-  dbmate,
-  nodePgMigrate,
-  drizzle,
-  plain,
-] as const;
+const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];
@@ -42,8 +34,6 @@ export const MIGRATION_FORMATS: readonly MigrationFormat[] = TOOLS.map((t) => t.
  * The tools as help text lists them: plain SQL, then the others alphabetically (registry order is
  * precedence, which means nothing to a reader): 'plain SQL, dbmate, Drizzle, golang-migrate, ...'.
  */
-export const FORMAT_TITLES: string = [FALLBACK, ...TOOLS.filter((t) => t !== FALLBACK).sort((a, b) => a.title.localeCompare(b.title, 'en', { sensitivity: 'base' }))]
-  .map((t) => t.title)
-  .join(', ');
+export const FORMAT_TITLES: string = [FALLBACK, ...TOOLS.filter((t) => t !== FALLBACK).sort((a, b) => a.title.localeCompare(b.title, 'en', { sensitivity: 'base' }))].map((t) => t.title).join(', ');
 
 export type { ContentClaim, MigrationTool, ToolFile, UpPart } from './format.js';

@@ -23,10 +23,7 @@ const WEIGHT = 0.5;
 const tid = (page: number) => `(${page},0)`;
 
 async function liveRows(client: pg.Client, leaf: Leaf, from: number, to: number): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ONLY ${leaf.sql} WHERE ctid >= $1::tid AND ctid < $2::tid`, [
-    tid(from),
-    tid(to),
-  ]);
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ONLY ${leaf.sql} WHERE ctid >= $1::tid AND ctid < $2::tid`, [tid(from), tid(to)]);
   return rows[0]!.n;
 }
 
@@ -86,9 +83,7 @@ export const ctidStrategy: Strategy<'ctid'> = {
     }
     const to = Math.min(c.endPage, c.page + pages);
     const result =
-      to > c.page
-        ? await client.query(`${updateSet(target, leaf)} WHERE ctid >= $2::tid AND ctid < $3::tid AND ${stillNull(target)}`, [target.value, tid(c.page), tid(to)])
-        : { rowCount: 0 };
+      to > c.page ? await client.query(`${updateSet(target, leaf)} WHERE ctid >= $2::tid AND ctid < $3::tid AND ${stillNull(target)}`, [target.value, tid(c.page), tid(to)]) : { rowCount: 0 };
     const density = seen / Math.max(1, to - c.page);
     const next: CtidCursor = { ...c, page: to, lastPages: Math.max(1, to - c.page), rowsPerPage: Math.max(0.01, WEIGHT * density + (1 - WEIGHT) * c.rowsPerPage) };
     return { updated: result.rowCount ?? 0, scanned: seen, cursor: next, done: to >= c.endPage };

@@ -8,11 +8,7 @@ import { keysetStrategy } from './keyset.js';
  * bench's runs). What a strategy needs and defaults to is in its own file; every list of names
  * (StrategyName, STRATEGIES, the bench's and its CSV's) is made from this one.
  */
-const REGISTRY = [
-  ctidStrategy,
-  keysetStrategy,
-  classicStrategy,
-] as const;
+const REGISTRY = [ctidStrategy, keysetStrategy, classicStrategy] as const;
 
 export type StrategyName = (typeof REGISTRY)[number]['name'];
 export const STRATEGIES: readonly StrategyName[] = REGISTRY.map((s) => s.name);

@@ -42,11 +42,7 @@ export const keysetStrategy: Strategy<'keyset'> = {
     });
     const upper = bound.rows[0] ?? null;
     const upperSql = upper ? ` AND (${pk.list}) <= ${pk.params(2 + after.length)}` : '';
-    const result = await client.query(`${updateSet(target, leaf)} WHERE ${lowerFrom(2)}${upperSql} AND ${stillNull(target)}`, [
-      target.value,
-      ...after,
-      ...(upper ?? []),
-    ]);
+    const result = await client.query(`${updateSet(target, leaf)} WHERE ${lowerFrom(2)}${upperSql} AND ${stillNull(target)}`, [target.value, ...after, ...(upper ?? [])]);
     const seen = c.seen + rows;
     const next: KeysetCursor = { ...c, after: upper, seen };
     return {
