@@ -77,7 +77,7 @@ export class InvalidWhereError extends InputError {
 /** DDL could not get its lock within lock_timeout, even after retries. */
 export class LockTimeoutError extends MigrationError {
   constructor(what: string, attempts: number, lockTimeoutMs: number) {
-    super('LOCK_TIMEOUT', `${what}: could not get the lock within ${lockTimeoutMs} ms, ${attempts} attempts; ` + 'a long transaction holds the table (see pg_stat_activity), retry when it ends');
+    super('LOCK_TIMEOUT', `${what}: could not get the lock within ${lockTimeoutMs} ms, ${attempts} attempts; a long transaction holds the table (see pg_stat_activity), retry when it ends`);
   }
 }
 
