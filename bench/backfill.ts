@@ -4,7 +4,7 @@ import { lagSignal } from '../src/measure/replica-lag.js';
 import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
 import { quoteIdent } from '../src/core/identifiers.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
-import { partitioned, usersShape } from '../src/fixtures/shapes.js';
+import { partitioned, usersFixture } from '../src/fixtures/table-fixtures.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { freshTable } from '../src/measure/case-table.js';
 import { measureCase } from '../src/measure/measure-case.js';
@@ -51,7 +51,7 @@ export const backfillSuite: BenchSuite = {
         for (const [strategy, vacuum] of variants(options)) {
           const { figures } = await measureCase(ctx, {
             label: `backfill ${strategy}${vacuum ? ` vacuum ${vacuum}` : ''} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
-            table: freshTable(leaves ? partitioned(usersShape, leaves) : usersShape),
+            table: freshTable(leaves ? partitioned(usersFixture, leaves) : usersFixture),
             rows: size,
             iterations: iterationsFor(options, size),
             prepare: async (table) => {

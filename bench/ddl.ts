@@ -1,7 +1,7 @@
 import { serverVersion } from '../src/db/connect.js';
 import { migrate, type EngineEvent } from '../src/engine/index.js';
 import { quoteIdent } from '../src/core/identifiers.js';
-import { usersShape } from '../src/fixtures/shapes.js';
+import { usersFixture } from '../src/fixtures/table-fixtures.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { freshTable, type CaseTable } from '../src/measure/case-table.js';
 import { measureCase } from '../src/measure/measure-case.js';
@@ -58,7 +58,7 @@ export const ddlSuite: BenchSuite = {
       }
       const { figures } = await measureCase(ctx, {
         label: `ddl ${c.name} ${options.ddlRows} rows`,
-        table: freshTable(usersShape),
+        table: freshTable(usersFixture),
         rows: options.ddlRows,
         iterations: iterationsFor(options, options.ddlRows),
         inTransaction: !c.engine,

@@ -1,6 +1,6 @@
 import { migrate } from '../src/engine/index.js';
 import { quoteIdent } from '../src/core/identifiers.js';
-import { emailsShape, partitioned } from '../src/fixtures/shapes.js';
+import { emailsFixture, partitioned } from '../src/fixtures/table-fixtures.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { freshTable } from '../src/measure/case-table.js';
 import { measureCase } from '../src/measure/measure-case.js';
@@ -20,10 +20,10 @@ export const indexSuite: BenchSuite = {
       for (const name of CASES.filter((c) => wanted(options, c))) {
         const plain = name === 'create-index';
         const unique = name.includes('unique');
-        const shape = leaves ? partitioned(emailsShape, leaves) : emailsShape;
+        const fixture = leaves ? partitioned(emailsFixture, leaves) : emailsFixture;
         const { figures } = await measureCase(ctx, {
           label: `index ${name} ${size} rows${leaves ? `, ${leaves} partitions` : ''}`,
-          table: freshTable(shape),
+          table: freshTable(fixture),
           rows: size,
           iterations: iterationsFor(options, size),
           // A plain build runs in a transaction, so its locks are read exactly; CONCURRENTLY cannot.

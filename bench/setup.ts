@@ -1,6 +1,6 @@
 import { copyRows, createTableSql, addPrimaryKeySql } from '../src/fixtures/copy-loader.js';
 import { insertSelect, insertValues } from '../src/fixtures/insert-loader.js';
-import { usersShape } from '../src/fixtures/shapes.js';
+import { usersFixture } from '../src/fixtures/table-fixtures.js';
 import type { CaseFigures } from '../src/results/row.js';
 import { freshTable } from '../src/measure/case-table.js';
 import { measureCase } from '../src/measure/measure-case.js';
@@ -21,15 +21,15 @@ export const setupSuite: BenchSuite = {
         const keyAfter = method === 'copy-index-after';
         const { figures } = await measureCase(ctx, {
           label: `setup ${method} ${size} rows`,
-          table: freshTable(usersShape, async (c, table) => void (await c.query(createTableSql(table, usersShape, !keyAfter)))),
+          table: freshTable(usersFixture, async (c, table) => void (await c.query(createTableSql(table, usersFixture, !keyAfter)))),
           rows: size,
           iterations: iterationsFor(options, size),
           writers: false,
           run: async (table) => {
-            if (method === 'insert-select') await insertSelect(client, table.name, usersShape, size);
-            else if (method === 'insert-values') await insertValues(client, table.name, usersShape, size);
-            else await copyRows(client, table.name, usersShape, size);
-            if (keyAfter) await client.query(addPrimaryKeySql(table.name, usersShape));
+            if (method === 'insert-select') await insertSelect(client, table.name, usersFixture, size);
+            else if (method === 'insert-values') await insertValues(client, table.name, usersFixture, size);
+            else await copyRows(client, table.name, usersFixture, size);
+            if (keyAfter) await client.query(addPrimaryKeySql(table.name, usersFixture));
           },
         });
         // The load is the operation here: its own setup is only CREATE TABLE.

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '../src/db/connect.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { loadTable } from '../src/fixtures/copy-loader.js';
-import { usersShape } from '../src/fixtures/shapes.js';
+import { usersFixture } from '../src/fixtures/table-fixtures.js';
 import { WriterProbe } from '../src/measure/writer-probe.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, rows: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'soak.csv' } } });
@@ -29,9 +29,9 @@ const state = 'pgmb_soak_state';
 
 const c = await connect(url, 'pgmb-soak');
 await dropTables(c, [table, state]);
-await loadTable(c, table, usersShape, rows, { primaryKey: 'after' });
+await loadTable(c, table, usersFixture, rows, { primaryKey: 'after' });
 await c.query(`ALTER TABLE ${table} ADD COLUMN bio text`);
-const app = await WriterProbe.open(url, table, usersShape, { connections: 2, intervalMs: 10 });
+const app = await WriterProbe.open(url, table, usersFixture, { connections: 2, intervalMs: 10 });
 
 const child = spawn(
   process.execPath,

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { loadTable } from '../src/fixtures/copy-loader.js';
-import { usersShape } from '../src/fixtures/shapes.js';
+import { usersFixture } from '../src/fixtures/table-fixtures.js';
 
 const url = process.env.TEST_DATABASE_URL!;
 const c = new pg.Client(url);
@@ -15,7 +15,7 @@ await c.connect();
 for (const round of [1, 2, 3]) {
   for (const mode of round % 2 ? ['off', 'every5'] : ['every5', 'off']) {
     await c.query('DROP TABLE IF EXISTS pgmb_vacuum_premise');
-    await loadTable(c, 'pgmb_vacuum_premise', usersShape, 1_000_000, { primaryKey: 'after' });
+    await loadTable(c, 'pgmb_vacuum_premise', usersFixture, 1_000_000, { primaryKey: 'after' });
     await c.query('VACUUM (ANALYZE) pgmb_vacuum_premise');
     await c.query('ALTER TABLE pgmb_vacuum_premise ADD COLUMN extra text');
     await c.query('CHECKPOINT');

@@ -3,7 +3,7 @@ import { isConnectionLoss } from '../db/errors.js';
 import { quoteIdent } from '../core/identifiers.js';
 import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
-import { usersShape } from '../fixtures/shapes.js';
+import { usersFixture } from '../fixtures/table-fixtures.js';
 import { uniqueTableName } from '../fixtures/table-names.js';
 import { WriterProbe } from './writer-probe.js';
 
@@ -36,8 +36,8 @@ export class Canary {
   private async start() {
     const table = uniqueTableName('canary');
     try {
-      await withClient(this.url, (c) => loadTable(c, table, usersShape, CANARY_ROWS, { primaryKey: 'after' }), 'pgmb-canary');
-      const probe = await WriterProbe.open(this.url, quoteIdent(table), usersShape, { connections: 1, intervalMs: 100 });
+      await withClient(this.url, (c) => loadTable(c, table, usersFixture, CANARY_ROWS, { primaryKey: 'after' }), 'pgmb-canary');
+      const probe = await WriterProbe.open(this.url, quoteIdent(table), usersFixture, { connections: 1, intervalMs: 100 });
       await probe.start();
       this.onStart(table);
       return { table, probe };

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent } from '../core/identifiers.js';
 import { loadTable } from '../fixtures/copy-loader.js';
-import type { Shape } from '../fixtures/shapes.js';
+import type { TableFixture } from '../fixtures/table-fixtures.js';
 import { uniqueTableName } from '../fixtures/table-names.js';
 import type { ProbeTable } from './probes/index.js';
 import type { WriteTarget } from './writer-probe.js';
@@ -20,18 +20,18 @@ export interface CaseTableSource {
 }
 
 /**
- * A fresh pgmb_ table of a fixture shape for each iteration: COPY-loaded with its primary key
+ * A fresh pgmb_ table of a fixture for each iteration: COPY-loaded with its primary key
  * after, or made by `fill` (the setup suite's CREATE TABLE, whose load is the operation).
  */
-export function freshTable(shape: Shape, fill?: (client: pg.Client, name: string) => Promise<void>): CaseTableSource {
+export function freshTable(fixture: TableFixture, fill?: (client: pg.Client, name: string) => Promise<void>): CaseTableSource {
   return {
     owned: true,
     async load(client, rows) {
-      const name = uniqueTableName(shape.name);
+      const name = uniqueTableName(fixture.name);
       if (fill) await fill(client, name);
-      else await loadTable(client, name, shape, rows, { primaryKey: 'after' });
+      else await loadTable(client, name, fixture, rows, { primaryKey: 'after' });
       return { name, sql: quoteIdent(name) };
     },
-    writeTo: (table) => [{ sql: table.sql, shape }],
+    writeTo: (table) => [{ sql: table.sql, columns: fixture }],
   };
 }

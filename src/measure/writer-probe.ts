@@ -45,7 +45,7 @@ export interface WriterOptions {
 }
 
 /** What writers need of a table: columns as SQL over a row number `g`, and the key to update by. */
-export interface WriterShape {
+export interface WriterColumns {
   loaded: readonly { name: string; series: string }[];
   primaryKey: readonly string[];
 }
@@ -82,15 +82,15 @@ export class WriterProbe {
     private readonly clients: pg.Client[],
     /** Quoted (and maybe schema-qualified) SQL name of the table written to. */
     private table: string,
-    private readonly shape: WriterShape,
+    private readonly columns: WriterColumns,
     private readonly options: WriterOptions,
     private readonly explain?: ExplainWrite,
   ) {}
 
-  static async open(url: string, tableSql: string, shape: WriterShape, options: Partial<WriterOptions> = {}, explain?: ExplainWrite): Promise<WriterProbe> {
+  static async open(url: string, tableSql: string, columns: WriterColumns, options: Partial<WriterOptions> = {}, explain?: ExplainWrite): Promise<WriterProbe> {
     const o = { ...DEFAULT_WRITERS, ...options };
     const clients = await Promise.all(Array.from({ length: o.connections }, () => writerConnection(url)));
-    return new WriterProbe(url, clients, tableSql, shape, o, explain);
+    return new WriterProbe(url, clients, tableSql, columns, o, explain);
   }
 
   /** The writers' backends now (a reconnect changes them), for a wait sampler to watch. */
@@ -112,12 +112,12 @@ export class WriterProbe {
     this.slowest = undefined;
     this.migrationMaxMs = undefined;
     const t = this.table;
-    const cols = this.shape.loaded;
+    const cols = this.columns.loaded;
     // Each write's values are the fixture's expressions for one row number: typed as the table wants.
     const row = '(SELECT $1::int8 AS g) AS w';
-    const updated = cols.filter((c) => !this.shape.primaryKey.includes(c.name)).at(-1);
+    const updated = cols.filter((c) => !this.columns.primaryKey.includes(c.name)).at(-1);
     // By the whole primary key, as an application does: on a partitioned table it names the partition.
-    const key = this.shape.primaryKey.map(quoteIdent);
+    const key = this.columns.primaryKey.map(quoteIdent);
     const keys = key.length ? (await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })).rows : [];
     const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
     const updateSql = updated && `UPDATE ${t} SET ${quoteIdent(updated.name)} = (SELECT ${updated.series} FROM ${row}) WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
@@ -233,7 +233,7 @@ export function writerSignal(health: WriterHealth, limitMs: number): HealthSigna
 /** A table the simulated application writes, and what its rows look like. */
 export interface WriteTarget {
   sql: string;
-  shape: WriterShape;
+  columns: WriterColumns;
 }
 
 /**
@@ -250,7 +250,7 @@ export class WriterSet {
   static async open(url: string, targets: WriteTarget[]): Promise<WriterSet> {
     const sampler = await WaitSampler.open(url);
     const explain: ExplainWrite = (pid, from, to) => explainWait(pid, sampler.within(from, to));
-    return new WriterSet(await Promise.all(targets.map((t) => WriterProbe.open(url, t.sql, t.shape, {}, explain))), sampler);
+    return new WriterSet(await Promise.all(targets.map((t) => WriterProbe.open(url, t.sql, t.columns, {}, explain))), sampler);
   }
 
   /** The same tables, rebuilt under new names (one per probe, in order). */

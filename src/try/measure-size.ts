@@ -39,7 +39,7 @@ async function userTables(client: pg.Client, targets: number[], options: TryOpti
       return { name: main.label, sql: main.sql };
     },
     relations: async (c) => [...new Set((await Promise.all(targets.map((oid) => treeMembers(c, oid)))).flat().map((m) => m.oid))],
-    writeTo: () => touched.map((t): WriteTarget => ({ sql: t.sql, shape: t })),
+    writeTo: () => touched.map((t): WriteTarget => ({ sql: t.sql, columns: t })),
     written: () => touched.map((t) => t.label),
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { SCRATCH_PREFIX } from '../../src/db/scratch.js';
 import { listProjectTables } from '../../src/fixtures/cleanup.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { CSV_COLUMNS } from '../../src/results/row.js';
 import { readCsv } from '../../src/results/csv.js';
 import { startChaos } from '../helpers/chaos.js';
@@ -23,7 +23,7 @@ const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
 test('a 1M-row pgmb backfill with the application writing beside it, its connections killed every 1-3 s: exit 0, 0 NULLs, every value the application wrote kept', async (t) => {
   const c = await client(t, 'pgmb-test-app');
-  const table = await fixture(t, c, usersShape, ROWS);
+  const table = await fixture(t, c, usersFixture, ROWS);
   const state = stateTable(t);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const ids = (await c.query<{ id: string }>(`SELECT id FROM ${q(table)} TABLESAMPLE SYSTEM (1) LIMIT 2000`)).rows.map((r) => r.id);

@@ -1,7 +1,7 @@
 /** `pgmb backfill` on a table of the user's, as a script runs it: a real process, exit codes, stdout. */
 import test from 'ava';
 import { seesReplicationStats } from '../../src/engine/index.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { listProjectTables } from '../../src/fixtures/cleanup.js';
 import { client, fixture, q, scalar, stateTable } from '../helpers/db.js';
 import { nullsPer, partitionedTree } from '../helpers/trees.js';
@@ -13,7 +13,7 @@ const canaries = async (c: Parameters<typeof listProjectTables>[0]) => (await li
 
 test('pgmb backfill with two workers and both health limits (lag where the role may read it) fills every row, reruns as a no-op, and drops its canary', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 50_000);
+  const table = await fixture(t, c, usersFixture, 50_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   // Asked for by name, --max-lag needs pg_read_all_stats (an ordinary role is refused: tested in ordinary-role).
   const lag = (await seesReplicationStats(c)) ? ['--max-lag', '1.5s'] : ['--max-lag', '0'];
@@ -52,7 +52,7 @@ test('pgmb backfill of a partitioned table fills every leaf and says how many it
 
 test('pgmb backfill that cannot fill every row (a trigger undoes it) exits 1 naming the leaf and the count, with no success line', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 5_000);
+  const table = await fixture(t, c, usersFixture, 5_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   await c.query(`CREATE FUNCTION ${q(`${table}_fn`)}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.name LIKE '%3' THEN NEW.bio := NULL; END IF; RETURN NEW; END $$`);
   await c.query(`CREATE TRIGGER undo BEFORE UPDATE ON ${q(table)} FOR EACH ROW EXECUTE FUNCTION ${q(`${table}_fn`)}()`);
@@ -65,7 +65,7 @@ test('pgmb backfill that cannot fill every row (a trigger undoes it) exits 1 nam
 
 test('operator mistakes exit 2 with one line each: a view, a materialized view, a sequence, a column or table in the wrong case', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 100);
+  const table = await fixture(t, c, usersFixture, 100);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN "Bio" text`);
   const view = `${table}_v`;
   const matview = `${table}_mv`;
@@ -96,7 +96,7 @@ test('operator mistakes exit 2 with one line each: a view, a materialized view, 
 
 test('a second pgmb backfill of the same column is told who runs the first (exit 1); with --wait it queues behind it', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 40_000);
+  const table = await fixture(t, c, usersFixture, 40_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const state = stateTable(t);
   const args = ['--table', table, '--column', 'bio', '--value', 'x', '--state-table', state];

@@ -9,7 +9,7 @@ import { connect } from '../../src/db/connect.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
 import { readCsv } from '../../src/results/csv.js';
-import { partitioned, usersShape } from '../../src/fixtures/shapes.js';
+import { partitioned, usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { uniqueTableName } from '../../src/fixtures/table-names.js';
 import { q, scalar } from '../helpers/db.js';
 import { ordinaryRoleUrl } from '../helpers/ordinary-role.js';
@@ -64,7 +64,7 @@ test('npm run bench as an ordinary role completes every suite, names the probes 
 test('pgmb backfill as an ordinary role on its own tables: done, the lag throttle off with one warning; asked for by name, a missing privilege', async (t) => {
   const { url, c, name } = await asRole(t);
   const own = name('own');
-  await loadTable(c, own, usersShape, 20_000, { primaryKey: 'after' });
+  await loadTable(c, own, usersFixture, 20_000, { primaryKey: 'after' });
   await c.query(`ALTER TABLE ${q(own)} ADD COLUMN bio text`);
   const state = ['--state-table', name('state')];
   const ok = asOrdinary(url, ['backfill', '--table', own, '--column', 'bio', '--value', 'x', '--max-writer-p99', '500ms', ...state]);
@@ -81,7 +81,7 @@ test('pgmb backfill without UPDATE on some partitions and without CREATE for its
   const { url, c, name } = await asRole(t);
   const parts = name('parts');
   const locked = name('locked', 'SCHEMA');
-  await loadTable(c, parts, partitioned(usersShape, 4), 8_000, { primaryKey: 'after' });
+  await loadTable(c, parts, partitioned(usersFixture, 4), 8_000, { primaryKey: 'after' });
   await c.query(`ALTER TABLE ${q(parts)} ADD COLUMN bio text`);
   // The owner takes its own privileges away: on two leaves (the parent keeps them), and CREATE on a schema.
   await c.query(`REVOKE UPDATE ON ${q(`${parts}_p1`)}, ${q(`${parts}_p2`)} FROM CURRENT_USER`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect, withClient } from '../../src/db/connect.js';
 import { startEmbedded } from '../../src/db/embedded.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { scalar } from '../helpers/db.js';
 import { pgmbInBackground } from '../helpers/pgmb.js';
 
@@ -28,7 +28,7 @@ test('the server restarted in the middle of a 1M-row backfill: pgmb backfill rec
   const server = await startEmbedded();
   t.teardown(() => server.stop());
   await withClient(server.url, async (c) => {
-    await loadTable(c, 'pgmb_restart', usersShape, ROWS, { primaryKey: 'after' });
+    await loadTable(c, 'pgmb_restart', usersFixture, ROWS, { primaryKey: 'after' });
     await c.query('ALTER TABLE pgmb_restart ADD COLUMN bio text');
   });
   const run = pgmbInBackground(['backfill', '--table', 'pgmb_restart', '--column', 'bio', '--value', 'x', '--batch-size', '5000', '--delay', '10ms', '--max-lag', '0'], {

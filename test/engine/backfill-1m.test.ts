@@ -3,7 +3,7 @@ import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { migrate, type BackfillProgress } from '../../src/engine/index.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { checkpointIfAllowed, client, q, scalar, stateTable, tableName, testUrl } from '../helpers/db.js';
 
 const ROWS = 1_000_000;
@@ -13,7 +13,7 @@ test('1M rows: add column, backfill in batches with progress, NOT NULL; every ro
   const c = await client(t);
   const table = tableName(t, 'users_1m');
   const loaded: number[] = [];
-  await loadTable(c, table, usersShape, ROWS, { primaryKey: 'after', onProgress: (n) => loaded.push(n) });
+  await loadTable(c, table, usersFixture, ROWS, { primaryKey: 'after', onProgress: (n) => loaded.push(n) });
   t.deepEqual(
     loaded,
     Array.from({ length: 10 }, (_, i) => (i + 1) * 100_000),
@@ -63,7 +63,7 @@ test('ctid stays linear in table size, and with two workers keeps up with one wh
   const c = await client(t);
   const timeMs = async (rows: number, how: 'single' | 1 | 2) => {
     const table = tableName(t, `lin_${how}`);
-    await loadTable(c, table, usersShape, rows, { primaryKey: 'after' });
+    await loadTable(c, table, usersFixture, rows, { primaryKey: 'after' });
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
     await checkpointIfAllowed(c);
     const t0 = performance.now();

@@ -4,7 +4,7 @@ import { connect } from '../../src/db/connect.js';
 import { DatabaseUnreachableError } from '../../src/db/errors.js';
 import { InputError, migrate, type OperationSpec } from '../../src/engine/index.js';
 import type { EngineOptionsInput } from '../../src/engine/options.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar } from '../helpers/db.js';
 
 type Case = [name: string, specs: (t: string) => OperationSpec[], options: EngineOptionsInput, code: string, message: RegExp];
@@ -51,7 +51,7 @@ const CASES: Case[] = [
 test('at least 20 hostile or wrong inputs, each refused clearly before any change', async (t) => {
   t.true(CASES.length >= 20);
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 1000);
+  const table = await fixture(t, c, usersFixture, 1000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   await c.query(`CREATE TABLE ${q(`${table}_nopk`)} (bio text)`);
   t.teardown(() => c.query(`DROP TABLE IF EXISTS ${q(`${table}_nopk`)}`));

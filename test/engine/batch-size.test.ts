@@ -3,7 +3,7 @@ import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
 import { copyRows } from '../../src/fixtures/copy-loader.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, q, scalar, stateTable, tableName, testUrl } from '../helpers/db.js';
 
 const BATCH = 5000;
@@ -16,7 +16,7 @@ const LOADED = 1_500_000;
 async function skewedTable(t: Parameters<typeof tableName>[0], c: Awaited<ReturnType<typeof client>>): Promise<string> {
   const table = tableName(t, 'skew');
   await c.query(`CREATE TABLE ${q(table)} (id uuid NOT NULL DEFAULT gen_random_uuid(), name text NOT NULL, created_at timestamptz DEFAULT now(), bio text) WITH (autovacuum_enabled = off)`);
-  await copyRows(c, table, usersShape, LOADED);
+  await copyRows(c, table, usersFixture, LOADED);
   const pages = await scalar(c, `SELECT (pg_relation_size($1::regclass) / 8192)::int`, [q(table)]);
   await c.query(`DELETE FROM ${q(table)} WHERE ctid < $1::tid`, [`(${Math.floor(pages * 0.2)},0)`]);
   await c.query(`VACUUM ${q(table)}`);

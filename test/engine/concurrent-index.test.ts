@@ -3,7 +3,7 @@ import test from 'ava';
 import type pg from 'pg';
 import { connect } from '../../src/db/connect.js';
 import { createIndexSql, migrate } from '../../src/engine/index.js';
-import { emailsShape } from '../../src/fixtures/shapes.js';
+import { emailsFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, testUrl } from '../helpers/db.js';
 
 interface Write {
@@ -37,7 +37,7 @@ async function writeEvery100ms(table: string, until: () => boolean): Promise<Wri
 
 test('CREATE UNIQUE INDEX CONCURRENTLY over 500K rows never blocks a writer', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, emailsShape, 500_000);
+  const table = await fixture(t, c, emailsFixture, 500_000);
   let building = true;
   const writer = writeEvery100ms(table, () => !building);
   await new Promise((r) => setTimeout(r, 300));
@@ -68,7 +68,7 @@ test('CREATE UNIQUE INDEX CONCURRENTLY over 500K rows never blocks a writer', as
 
 test('control: a plain CREATE INDEX held in a transaction blocks the same writer', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, emailsShape, 50_000);
+  const table = await fixture(t, c, emailsFixture, 50_000);
   await c.query('BEGIN');
   await c.query(`CREATE INDEX ${q(`${table}_plain`)} ON ${q(table)} (email)`);
   let holding = true;
@@ -85,7 +85,7 @@ test('control: a plain CREATE INDEX held in a transaction blocks the same writer
 
 test('the engine refuses to run inside a transaction block: CONCURRENTLY cannot', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, emailsShape, 1000);
+  const table = await fixture(t, c, emailsFixture, 1000);
   await c.query('BEGIN');
   await t.throwsAsync(migrate(c, [{ op: 'create-index', table: q(table), columns: ['email'] }]), { message: /cannot run inside a transaction block/ });
   await c.query('ROLLBACK');

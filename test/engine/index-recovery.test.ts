@@ -2,7 +2,7 @@
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { DuplicateKeyError, migrate } from '../../src/engine/index.js';
-import { emailsShape } from '../../src/fixtures/shapes.js';
+import { emailsFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, testUrl } from '../helpers/db.js';
 
 const validity = (c: Awaited<ReturnType<typeof client>>, index: string) =>
@@ -17,7 +17,7 @@ async function usesIndex(c: Awaited<ReturnType<typeof client>>, table: string, i
 
 test('a CONCURRENTLY build cancelled mid-way leaves an INVALID index; the engine drops and rebuilds it', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, emailsShape, 500_000);
+  const table = await fixture(t, c, emailsFixture, 500_000);
   const index = `${table}_email`;
   const builder = await connect(testUrl(), 'pgmb-test-builder');
   t.teardown(() => builder.end());
@@ -43,7 +43,7 @@ test('a CONCURRENTLY build cancelled mid-way leaves an INVALID index; the engine
 
 test('a unique build over duplicates names the key, leaves no invalid index, and succeeds once the data is fixed', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, emailsShape, 20_000);
+  const table = await fixture(t, c, emailsFixture, 20_000);
   const index = `${table}_email_key`;
   await c.query(`INSERT INTO ${q(table)} (email, name) VALUES ('user42@example.com', 'dup')`);
   // What PostgreSQL itself does: the failed build stays behind, INVALID.

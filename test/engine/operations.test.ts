@@ -2,7 +2,7 @@
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { LockTimeoutError, NoPrimaryKeyError, generateBatchedUpdate, migrate } from '../../src/engine/index.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, stateTable, tableName, testUrl } from '../helpers/db.js';
 
 test('hostile but real names work: spaces, mixed case, quotes, a semicolon, a schema', async (t) => {
@@ -34,7 +34,7 @@ test('hostile but real names work: spaces, mixed case, quotes, a semicolon, a sc
 
 test('phases run DDL -> Index -> Data -> Validate whatever the order of operations', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 5000);
+  const table = await fixture(t, c, usersFixture, 5000);
   const phases: string[] = [];
   await migrate(
     c,
@@ -54,7 +54,7 @@ test('phases run DDL -> Index -> Data -> Validate whatever the order of operatio
 
 test('a migration whose DDL committed can be run again and finishes', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 3000);
+  const table = await fixture(t, c, usersFixture, 3000);
   const spec = [{ op: 'add-column' as const, table: q(table), column: 'bio', type: 'text', backfill: 'b', notNull: true }];
   // First run dies in the Data phase.
   await t.throwsAsync(
@@ -73,7 +73,7 @@ test('a migration whose DDL committed can be run again and finishes', async (t) 
 
 test('with reportLocks each DDL transaction tells the locks it held before COMMIT: the safe NOT NULL scans under SHARE UPDATE EXCLUSIVE and sets it under ACCESS EXCLUSIVE', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 2000);
+  const table = await fixture(t, c, usersFixture, 2000);
   const held: { description: string; modes: string[] }[] = [];
   await migrate(c, [{ op: 'set-not-null', table: q(table), column: 'created_at' }], { reportLocks: true, onEvent: (e) => e.type === 'ddl-locks' && held.push(e) });
   t.deepEqual(
@@ -88,7 +88,7 @@ test('with reportLocks each DDL transaction tells the locks it held before COMMI
 
 test('DDL waits at most lock_timeout, retries with backoff, then fails clearly', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 100);
+  const table = await fixture(t, c, usersFixture, 100);
   const blocker = await connect(testUrl());
   t.teardown(() => blocker.end());
   await blocker.query('BEGIN');
@@ -132,7 +132,7 @@ test('keyset walks a composite key; ctid needs no key; keyset and classic refuse
 
 test('a target batch duration adapts the batch size', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 200_000);
+  const table = await fixture(t, c, usersFixture, 200_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const sizes = new Set<number>();
   await migrate(c, [{ op: 'backfill', table: q(table), column: 'bio', value: 'v' }], {
@@ -146,7 +146,7 @@ test('a target batch duration adapts the batch size', async (t) => {
 
 test("the seed's DO block runs in PostgreSQL as generated, committing per batch", async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 12_000);
+  const table = await fixture(t, c, usersFixture, 12_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   await c.query(`UPDATE ${q(table)} SET bio = 'app' WHERE name = 'user_5'`);
   const notices: string[] = [];

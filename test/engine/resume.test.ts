@@ -2,7 +2,7 @@
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 import { backfillKilledAfter } from '../helpers/killed-backfill.js';
 
@@ -11,7 +11,7 @@ const backfill = (table: string, value: string) => [{ op: 'backfill' as const, t
 
 test('stopped at 50%, resumed: completes, nothing redone, zero NULLs', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 100_000);
+  const table = await fixture(t, c, usersFixture, 100_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const state = stateTable(t);
   const crash = new Error('stop at 50%');
@@ -34,7 +34,7 @@ test('stopped at 50%, resumed: completes, nothing redone, zero NULLs', async (t)
 
 test('a finished backfill run again changes no row', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 20_000);
+  const table = await fixture(t, c, usersFixture, 20_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   const state = stateTable(t);
   await migrate(c, backfill(table, 'v'), { backfill: { stateTable: state } });
@@ -46,7 +46,7 @@ test('a finished backfill run again changes no row', async (t) => {
 
 test('value A then value B: every row keeps A (IS NULL never overwrites)', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 20_000);
+  const table = await fixture(t, c, usersFixture, 20_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   for (const [value, state] of [
     ['A', stateTable(t)],
@@ -64,7 +64,7 @@ for (const [strategy, workers] of [
 ] as const) {
   test(`a ${strategy} backfill with ${workers} worker(s) killed with SIGKILL at a random batch resumes, redoing at most one batch per worker`, async (t) => {
     const c = await client(t);
-    const table = await fixture(t, c, usersShape, 200_000);
+    const table = await fixture(t, c, usersFixture, 200_000);
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
     // Rows the application set before: they must survive.
     await c.query(`UPDATE ${q(table)} SET bio = 'app' WHERE name LIKE '%7'`);

@@ -3,7 +3,7 @@ import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { migrate, type BackfillResult } from '../../src/engine/index.js';
 import type { VacuumPolicy } from '../../src/engine/backfill/vacuum-behind.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 
 type C = Awaited<ReturnType<typeof client>>;
@@ -30,7 +30,7 @@ test('at 100K rows, batches of 5,000 and 2 workers (the defaults): with vacuum b
   const c = await client(t);
   const growth: Record<string, number> = {};
   for (const vacuum of ['auto', 'off'] as const) {
-    const table = await fixture(t, c, usersShape, 100_000);
+    const table = await fixture(t, c, usersFixture, 100_000);
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
     await c.query(`VACUUM ANALYZE ${q(table)}`);
     const r = await backfill(t, c, table, vacuum, true, 2000, { batchSize: 5000, workers: 2 });
@@ -50,7 +50,7 @@ test('at 100K rows, batches of 5,000 and 2 workers (the defaults): with vacuum b
 
 test('the vacuum never queues: with its lock held elsewhere, rounds are skipped and the backfill goes on; never inside a batch transaction', async (t) => {
   const c = await client(t);
-  const table = await fixture(t, c, usersShape, 60_000);
+  const table = await fixture(t, c, usersFixture, 60_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   // SHARE UPDATE EXCLUSIVE, as autovacuum or CREATE INDEX CONCURRENTLY hold it: batches (ROW
   // EXCLUSIVE) go on beside it, a VACUUM would have to wait.
@@ -68,7 +68,7 @@ test('the vacuum never queues: with its lock held elsewhere, rounds are skipped 
   t.is(held.nullsLeft, 0);
   // Without a connection of its own the vacuum runs on the worker's, between two batches: VACUUM
   // refuses to run in a transaction block, so completing proves it ran outside every batch's.
-  const inline = await fixture(t, c, usersShape, 60_000);
+  const inline = await fixture(t, c, usersFixture, 60_000);
   await c.query(`ALTER TABLE ${q(inline)} ADD COLUMN bio text`);
   await c.query('SET lock_timeout = 12345');
   const r = await backfill(t, c, inline, 2, false);

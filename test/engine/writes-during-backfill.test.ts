@@ -2,13 +2,13 @@
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/engine/index.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 
 for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
   test(`${strategy}: inserts and updates during the backfill all survive, and no NULL is left`, async (t) => {
     const c = await client(t);
-    const table = await fixture(t, c, usersShape, 150_000);
+    const table = await fixture(t, c, usersFixture, 150_000);
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
     const ids = (await c.query<{ id: string }>(`SELECT id::text AS id FROM ${q(table)} ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
     const written = new Map<string, string>();
@@ -67,7 +67,7 @@ for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
 for (const strategy of ['ctid', 'keyset', 'classic'] as const) {
   test(`${strategy}: an application inserting NULL rows the whole time does not keep the backfill from finishing`, async (t) => {
     const c = await client(t);
-    const table = await fixture(t, c, usersShape, 100_000);
+    const table = await fixture(t, c, usersFixture, 100_000);
     await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
     let running = true;
     let inserted = 0;

@@ -5,7 +5,7 @@ import { resolveDatabaseUrl } from '../../src/db/url.js';
 import { quoteIdent } from '../../src/core/identifiers.js';
 import { dropTables } from '../../src/fixtures/cleanup.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
-import type { Shape } from '../../src/fixtures/shapes.js';
+import type { TableFixture } from '../../src/fixtures/table-fixtures.js';
 import { uniqueTableName } from '../../src/fixtures/table-names.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
 
@@ -36,9 +36,9 @@ export function tableName(t: ExecutionContext, label: string): string {
 }
 
 /** A seed-shaped table of `rows` rows loaded with COPY, dropped when the test ends. */
-export async function fixture(t: ExecutionContext, c: pg.Client, shape: Shape, rows: number): Promise<string> {
-  const name = tableName(t, shape.name);
-  await loadTable(c, name, shape, rows, { primaryKey: 'after' });
+export async function fixture(t: ExecutionContext, c: pg.Client, of: TableFixture, rows: number): Promise<string> {
+  const name = tableName(t, of.name);
+  await loadTable(c, name, of, rows, { primaryKey: 'after' });
   return name;
 }
 

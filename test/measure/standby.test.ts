@@ -7,7 +7,7 @@ import { startStandby, type Standby } from '../../src/db/standby.js';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { sleep } from '../../src/engine/transaction.js';
 import { loadTable } from '../../src/fixtures/copy-loader.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { LagSampler, ReplicaLagReader, waitForReplay } from '../../src/measure/replica-lag.js';
 import { StandbyReader } from '../../src/measure/standby-reader.js';
 import { scalar } from '../helpers/db.js';
@@ -43,7 +43,7 @@ test('a backfill with a lag limit waits while the standby is behind, and the sta
   t.true(await scalar<boolean>(s, 'SELECT pg_is_in_recovery()'), 'the standby is in recovery');
   t.is((await reader.read()).standbys, 1, 'the primary streams to it');
 
-  await loadTable(p, 'pgmb_lag_test', usersShape, 100_000, { primaryKey: 'after' });
+  await loadTable(p, 'pgmb_lag_test', usersFixture, 100_000, { primaryKey: 'after' });
   await p.query('ALTER TABLE pgmb_lag_test ADD COLUMN bio text');
   // Replay stops: from now on the standby falls behind whatever the backfill writes.
   await s.query('SELECT pg_wal_replay_pause()');
@@ -80,7 +80,7 @@ test('a backfill with a lag limit waits while the standby is behind, and the sta
 
 test('a report query on the standby holds replay back until it ends (the bench --standby-query)', async (t) => {
   const { p, s, reader } = pair;
-  await loadTable(p, 'pgmb_report_test', usersShape, 50_000, { primaryKey: 'after' });
+  await loadTable(p, 'pgmb_report_test', usersFixture, 50_000, { primaryKey: 'after' });
   await p.query('ALTER TABLE pgmb_report_test ADD COLUMN bio text');
   const report = new StandbyReader(pair.standby.url, p, 30_000);
   t.teardown(() => report.close());

@@ -1,7 +1,7 @@
 /** The work counters hold the measured operation's work alone: the probes' own statements are left out. */
 import test from 'ava';
 import { connect } from '../../src/db/connect.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { probeCapabilities } from '../../src/measure/capabilities.js';
 import { WorkCounters } from '../../src/measure/probes/work-counters.js';
 import { client, fixture, q, scalar, testUrl } from '../helpers/db.js';
@@ -20,8 +20,8 @@ test("an UPDATE's rows, WAL and blocks are counted; a probe connection writing a
   const observer = await connect(testUrl(), 'pgmb-test-observer', { instrument: true });
   const probe = await connect(testUrl(), 'pgmb-test-writer', { instrument: true });
   t.teardown(() => Promise.all([observer.end(), probe.end()]));
-  const table = await fixture(t, op, usersShape, 5000);
-  const other = await fixture(t, op, usersShape, 3000);
+  const table = await fixture(t, op, usersFixture, 5000);
+  const other = await fixture(t, op, usersFixture, 3000);
   const work = WorkCounters.open(observer, caps.workCounters)!;
   await work.start();
   await Promise.all([op.query(`UPDATE ${q(table)} SET name = name || 'x'`), probe.query(`UPDATE ${q(other)} SET name = name || 'y'`)]);

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { quoteIdent } from '../../src/core/identifiers.js';
-import { usersShape } from '../../src/fixtures/shapes.js';
+import { usersFixture } from '../../src/fixtures/table-fixtures.js';
 import { WriterProbe, writerSignal } from '../../src/measure/writer-probe.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 
@@ -12,12 +12,12 @@ const BLOCK_MS = 1500;
 test('a backfill with a writer-p99 bound takes no batch while writes are stuck, and finishes after', async (t) => {
   const c = await client(t);
   const blocker = await client(t, 'pgmb-test-blocker');
-  const table = await fixture(t, c, usersShape, 60_000);
+  const table = await fixture(t, c, usersFixture, 60_000);
   await c.query(`ALTER TABLE ${q(table)} ADD COLUMN bio text`);
   // The application writes to a table of its own, so that what stops its writes (a lock held by
   // someone else) does not also stop the backfill: only the throttle can.
-  const appTable = await fixture(t, c, usersShape, 1_000);
-  const probe = await WriterProbe.open(testUrl(), quoteIdent(appTable), usersShape);
+  const appTable = await fixture(t, c, usersFixture, 1_000);
+  const probe = await WriterProbe.open(testUrl(), quoteIdent(appTable), usersFixture);
   t.teardown(() => probe.close());
   await probe.start();
 
