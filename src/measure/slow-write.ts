@@ -20,6 +20,8 @@ const MIGRATION_APP = /^pgmb-(bench|backfill|try)(-worker)?$/;
 const isVacuum = (b: BackendSample) => b.backendType === 'autovacuum worker' || (b.state === 'active' && /^\s*vacuum\b/i.test(b.query));
 /** The checkpointer outside its idle wait: a checkpoint is being written. */
 const checkpointing = (b: BackendSample) => b.backendType === 'checkpointer' && b.wait !== 'CheckpointerMain';
+/** A migration connection inside its statement or its transaction (a batch between its UPDATE and its checkpoint write is idle in transaction). */
+const migrationWorking = (b: BackendSample) => MIGRATION_APP.test(b.app) && (b.state === 'active' || b.state.startsWith('idle in transaction'));
 const waitOf = (b: BackendSample) => (b.waitType ? `${b.waitType}/${b.wait}` : 'CPU');
 const short = (query: string) => query.replace(/\s+/g, ' ').trim().slice(0, 60);
 
@@ -62,7 +64,7 @@ export function explainWait(pid: number, samples: readonly Sample[]): SlowWriteC
   // I/O, WAL or buffer waits: whose work the write queued behind.
   if (checkpoint || otherVacuum) return { by: 'outside', text: `waited on ${wait}${context}` };
   if (migrationVacuum) return { by: 'migration', text: `waited on ${wait}${context}` };
-  if (all.some((b) => MIGRATION_APP.test(b.app) && b.state === 'active')) return { by: 'migration', text: `waited on ${wait} while the migration's statement or batch ran` };
+  if (all.some(migrationWorking)) return { by: 'migration', text: `waited on ${wait} while the migration's statement or batch ran` };
   return { by: 'unknown', text: `waited on ${wait}, nobody seen holding it` };
 }
 

@@ -42,6 +42,13 @@ test("I/O waits while only the migration works (its vacuum round) are the migrat
   t.deepEqual(explainWait(WRITER, [at(0, writer({ waitType: 'IO', wait: 'DataFileRead' }), auto)]), { by: 'outside', text: 'waited on IO/DataFileRead during an autovacuum' });
 });
 
+test("a WAL wait while a batch's transaction is open (between its UPDATE and its checkpoint write) is the migration's; after it committed, not seen", (t) => {
+  const batch = (state: string): BackendSample => ({ pid: 202, app: 'pgmb-bench', backendType: 'client backend', state, query: 'UPDATE "pgmb_users" SET bio = $1 WHERE id > $2' });
+  const wal = writer({ waitType: 'LWLock', wait: 'WALWrite' });
+  t.deepEqual(explainWait(WRITER, [at(0, wal, batch('idle in transaction'))]), { by: 'migration', text: "waited on LWLock/WALWrite while the migration's statement or batch ran" });
+  t.deepEqual(explainWait(WRITER, [at(0, wal, batch('idle'))]), { by: 'unknown', text: 'waited on LWLock/WALWrite, nobody seen holding it' });
+});
+
 test('a write the server had answered, one on CPU, one never sampled, and one blocked by the application itself', (t) => {
   t.is(explainWait(WRITER, [at(0, writer({ state: 'idle', waitType: 'Client', wait: 'ClientRead' }))]).by, 'outside');
   t.regex(explainWait(WRITER, [at(0, writer({ state: 'idle' }))]).text, /client side was late/);
