@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { MigrationFileError } from './errors.js';
-import { FALLBACK, TOOLS, type ContentClaim, type MigrationFormat, type MigrationTool } from './formats/index.js';
+import { FALLBACK, TOOLS, type ContentClaim, type MigrationFormat, type MigrationTool, type ReadOptions } from './formats/index.js';
 import { sqlFiles } from './formats/shared.js';
 import type { SourceFile } from './types.js';
 
@@ -46,7 +46,9 @@ function fileTool(file: string, text: string, layout?: MigrationTool<MigrationFo
  * The migration files at the given paths (folders or files), in the order their tool applies them,
  * each cut to its up part. Everything here happens before any SQL runs; a problem names file:line.
  */
-export function readSources(paths: string[], cwd = process.cwd()): SourceFile[] {
+export function readSources(paths: string[], options: Partial<ReadOptions> & { cwd?: string } = {}): SourceFile[] {
+  const cwd = options.cwd ?? process.cwd();
+  const read: ReadOptions = { placeholders: options.placeholders ?? new Map() };
   const out: SourceFile[] = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'no such file or folder');
@@ -57,8 +59,8 @@ export function readSources(paths: string[], cwd = process.cwd()): SourceFile[] 
     for (const file of files) {
       const text = readText(file);
       const tool = fileTool(file, text, layout);
-      const source = { file, path: relative(cwd, file) || file, text };
-      out.push({ path: source.path, format: tool.name, name: tool.migrationName(source), ...tool.upPart(source) });
+      const source = { file, path: relative(cwd, file) || file, text, options: read };
+      for (const m of tool.migrations(source)) out.push({ path: source.path, format: tool.name, ...m });
     }
   }
   return out;

@@ -56,22 +56,22 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
   writeFileSync(join(dir, 'both', 'committed', '000001.sql'), 'SELECT 1;\n');
   writeFileSync(join(dir, 'both', '0000_init.sql'), 'SELECT 2;\n');
   t.deepEqual(
-    readSources([join(dir, 'both')], dir).map((s) => `${s.format} ${s.path}`),
+    readSources([join(dir, 'both')], { cwd: dir }).map((s) => `${s.format} ${s.path}`),
     ['graphile-migrate both/committed/000001.sql'],
   );
   // A file with Drizzle's breakpoint and a graphile-migrate header: Drizzle's marker wins over the hint.
   writeFileSync(join(dir, 'a.sql'), '--! no-transaction\nSELECT 1;\n--> statement-breakpoint\nSELECT 2;\n');
   t.deepEqual(
-    readSources([join(dir, 'a.sql')], dir).map((s) => [s.format, s.noTransaction]),
+    readSources([join(dir, 'a.sql')], { cwd: dir }).map((s) => [s.format, s.noTransaction]),
     [['drizzle', false]],
   );
   // dbmate's and node-pg-migrate's markers in one file: dbmate.
   writeFileSync(join(dir, 'b.sql'), '-- migrate:up\nSELECT 1;\n-- Up Migration\n');
-  t.is(readSources([join(dir, 'b.sql')], dir)[0]!.format, 'dbmate');
+  t.is(readSources([join(dir, 'b.sql')], { cwd: dir })[0]!.format, 'dbmate');
   // A graphile-migrate header alone: graphile-migrate, its no-transaction honoured.
   writeFileSync(join(dir, 'c.sql'), '--! no-transaction\nSELECT 1;\n');
   t.deepEqual(
-    readSources([join(dir, 'c.sql')], dir).map((s) => [s.format, s.noTransaction]),
+    readSources([join(dir, 'c.sql')], { cwd: dir }).map((s) => [s.format, s.noTransaction]),
     [['graphile-migrate', true]],
   );
 });

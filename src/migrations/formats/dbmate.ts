@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { upSection, type SectionMarkers } from './shared.js';
+import { onePerFile, upSection, type SectionMarkers } from './shared.js';
 
 const MARKERS: SectionMarkers = { up: /^--\s*migrate:up\b(.*)$/m, down: /^--\s*migrate:down\b/m, upName: '-- migrate:up' };
 
@@ -10,10 +10,12 @@ export const dbmate: MigrationTool<'dbmate'> = {
   title: 'dbmate',
   layoutDecides: false,
   claim: (text) => (MARKERS.up.test(text) || MARKERS.down.test(text) ? 'marker' : undefined),
-  upPart({ path, text }) {
-    const s = upSection(path, text, MARKERS);
-    return { text: s.text, noTransaction: /\btransaction:false\b/.test(s.upLine) };
-  },
-  /** The file name, as `dbmate status` lists it. */
-  migrationName: ({ file }) => basename(file),
+  /** Named by the file, as `dbmate status` lists it. */
+  migrations: onePerFile(
+    ({ file }) => basename(file),
+    ({ path, text }) => {
+      const s = upSection(path, text, MARKERS);
+      return { text: s.text, noTransaction: /\btransaction:false\b/.test(s.upLine) };
+    },
+  ),
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { sqlFiles, wholeFile } from './shared.js';
+import { sqlFiles, onePerFile } from './shared.js';
 
 /**
  * Drizzle: NNNN_name.sql beside meta/_journal.json, statements separated by `--> statement-breakpoint`
@@ -13,7 +13,6 @@ export const drizzle: MigrationTool<'drizzle'> = {
   folder: (dir) => (existsSync(join(dir, 'meta', '_journal.json')) ? sqlFiles(dir) : undefined),
   layoutDecides: false,
   claim: (text) => (/^--> statement-breakpoint/m.test(text) ? 'marker' : undefined),
-  upPart: wholeFile,
-  /** The file name without .sql: the `tag` in meta/_journal.json. */
-  migrationName: ({ file }) => basename(file, '.sql'),
+  /** Named by the file without .sql: the `tag` in meta/_journal.json. */
+  migrations: onePerFile(({ file }) => basename(file, '.sql')),
 };

@@ -5,6 +5,12 @@
  * a tool file importing types.ts would close an import ring.
  */
 
+/** What the command line tells every tool (Flyway's `--placeholder k=v`). */
+export interface ReadOptions {
+  /** `${name}` in a file is replaced by its value, where the tool substitutes placeholders. */
+  placeholders: ReadonlyMap<string, string>;
+}
+
 /** One migration file handed to its tool. */
 export interface ToolFile {
   /** Where it is on disk, as found: a tool may read files beside it (a config, a plan) from here. */
@@ -13,6 +19,7 @@ export interface ToolFile {
   path: string;
   /** Its whole text. */
   text: string;
+  options: ReadOptions;
 }
 
 /** The part of a file its tool runs when migrating up. */
@@ -21,6 +28,11 @@ export interface UpPart {
   text: string;
   /** The tool runs it outside a transaction (dbmate `transaction:false`, graphile `--! no-transaction`). */
   noTransaction: boolean;
+}
+
+/** One migration as its tool runs it up: its name (as the tool names it, in its history table or status output) and its up part. */
+export interface ToolMigration extends UpPart {
+  name: string;
 }
 
 /**
@@ -52,8 +64,15 @@ export interface MigrationTool<Name extends string = string> {
   claim?(text: string): ContentClaim | undefined;
   /** Whether a file's name alone says it is this tool's (asked when no layout or content says). */
   ownsName?(file: string): boolean;
-  /** The part the tool runs migrating up and whether outside a transaction; a malformed file throws MigrationFileError at its file:line. */
-  upPart(file: ToolFile): UpPart;
-  /** The migration's name as the tool itself names it (in its history table, its status output). */
-  migrationName(file: ToolFile): string;
+  /**
+   * The migrations in one file, as the tool runs them up: most tools have one per file; a
+   * Liquibase changelog has one per changeset. A malformed file throws MigrationFileError at its
+   * file:line.
+   */
+  migrations(file: ToolFile): ToolMigration[];
+  /**
+   * The folders under a project root where the tool keeps its migrations, read from its own
+   * configuration or conventions (`folder` then confirms each); none when it has no sign there.
+   */
+  locate?(root: string): string[];
 }

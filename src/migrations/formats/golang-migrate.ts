@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { sqlFiles, wholeFile } from './shared.js';
+import { sqlFiles, onePerFile } from './shared.js';
 
 /** golang-migrate: `NNN_name.up.sql` beside `NNN_name.down.sql` (dbmate's plain twin looks the same); only the .up.sql files run. */
 export const golangMigrate: MigrationTool<'golang-migrate'> = {
@@ -12,7 +12,6 @@ export const golangMigrate: MigrationTool<'golang-migrate'> = {
   },
   layoutDecides: true,
   ownsName: (file) => file.endsWith('.up.sql'),
-  upPart: wholeFile,
   /** `1_accounts.up.sql` is `1_accounts`: its version and title. */
-  migrationName: ({ file }) => basename(file).replace(/(\.up)?\.sql$/, ''),
+  migrations: onePerFile(({ file }) => basename(file).replace(/(\.up)?\.sql$/, '')),
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { sqlFiles } from './shared.js';
+import { onePerFile, sqlFiles } from './shared.js';
 
 /**
  * graphile-migrate: migrations/committed/000001.sql in order (current.sql is work in progress, not
@@ -14,7 +14,9 @@ export const graphileMigrate: MigrationTool<'graphile-migrate'> = {
   layoutDecides: true,
   /** A `--! ` comment is a looser sign than the other tools' markers: any of those wins over it. */
   claim: (text) => (/^--! /m.test(text.slice(0, 2000)) ? 'hint' : undefined),
-  upPart: ({ text }) => ({ text, noTransaction: /^--! no-transaction\b/m.test(text) }),
-  /** The committed file's name, as its migrations table records it. */
-  migrationName: ({ file }) => basename(file),
+  /** Named by the committed file, as its migrations table records it. */
+  migrations: onePerFile(
+    ({ file }) => basename(file),
+    ({ text }) => ({ text, noTransaction: /^--! no-transaction\b/m.test(text) }),
+  ),
 };

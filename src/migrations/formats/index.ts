@@ -36,4 +36,4 @@ export const MIGRATION_FORMATS: readonly MigrationFormat[] = TOOLS.map((t) => t.
  */
 export const FORMAT_TITLES: string = [FALLBACK, ...TOOLS.filter((t) => t !== FALLBACK).sort((a, b) => a.title.localeCompare(b.title, 'en', { sensitivity: 'base' }))].map((t) => t.title).join(', ');
 
-export type { ContentClaim, MigrationTool, ToolFile, UpPart } from './format.js';
+export type { ContentClaim, MigrationTool, ReadOptions, ToolFile, ToolMigration, UpPart } from './format.js';

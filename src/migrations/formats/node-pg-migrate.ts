@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { upSection, type SectionMarkers } from './shared.js';
+import { onePerFile, upSection, type SectionMarkers } from './shared.js';
 
 const MARKERS: SectionMarkers = { up: /^--\s*Up Migration\b/im, down: /^--\s*Down Migration\b/im, upName: '-- Up Migration' };
 
@@ -10,7 +10,9 @@ export const nodePgMigrate: MigrationTool<'node-pg-migrate'> = {
   title: 'node-pg-migrate',
   layoutDecides: false,
   claim: (text) => (MARKERS.up.test(text) || MARKERS.down.test(text) ? 'marker' : undefined),
-  upPart: ({ path, text }) => ({ text: upSection(path, text, MARKERS).text, noTransaction: false }),
-  /** The file name without .sql, as its pgmigrations table records it. */
-  migrationName: ({ file }) => basename(file, '.sql'),
+  /** Named by the file without .sql, as its pgmigrations table records it. */
+  migrations: onePerFile(
+    ({ file }) => basename(file, '.sql'),
+    ({ path, text }) => ({ text: upSection(path, text, MARKERS).text, noTransaction: false }),
+  ),
 };

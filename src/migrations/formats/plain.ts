@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { wholeFile } from './shared.js';
+import { onePerFile } from './shared.js';
 
 /**
  * Plain SQL: every file no other tool claims, in name order; the whole file runs in one transaction.
@@ -10,6 +10,5 @@ export const plain: MigrationTool<'plain'> = {
   name: 'plain',
   title: 'plain SQL',
   layoutDecides: false,
-  upPart: wholeFile,
-  migrationName: ({ file }) => basename(file),
+  migrations: onePerFile(({ file }) => basename(file)),
 };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { byName, wholeFile } from './shared.js';
+import { byName, onePerFile } from './shared.js';
 
 /** Prisma: `prisma/migrations/<timestamp>_<name>/migration.sql`, given either folder, in folder name order. */
 export const prisma: MigrationTool<'prisma'> = {
@@ -19,7 +19,6 @@ export const prisma: MigrationTool<'prisma'> = {
   },
   layoutDecides: true,
   ownsName: (file) => basename(file) === 'migration.sql',
-  upPart: wholeFile,
-  /** Its folder's name, as _prisma_migrations records it. */
-  migrationName: ({ file }) => basename(dirname(resolve(file))),
+  /** Named by its folder, as _prisma_migrations records it. */
+  migrations: onePerFile(({ file }) => basename(dirname(resolve(file)))),
 };

@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
-import type { ToolFile, UpPart } from './format.js';
+import type { ToolFile, ToolMigration, UpPart } from './format.js';
 
 /** Names in the order migration tools apply them: numeric parts compared as numbers (10 after 2). */
 export const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
@@ -49,5 +49,7 @@ export function upSection(path: string, text: string, markers: SectionMarkers): 
   return { text: keepOnly(text, start, d ? d.index : text.length), upLine: u[1] ?? '' };
 }
 
-/** SQL through and through: the whole file is the up part, run in a transaction. */
-export const wholeFile = ({ text }: ToolFile): UpPart => ({ text, noTransaction: false });
+/** One migration per file, named by `name`, its up part by `up` (default: the whole file, run in a transaction). */
+export const onePerFile =
+  (name: (file: ToolFile) => string, up: (file: ToolFile) => UpPart = ({ text }) => ({ text, noTransaction: false })) =>
+  (file: ToolFile): ToolMigration[] => [{ name: name(file), ...up(file) }];
