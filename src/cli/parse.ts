@@ -55,3 +55,15 @@ export function parsePercent(option: string, text: string): number {
   if (!Number.isFinite(n) || n <= 0 || n >= 100) throw new InvalidOptionError(option, `must be a percentage such as 5, got ${JSON.stringify(text)}`);
   return n;
 }
+
+/** Repeated `key=value` options as a map: the key before the first `=` must match `key`; `shape` says in the error what one looks like. */
+export function parsePairs(option: string, items: string[], shape: string, key = /^[^=\s]+$/): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items) {
+    const at = item.indexOf('=');
+    const k = item.slice(0, at);
+    if (at < 1 || at === item.length - 1 || !key.test(k)) throw new InvalidOptionError(option, `${JSON.stringify(item)} is not ${shape}`);
+    out.set(k, item.slice(at + 1));
+  }
+  return out;
+}

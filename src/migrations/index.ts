@@ -1,5 +1,5 @@
 /** Reading migration folders of each tool's format into statements and transaction groups. */
-export { readSources } from './layout.js';
+export { readHistory, readSources, type History, type ReadHistoryOptions } from './layout.js';
 export { FORMAT_TITLES } from './formats/index.js';
 export { parseMigration } from './parse.js';
 export { transactionGroups } from './transactions.js';

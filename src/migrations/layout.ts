@@ -1,18 +1,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { discover, oneTool } from './discover.js';
 import { MigrationFileError } from './errors.js';
 import { FALLBACK, TOOLS, type ContentClaim, type MigrationFormat, type MigrationTool, type ReadOptions } from './formats/index.js';
 import { sqlFiles } from './formats/shared.js';
 import type { SourceFile } from './types.js';
 
-/** A folder's migration files in apply order, and the tool whose layout it is, if one recognises it. */
-function folderFiles(dir: string): { files: string[]; layout?: MigrationTool<MigrationFormat> } {
-  for (const tool of TOOLS) {
+/** A folder's migration files in apply order, and the tool whose layout it is (--tool's, else the first that recognises it). */
+function folderFiles(dir: string, only?: MigrationTool<MigrationFormat>): { files: string[]; layout?: MigrationTool<MigrationFormat> } {
+  for (const tool of only ? [only] : TOOLS) {
     const files = tool.folder?.(dir);
     if (files) return { files, layout: tool };
   }
   // No tool's layout: its .sql files, each file's tool said by its content or name.
-  return { files: sqlFiles(dir) };
+  return { files: sqlFiles(dir), layout: only };
 }
 
 function readText(path: string): string {
@@ -42,26 +44,57 @@ function fileTool(file: string, text: string, layout?: MigrationTool<MigrationFo
   return claimed('marker') ?? claimed('hint') ?? layout ?? TOOLS.find((t) => t.ownsName?.(file)) ?? FALLBACK;
 }
 
+export interface ReadHistoryOptions extends Partial<ReadOptions> {
+  /** Paths in output are relative to this (default: the working directory). */
+  cwd?: string;
+  /** --tool: every folder and file is this tool's; detection is not asked. */
+  tool?: MigrationFormat;
+}
+
+/** A history read: its migrations in apply order, and what was read as which tool (for a line of output each). */
+export interface History {
+  sources: SourceFile[];
+  /** `prisma/migrations as Prisma (19 migrations)`, for each folder found from a project root. */
+  readAs: string[];
+}
+
+/** The files of one path: a file, a migration folder, or a project root whose tool's folders are found. */
+function filesOf(path: string, only: MigrationTool<MigrationFormat> | undefined, cwd: string, readAs: string[]): { files: string[]; layout?: MigrationTool<MigrationFormat> } {
+  if (!existsSync(path)) throw new InputError('NO_SUCH_PATH', `${path}: no such file or folder`);
+  if (!statSync(path).isDirectory()) {
+    if (path.endsWith('.down.sql')) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'a down migration: pgmb try measures migrating up');
+    return { files: [path], layout: only };
+  }
+  const own = folderFiles(path, only);
+  if (own.files.length) return own;
+  // Not a migration folder itself: a project root, searched by each tool's own conventions.
+  const { tool, dirs } = oneTool(path, discover(path, only?.name), cwd);
+  const files = dirs.flatMap((d) => folderFiles(d, tool).files);
+  readAs.push(`${dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool.title} (${files.length} file${files.length === 1 ? '' : 's'})`);
+  return { files: tool.orderAcross ? tool.orderAcross(files) : files, layout: tool };
+}
+
 /**
- * The migration files at the given paths (folders or files), in the order their tool applies them,
- * each cut to its up part. Everything here happens before any SQL runs; a problem names file:line.
+ * The migrations at the given paths (files, migration folders or project roots), in the order their
+ * tool applies them, each cut to its up part. Everything here happens before any SQL runs; a
+ * problem in a file names its file:line, one about a path names the path.
  */
-export function readSources(paths: string[], options: Partial<ReadOptions> & { cwd?: string } = {}): SourceFile[] {
+export function readHistory(paths: string[], options: ReadHistoryOptions = {}): History {
   const cwd = options.cwd ?? process.cwd();
   const read: ReadOptions = { placeholders: options.placeholders ?? new Map() };
-  const out: SourceFile[] = [];
+  const only = options.tool === undefined ? undefined : TOOLS.find((t) => t.name === options.tool);
+  const history: History = { sources: [], readAs: [] };
   for (const path of paths) {
-    if (!existsSync(path)) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'no such file or folder');
-    const isDir = statSync(path).isDirectory();
-    const { files, layout } = isDir ? folderFiles(path) : { files: [path], layout: undefined };
-    if (isDir && files.length === 0) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'no migration files (*.sql) in this folder');
-    if (!isDir && path.endsWith('.down.sql')) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'a down migration: pgmb try measures migrating up');
+    const { files, layout } = filesOf(path, only, cwd, history.readAs);
     for (const file of files) {
       const text = readText(file);
       const tool = fileTool(file, text, layout);
       const source = { file, path: relative(cwd, file) || file, text, options: read };
-      for (const m of tool.migrations(source)) out.push({ path: source.path, format: tool.name, ...m });
+      for (const m of tool.migrations(source)) history.sources.push({ path: source.path, format: tool.name, ...m });
     }
   }
-  return out;
+  return history;
 }
+
+/** The migrations at the given paths, without the account of what was read as what. */
+export const readSources = (paths: string[], options: ReadHistoryOptions = {}): SourceFile[] => readHistory(paths, options).sources;

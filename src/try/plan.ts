@@ -1,40 +1,62 @@
 import { InputError } from '../core/errors.js';
 import { shapeLabel } from '../fixtures/shape/ddl.js';
 import type { ShapeFile } from '../fixtures/shape/types.js';
-import { MigrationFileError, parseMigration, readSources, transactionGroups } from '../migrations/index.js';
+import { MigrationFileError, parseMigration, readHistory, readSources, transactionGroups, type Migration } from '../migrations/index.js';
 import type { TryOptions, TryPlan, TryTarget } from './types.js';
 
-/** `*` within a path segment, `**` across them, `?` one character. */
-function globRegExp(glob: string): RegExp {
+/** A glob as a regular expression's body: `*` within a path segment, `**` across them, `?` one character. */
+function globBody(glob: string): string {
   const segment = (part: string) =>
     part
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '[^/]');
-  return new RegExp(`(^|/)${glob.split('**').map(segment).join('.*')}$`);
+  return glob.split('**').map(segment).join('.*');
 }
 
-/** The measured slice [first, last) of the migrations, as --measure says. */
-function measuredRange(paths: string[], measure: string): [number, number] {
-  if (measure === 'last') return [paths.length - 1, paths.length];
-  if (measure === 'all') return [0, paths.length];
-  const re = globRegExp(measure);
-  const hits = paths.map((p, i) => (re.test(p) ? i : -1)).filter((i) => i >= 0);
-  if (!hits.length) throw new InputError('NOTHING_TO_MEASURE', `--measure ${measure} matches none of: ${paths.join(', ')}`);
-  return [hits[0]!, hits[hits.length - 1]! + 1];
+/** Whether a migration is the one a user named: its name as its tool names it (a Prisma folder, `V74`, a Sqitch change), or a glob over that name or its path. */
+export function migrationMatcher(pattern: string): (m: Pick<Migration, 'path' | 'name'>) => boolean {
+  const body = globBody(pattern);
+  const byPath = new RegExp(`(^|/)${body}$`);
+  const byName = new RegExp(`^${body}$`);
+  return (m) => m.name === pattern || byName.test(m.name) || byPath.test(m.path);
+}
+
+/** Indexes of the migrations `pattern` names; bad input when none. */
+function matching(all: Migration[], pattern: string, option: string): number[] {
+  const hit = migrationMatcher(pattern);
+  const hits = all.flatMap((m, i) => (hit(m) ? [i] : []));
+  if (hits.length) return hits;
+  const names = all.map((m) => m.name);
+  const shown = names.length > 8 ? `${names.slice(0, 3).join(', ')}, ... ${names.slice(-3).join(', ')}` : names.join(', ');
+  throw new InputError('NOTHING_TO_MEASURE', `${option} ${pattern} matches no migration's name or path (${names.length} migrations: ${shown})`);
+}
+
+/** The measured slice [first, last) of the migrations: --measure, or the range --measure-from .. --measure-to. */
+export function measuredRange(all: Migration[], options: Pick<TryOptions, 'measure' | 'measureFrom' | 'measureTo'>): [number, number] {
+  const { measure, measureFrom, measureTo } = options;
+  if (measureFrom !== undefined || measureTo !== undefined) {
+    const first = measureFrom === undefined ? 0 : matching(all, measureFrom, '--measure-from')[0]!;
+    const last = measureTo === undefined ? all.length : matching(all, measureTo, '--measure-to').at(-1)! + 1;
+    if (last <= first) throw new InputError('NOTHING_TO_MEASURE', `--measure-to ${measureTo} comes before --measure-from ${measureFrom} in the history`);
+    return [first, last];
+  }
+  if (measure === 'last') return [all.length - 1, all.length];
+  if (measure === 'all') return [0, all.length];
+  const hits = matching(all, measure, '--measure');
+  return [hits[0]!, hits.at(-1)! + 1];
 }
 
 /**
  * Read and parse everything before any SQL runs (every problem here exits 2 with file:line), and
  * split the migrations: the measured ones run on the schema the earlier ones (and --schema) build.
  */
-export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'transaction' | 'shape'>): Promise<TryPlan> {
-  const extra = await Promise.all(readSources(options.schema).map(parseMigration));
-  const all = await Promise.all(readSources(options.paths).map(parseMigration));
-  const [first, last] = measuredRange(
-    all.map((m) => m.path),
-    options.measure,
-  );
+export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'measureFrom' | 'measureTo' | 'transaction' | 'shape' | 'read'>): Promise<TryPlan> {
+  const read = options.read ?? {};
+  const extra = await Promise.all(readSources(options.schema, { placeholders: read.placeholders }).map(parseMigration));
+  const history = readHistory(options.paths, read);
+  const all = await Promise.all(history.sources.map(parseMigration));
+  const [first, last] = measuredRange(all, options);
   const measured = all.slice(first, last);
   const statements = measured.flatMap((m) => m.statements.filter((s) => !s.control));
   if (!statements.length) throw new MigrationFileError({ file: measured[0]!.path, line: 1, col: 1 }, 'no statements to measure in this migration');
@@ -43,6 +65,7 @@ export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'me
     schema: options.shape ? extra : [...extra, ...earlier],
     notApplied: options.shape ? earlier : [],
     measured,
+    readAs: history.readAs,
     groups: transactionGroups(measured, options.transaction),
   };
 }

@@ -2,7 +2,7 @@ import type { ShapeFile } from '../fixtures/shape/types.js';
 import type { ValueOverrides } from '../fixtures/synthetic-table.js';
 import type { LintResult } from '../lint/squawk.js';
 import type { MeasuredFigures } from '../measure/measure-case.js';
-import type { Migration, TransactionGroup, TransactionMode } from '../migrations/index.js';
+import type { Migration, ReadHistoryOptions, TransactionGroup, TransactionMode } from '../migrations/index.js';
 import type { SizeRun, TryVerdicts } from './verdict.js';
 
 /** Everything `pgmb try` can be told; see `pgmb try --help`. */
@@ -13,8 +13,13 @@ export interface TryOptions {
   sizes: number[];
   /** The size the verdict is for (default: the shape's, else the largest measured). */
   targetRows?: number;
-  /** `last` (default), `all`, or a glob over the migration paths. */
+  /** `last` (default), `all`, a migration's name as its tool names it, or a glob over names and paths. */
   measure: string;
+  /** A range of migrations instead: from this one (default: the first) to that one (default: the last). */
+  measureFrom?: string;
+  measureTo?: string;
+  /** How the history is read: --tool, --placeholder. */
+  read?: ReadHistoryOptions;
   transaction: TransactionMode;
   maxBlockMs: number;
   values: ValueOverrides;
@@ -33,6 +38,8 @@ export interface TryPlan {
   /** Earlier migrations left out because a shape file stands for production's schema. */
   notApplied: Migration[];
   measured: Migration[];
+  /** What a project root was read as: `prisma/migrations as Prisma (19 files)`. */
+  readAs: string[];
   groups: TransactionGroup[];
 }
 

@@ -129,14 +129,14 @@ const BAD: { name: string; file?: string; text?: string | Buffer; setup?: (dir: 
     text: '--! no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;\n',
     expect: /000001\.sql:2:1: BEGIN in a file marked to run outside a transaction/,
   },
-  { name: 'a path that does not exist', setup: (dir) => join(dir, 'missing'), expect: /missing:1:1: no such file or folder/ },
+  { name: 'a path that does not exist (a path, not a file:line)', setup: (dir) => join(dir, 'missing'), expect: /missing: no such file or folder$/ },
   {
-    name: 'a folder without .sql files',
+    name: 'a folder without migrations (a path, not a file:line)',
     setup: (dir) => {
       mkdirSync(join(dir, 'empty'));
       return join(dir, 'empty');
     },
-    expect: /empty:1:1: no migration files/,
+    expect: /no migrations found under .*empty: looked for/,
   },
   {
     name: 'a down migration given as the file',

@@ -4,35 +4,31 @@ import { readShapeFile } from '../../fixtures/shape/file.js';
 import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-versions.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import type { LaunchOptions } from '../../db/launcher.js';
-import { InvalidOptionError } from '../../core/errors.js';
-import { FORMAT_TITLES } from '../../migrations/index.js';
+import { FORMAT_TITLES, MIGRATION_FORMATS } from '../../migrations/index.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
 import { planTry, shapeTarget } from '../../try/plan.js';
 import { runTry } from '../../try/run.js';
 import type { TryOptions, TryPlan } from '../../try/types.js';
 import { verdictHelp } from '../../results/verdicts.js';
 import { EXIT } from '../exit-codes.js';
-import { parseChoices, parseDuration, parseSize } from '../parse.js';
+import { parseChoices, parseDuration, parsePairs, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
 import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `--value accounts.email=SQL`, repeated: the table.column before the first `=`, the expression after. */
-export function parseValues(items: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const item of items) {
-    const m = /^([^=\s]+\.[^=\s]+)=(.+)$/s.exec(item);
-    if (!m) throw new InvalidOptionError('--value', `${JSON.stringify(item)} is not table.column=SQL (an expression over the row number g, e.g. accounts.email='u' || g || '@x.org')`);
-    out.set(m[1]!, m[2]!);
-  }
-  return out;
-}
+export const parseValues = (items: string[]): Map<string, string> =>
+  parsePairs('--value', items, "table.column=SQL (an expression over the row number g, e.g. accounts.email='u' || g || '@x.org')", /^[^=\s]+\.[^=\s]+$/);
 
 interface RawOptions {
   sizes: string;
   targetRows?: string;
   measure: string;
+  measureFrom?: string;
+  measureTo?: string;
+  tool?: string;
+  placeholder: string[];
   transaction: string;
   maxBlock: string;
   schema: string[];
@@ -48,10 +44,18 @@ interface RawOptions {
 export function tryCommand(): Command {
   return new Command('try')
     .description("measure your own migration files on your schema, on tables filled with synthetic rows at your table's size, with writers beside them")
-    .argument('<paths...>', `migration folders or files (${FORMAT_TITLES})`)
+    .argument('[paths...]', `a project root (its migrations found by each tool's conventions), migration folders or files (${FORMAT_TITLES})`, ['.'])
     .option('--sizes <list>', 'rows in each touched table, one measurement per size', '100k,1m')
     .option('--target-rows <n>', "the size the verdict is for, e.g. your table's 40m; beyond the sizes measured it is extrapolated (default: the largest size)")
-    .option('--measure <which>', 'last: the newest migration, the earlier ones build the schema; all; or a glob over the paths', 'last')
+    .option(
+      '--measure <which>',
+      "last: the newest migration, the earlier ones build the schema; all; a migration's name as its tool names it (a Prisma folder, V74, a Sqitch change); or a glob over names and paths",
+      'last',
+    )
+    .option('--measure-from <name>', 'measure a range: from this migration (name or glob) ...')
+    .option('--measure-to <name>', '... to this one (default: the newest)')
+    .option('--tool <name>', `read the history as this tool's, whatever detection says: ${MIGRATION_FORMATS.join(', ')}`)
+    .option('--placeholder <name=value>', 'a value for ${name} in Flyway-style files (repeatable)', collect, [])
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
     .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
@@ -90,6 +94,12 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     sizes: [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b),
     targetRows: o.targetRows === undefined ? undefined : parseSize(o.targetRows),
     measure: o.measure,
+    measureFrom: o.measureFrom,
+    measureTo: o.measureTo,
+    read: {
+      tool: o.tool === undefined ? undefined : parseChoices('--tool', o.tool, MIGRATION_FORMATS)[0],
+      placeholders: parsePairs('--placeholder', o.placeholder, 'name=value'),
+    },
     transaction: parseChoices('--transaction', o.transaction, TRANSACTION_MODES)[0] as TransactionMode,
     maxBlockMs: parseDuration('--max-block', o.maxBlock),
     values: parseValues(o.value),
@@ -121,6 +131,7 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   const options = tryOptions(paths, o);
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
+  for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
   if (o.shape) sayShape(o.shape, options, plan);
   const outcome = await runTry(plan, options, launch, createReporter);
   if (options.shape && options.shape.server.major !== outcome.pgMajor) {

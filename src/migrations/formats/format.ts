@@ -75,4 +75,6 @@ export interface MigrationTool<Name extends string = string> {
    * configuration or conventions (`folder` then confirms each); none when it has no sign there.
    */
   locate?(root: string): string[];
+  /** Its files from several folders in one apply order (Flyway's locations form one history); default: folder by folder. */
+  orderAcross?(files: string[]): string[];
 }
