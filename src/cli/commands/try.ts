@@ -55,7 +55,7 @@ export function tryCommand(): Command {
     .option('--measure-from <name>', 'measure a range: from this migration (name or glob) ...')
     .option('--measure-to <name>', '... to this one (default: the newest)')
     .option('--tool <name>', `read the history as this tool's, whatever detection says: ${MIGRATION_FORMATS.join(', ')}`)
-    .option('--placeholder <name=value>', 'a value for ${name} in Flyway-style files (repeatable)', collect, [])
+    .option('--placeholder <name=value>', "a value for a placeholder in the migration files (Flyway's, goose's ENVSUB), e.g. --placeholder schema=public (repeatable)", collect, [])
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
     .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
