@@ -16,6 +16,13 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** `url` pointing at database `name` on the same server. */
+export function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 /** The server's clock in seconds: names and ages are read by it, whatever the clients' clocks say. */
 async function serverEpoch(c: pg.Client): Promise<number> {
   return Math.floor((await c.query<{ s: number }>('SELECT extract(epoch FROM now())::float8 AS s')).rows[0]!.s);
@@ -28,11 +35,11 @@ async function serverEpoch(c: pg.Client): Promise<number> {
  * (server clock, base 36) and random bytes: two runs at once never share one, and `pgmb clean` can
  * tell a fresh one from a leftover.
  */
-export async function createScratchDatabase(url: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(url: string, template?: string): Promise<ScratchDatabase> {
   const name = await withClient(url, async (c) => {
     const name = `${SCRATCH_PREFIX}${(await serverEpoch(c)).toString(36)}_${randomBytes(4).toString('hex')}`;
     try {
-      await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
+      await c.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
     } catch (err) {
       if ((err as { code?: string }).code === '42501') {
         throw new InputError(
@@ -44,11 +51,9 @@ export async function createScratchDatabase(url: string): Promise<ScratchDatabas
     }
     return name;
   });
-  const u = new URL(url);
-  u.pathname = `/${name}`;
   return {
     name,
-    url: u.toString(),
+    url: databaseUrl(url, name),
     drop: () => withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
   };
 }
@@ -98,4 +103,36 @@ export async function dropLeftoverScratch(client: pg.Client, name: string): Prom
     if ((err as { code?: string }).code === '55006') return false;
     throw err;
   }
+}
+
+/**
+ * Databases kept as templates: a history's schema, built once and cloned for every size and every
+ * later run on this server. Not scratch databases (`pgmb clean` keeps them unless told --templates).
+ */
+export const TEMPLATE_PREFIX = 'pgmb_schema_';
+
+/** The schema templates on this server. */
+export async function listTemplates(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE left(datname, length($1)) = $1 ORDER BY 1', [TEMPLATE_PREFIX]);
+  return rows.map((r) => r.datname);
+}
+
+/** Whether a database of this name exists: a template built to the end (it gets its name only then). */
+export async function databaseExists(client: pg.Client, name: string): Promise<boolean> {
+  return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+}
+
+/**
+ * Keep a built scratch database as a template under `name`: renamed only once it is complete, so a
+ * template that exists is whole. Another run that built the same one first wins (42P04): ours is dropped.
+ */
+export async function keepAsTemplate(url: string, scratch: ScratchDatabase, name: string): Promise<void> {
+  await withClient(url, async (c) => {
+    try {
+      await c.query(`ALTER DATABASE ${quoteIdent(scratch.name)} RENAME TO ${quoteIdent(name)}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P04') throw err;
+      await scratch.drop();
+    }
+  });
 }

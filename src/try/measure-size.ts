@@ -3,7 +3,6 @@ import { formatDuration } from '../core/format.js';
 import { connect } from '../db/connect.js';
 import { createScratchDatabase } from '../db/scratch.js';
 import { treeMembers } from '../engine/relations.js';
-import { buildShapeTables } from '../fixtures/shape/build.js';
 import { fillTables, type FilledTable } from '../fixtures/synthetic-fill.js';
 import { tableLabel } from '../fixtures/synthetic-table.js';
 import type { CaseTableSource } from '../measure/case-table.js';
@@ -15,7 +14,8 @@ import { fillProgress, type Reporter } from '../measure/reporter.js';
 import { runGroups, type GroupRun } from '../measure/statement-timeline.js';
 import type { WriteTarget } from '../measure/writer-probe.js';
 import type { BuiltShapes } from '../fixtures/shape/build.js';
-import { buildSchema, resolveTargets } from './schema.js';
+import { resolveTargets } from './schema.js';
+import type { SchemaTemplate } from './schema-template.js';
 import { sizeRun } from './size-run.js';
 import type { SizeResult, TryOptions, TryPlan } from './types.js';
 
@@ -69,23 +69,18 @@ async function measureMigration(ctx: MeasureContext, plan: TryPlan, table: UserT
 }
 
 /**
- * One size: a scratch database, the schema built in it, the touched tables filled with `rows`
- * synthetic rows, then the measured migration with writers beside it. The scratch database is
- * dropped whatever happens.
+ * One size: a scratch database cloned from the schema's template, the touched tables filled with
+ * `rows` synthetic rows, then the measured migration with writers beside it. The scratch database
+ * is dropped whatever happens.
  */
-export async function measureSize(url: string, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter): Promise<SizeResult> {
-  const scratch = await createScratchDatabase(url);
+export async function measureSize(url: string, template: SchemaTemplate, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter): Promise<SizeResult> {
+  const scratch = await createScratchDatabase(url, template.name);
   const clients: pg.Client[] = [];
   try {
     const client = await connect(scratch.url, 'pgmb-try');
     const observer = await connect(scratch.url, 'pgmb-observer', { instrument: true });
     clients.push(client, observer);
-    // The work counters read pg_stat_statements here too, where the server has it loaded.
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
-    const built = options.shape && (await buildShapeTables(client, options.shape, options.shape.tables));
-    for (const line of built ? built.leftOut : []) reporter.log(`shape: left out ${line}`);
-    await buildSchema(client, plan.schema);
-    const table = await userTables(client, await resolveTargets(client, plan), options, built ? built.tables : undefined, reporter);
+    const table = await userTables(client, await resolveTargets(client, plan), options, template.shapes, reporter);
     const ctx: MeasureContext = {
       url: scratch.url,
       client,

@@ -2,6 +2,7 @@ import { InputError } from '../core/errors.js';
 import { shapeLabel } from '../fixtures/shape/ddl.js';
 import type { ShapeFile } from '../fixtures/shape/types.js';
 import { MigrationFileError, parseMigration, readHistory, readSources, transactionGroups, type Migration } from '../migrations/index.js';
+import { unknownSkips } from './schema.js';
 import type { TryOptions, TryPlan, TryTarget } from './types.js';
 
 /** A glob as a regular expression's body: `*` within a path segment, `**` across them, `?` one character. */
@@ -51,7 +52,7 @@ export function measuredRange(all: Migration[], options: Pick<TryOptions, 'measu
  * Read and parse everything before any SQL runs (every problem here exits 2 with file:line), and
  * split the migrations: the measured ones run on the schema the earlier ones (and --schema) build.
  */
-export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'measureFrom' | 'measureTo' | 'transaction' | 'shape' | 'read'>): Promise<TryPlan> {
+export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'measureFrom' | 'measureTo' | 'transaction' | 'shape' | 'read' | 'skip'>): Promise<TryPlan> {
   const read = options.read ?? {};
   const extra = await Promise.all(readSources(options.schema, { placeholders: read.placeholders }).map(parseMigration));
   const history = readHistory(options.paths, read);
@@ -61,8 +62,11 @@ export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'me
   const statements = measured.flatMap((m) => m.statements.filter((s) => !s.control));
   if (!statements.length) throw new MigrationFileError({ file: measured[0]!.path, line: 1, col: 1 }, 'no statements to measure in this migration');
   const earlier = all.slice(0, first);
+  const schema = options.shape ? extra : [...extra, ...earlier];
+  const unknown = unknownSkips(schema, options.skip ?? new Set());
+  if (unknown.length) throw new InputError('UNKNOWN_SKIP', `--skip ${unknown.join(', ')}: no statement of the migrations that build the schema starts there (give FILE:LINE as errors print it)`);
   return {
-    schema: options.shape ? extra : [...extra, ...earlier],
+    schema,
     notApplied: options.shape ? earlier : [],
     measured,
     readAs: history.readAs,

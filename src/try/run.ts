@@ -8,6 +8,7 @@ import { runMetadata } from '../results/metadata.js';
 import { toRow } from '../results/row.js';
 import { tryRows } from './csv-rows.js';
 import { measureSize } from './measure-size.js';
+import { schemaTemplate } from './schema-template.js';
 import { tryTarget } from './plan.js';
 import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
 import { tryVerdicts } from './verdict.js';
@@ -16,8 +17,9 @@ import { tryVerdicts } from './verdict.js';
 async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter): Promise<SizeResult[]> {
   const results: SizeResult[] = [];
   try {
+    const template = await schemaTemplate(url, plan, options, reporter);
     for (const rows of options.sizes) {
-      const r = await measureSize(url, plan, options, rows, reporter);
+      const r = await measureSize(url, template, plan, options, rows, reporter);
       results.push(r);
       if (r.run.failed) break;
     }

@@ -1,26 +1,44 @@
 import type pg from 'pg';
 import { quoteIdent } from '../core/identifiers.js';
 import { isConnectionLoss } from '../db/errors.js';
-import { MigrationFileError, type Migration, type RelationName } from '../migrations/index.js';
+import { MigrationFileError, statementKey, type Migration, type RelationName } from '../migrations/index.js';
 import type { TryPlan } from './types.js';
 
 const label = (r: RelationName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
 const sqlName = (r: RelationName) => (r.schema ? `${quoteIdent(r.schema)}.${quoteIdent(r.name)}` : quoteIdent(r.name));
 
+/** What to do about an earlier migration's statement the empty scratch database refused, by SQLSTATE. */
+export function buildHint(code: string | undefined, key: string): string {
+  const skip = `--skip ${key}`;
+  // 58P01: an extension's files are missing; 0A000: a feature (or extension) this server lacks.
+  if (code === '58P01' || code === '0A000') return `the scratch server lacks it: ${skip} (what it makes will be missing), or --scratch-url a server that has it`;
+  // 42704 undefined object (a role, a tablespace, a type), 42P01 table, 42883 function, 3F000 schema: made outside the history.
+  if (code === '42704' || code === '42P01' || code === '42883' || code === '3F000') return `it needs something made outside these migrations: --schema a file that makes it, or ${skip}`;
+  return `your tool ran it on a database with rows or settings this empty one lacks? ${skip}`;
+}
+
+/** --skip keys that name no statement of the schema migrations: bad input, said before anything runs. */
+export function unknownSkips(schema: Migration[], skip: ReadonlySet<string>): string[] {
+  const keys = new Set(schema.flatMap((m) => m.statements.map(statementKey)));
+  return [...skip].filter((k) => !keys.has(k));
+}
+
 /**
  * Apply the schema migrations statement by statement on the empty scratch database. Owners and
- * grants name production's roles, which the scratch database does not have: they are skipped.
+ * grants name production's roles, which the scratch database does not have: they are skipped, as
+ * are the statements --skip names. A refused statement is named with what to do about it.
  */
-export async function buildSchema(client: pg.Client, schema: Migration[]): Promise<void> {
+export async function buildSchema(client: pg.Client, schema: Migration[], skip: ReadonlySet<string> = new Set()): Promise<void> {
   for (const m of schema) {
     for (const s of m.statements) {
-      if (s.control || s.aboutRoles) continue;
+      if (s.control || s.aboutRoles || skip.has(statementKey(s))) continue;
       try {
         await client.query(s.sql);
       } catch (err) {
         // A lost connection is not the file's fault: it exits as the server's error.
         if (isConnectionLoss(err)) throw err;
-        throw new MigrationFileError(s, `building the schema on an empty database failed: ${(err as Error).message}`);
+        const hint = buildHint((err as { code?: string }).code, statementKey(s));
+        throw new MigrationFileError(s, `building the schema on an empty database failed: ${(err as Error).message}; ${hint}`);
       }
     }
   }

@@ -18,6 +18,8 @@ export interface TryOptions {
   /** A range of migrations instead: from this one (default: the first) to that one (default: the last). */
   measureFrom?: string;
   measureTo?: string;
+  /** Statements of the earlier migrations not run when building the schema (--skip FILE:LINE). */
+  skip?: ReadonlySet<string>;
   /** How the history is read: --tool, --placeholder. */
   read?: ReadHistoryOptions;
   transaction: TransactionMode;

@@ -29,6 +29,7 @@ interface RawOptions {
   measureTo?: string;
   tool?: string;
   placeholder: string[];
+  skip: string[];
   transaction: string;
   maxBlock: string;
   schema: string[];
@@ -54,6 +55,7 @@ export function tryCommand(): Command {
     )
     .option('--measure-from <name>', 'measure a range: from this migration (name or glob) ...')
     .option('--measure-to <name>', '... to this one (default: the newest)')
+    .option('--skip <file:line>', 'a statement of an earlier migration not to run when building the schema (one the empty scratch database refuses), as the error names it (repeatable)', collect, [])
     .option('--tool <name>', `read the history as this tool's, whatever detection says: ${MIGRATION_FORMATS.join(', ')}`)
     .option('--placeholder <name=value>', "a value for a placeholder in the migration files (Flyway's, goose's ENVSUB), e.g. --placeholder schema=public (repeatable)", collect, [])
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
@@ -96,6 +98,7 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     measure: o.measure,
     measureFrom: o.measureFrom,
     measureTo: o.measureTo,
+    skip: new Set(o.skip),
     read: {
       tool: o.tool === undefined ? undefined : parseChoices('--tool', o.tool, MIGRATION_FORMATS)[0],
       placeholders: parsePairs('--placeholder', o.placeholder, 'name=value'),
