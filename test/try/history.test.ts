@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 /** A golang-migrate history: each text one migration, in order. */
 function history(t: ExecutionContext, ...migrations: string[]): string {
   const dir = tempDir(t, 'history');
-  migrations.forEach((sql, i) => writeFileSync(join(dir, `${i + 1}_m${i + 1}.up.sql`), sql));
+  for (const [i, sql] of migrations.entries()) writeFileSync(join(dir, `${i + 1}_m${i + 1}.up.sql`), sql);
   return dir;
 }
 
