@@ -7,8 +7,13 @@
  * golang-migrate's .up.sql before Drizzle's meta/_journal.json), then content markers (dbmate before
  * node-pg-migrate before Drizzle; graphile-migrate's `--! ` is only a hint, asked after every marker),
  * then names. Plain SQL takes what no tool claims.
+ *
+ * Diesel (subfolders holding up.sql) comes after the tools before it: its layout overlaps none of
+ * theirs, and a folder an earlier tool recognises is read as before. It claims no content; its
+ * name `up.sql` is no other tool's.
  */
 import { dbmate } from './dbmate.js';
+import { diesel } from './diesel.js';
 import { drizzle } from './drizzle.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
@@ -17,7 +22,7 @@ import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 
-const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, plain] as const;
+const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];
