@@ -2,6 +2,7 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { TOOLS } from '../../src/migrations/formats/index.js';
 import { findConfigs, findFolders } from '../../src/migrations/formats/shared.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { writeTree } from '../helpers/write-tree.js';
@@ -35,4 +36,13 @@ test('findConfigs: each folder holding one of the names, with the first name it 
     { dir: join(dir, 'x'), text: 'ts' },
     { dir: join(dir, 'y'), text: 'only json' },
   ]);
+});
+
+test("each copied project's root is located by its own tool, and by none of the others", (t) => {
+  const roots: Record<string, string> = { 'crates.io': 'diesel', 'nasa-apt': 'sqitch', hoppscotch: 'prisma', 'ai-chatbot': 'drizzle', 'pocket-id': 'golang-migrate' };
+  for (const [project, tool] of Object.entries(roots)) {
+    const root = join('test/corpus', project);
+    const found = TOOLS.filter((each) => (each.locate?.(root) ?? []).length > 0).map((each) => each.name);
+    t.deepEqual(found, [tool], project);
+  }
 });
