@@ -7,8 +7,13 @@
  * golang-migrate's .up.sql before Drizzle's meta/_journal.json), then content markers (dbmate before
  * node-pg-migrate before Drizzle; graphile-migrate's `--! ` is only a hint, asked after every marker),
  * then names. Plain SQL takes what no tool claims.
+ *
+ * Diesel (subfolders holding up.sql) and Sqitch (a sqitch.plan, or a sqitch.conf naming one) come
+ * after the tools before them: their layouts overlap none of theirs, and a folder an earlier tool
+ * recognises is read as before. Neither claims content; Diesel's name `up.sql` is no other tool's.
  */
 import { dbmate } from './dbmate.js';
+import { diesel } from './diesel.js';
 import { drizzle } from './drizzle.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
@@ -16,8 +21,9 @@ import { graphileMigrate } from './graphile-migrate.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
+import { sqitch } from './sqitch.js';
 
-const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, plain] as const;
+const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, sqitch, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];

@@ -1,5 +1,5 @@
-/** Helpers the tool files share: apply order by name, a folder's .sql files, the up section between markers. */
-import { readdirSync, statSync } from 'node:fs';
+/** Helpers the tool files share: apply order by name, a folder's .sql files, the up section between markers, folders under a project root. */
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { ToolFile, ToolMigration, UpPart } from './format.js';
@@ -20,7 +20,38 @@ export function keepOnly(text: string, from: number, to: number): string {
   return blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to));
 }
 
-const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+/** The 1-based line of an offset into `text`. */
+export const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** Whether `path` is a folder (false when it is missing). */
+export const isDir = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/** Folders a project does not keep its own files in: dependencies and build output (hidden folders, .git among them, are skipped too). */
+const NOT_ENTERED = new Set(['node_modules', 'vendor', 'target', 'dist']);
+
+/**
+ * The folders under `root` (root itself first, then depth first in name order), at most `depth`
+ * levels down, that satisfy `keep`: how a tool's locate() finds its config file or its migrations
+ * in a project without walking all of it. Hidden folders, node_modules, vendor, target and dist are
+ * not entered, nor symbolic links (no loops); an unreadable folder is skipped.
+ */
+export function findFolders(root: string, keep: (dir: string) => boolean, depth = 5): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, left: number) => {
+    if (keep(dir)) found.push(dir);
+    if (left === 0) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const subfolders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_ENTERED.has(e.name)).map((e) => e.name);
+    for (const name of subfolders.sort()) walk(join(dir, name), left - 1);
+  };
+  walk(root, depth);
+  return found;
+}
 
 /** The markers of a file's up and down sections, and the up line as the error messages show it. */
 export interface SectionMarkers {
@@ -53,3 +84,15 @@ export function upSection(path: string, text: string, markers: SectionMarkers): 
 export const onePerFile =
   (name: (file: ToolFile) => string, up: (file: ToolFile) => UpPart = ({ text }) => ({ text, noTransaction: false })) =>
   (file: ToolFile): ToolMigration[] => [{ name: name(file), ...up(file) }];
+
+/** A tool's config file found under a project root: the folder it is in (its paths are relative to it) and its text. */
+export interface FoundConfig {
+  dir: string;
+  text: string;
+}
+
+/** The config files under `root` called one of `names` (the first of them in each folder, by findFolders). */
+export function findConfigs(root: string, names: readonly string[]): FoundConfig[] {
+  const nameIn = (dir: string) => names.find((n) => existsSync(join(dir, n)));
+  return findFolders(root, (d) => nameIn(d) !== undefined).map((dir) => ({ dir, text: readFileSync(join(dir, nameIn(dir)!), 'utf8') }));
+}
