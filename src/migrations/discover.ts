@@ -1,15 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { TOOLS, type MigrationFormat, type MigrationTool } from './formats/index.js';
+import { isDir } from './formats/shared.js';
 
 /** One tool's migration folders under a project root. */
 export interface FoundTool {
   tool: MigrationTool<MigrationFormat>;
   dirs: string[];
 }
-
-const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
 /**
  * The migration folders under a project root, by each tool's own configuration and conventions

@@ -56,21 +56,27 @@ export interface History {
   sources: SourceFile[];
   /** `prisma/migrations as Prisma (19 migrations)`, for each folder found from a project root. */
   readAs: string[];
+  /** What the folders hold that was not read (a Sqitch plan's dependencies on other projects), a line each. */
+  notes: string[];
 }
 
 /** The files of one path: a file, a migration folder, or a project root whose tool's folders are found. */
-function filesOf(path: string, only: MigrationTool<MigrationFormat> | undefined, cwd: string, readAs: string[]): { files: string[]; layout?: MigrationTool<MigrationFormat> } {
+function filesOf(path: string, only: MigrationTool<MigrationFormat> | undefined, cwd: string, history: History): { files: string[]; layout?: MigrationTool<MigrationFormat> } {
   if (!existsSync(path)) throw new InputError('NO_SUCH_PATH', `${path}: no such file or folder`);
   if (!statSync(path).isDirectory()) {
     if (path.endsWith('.down.sql')) throw new MigrationFileError({ file: path, line: 1, col: 1 }, 'a down migration: pgmb try measures migrating up');
     return { files: [path], layout: only };
   }
   const own = folderFiles(path, only);
-  if (own.files.length) return own;
+  if (own.files.length) {
+    for (const note of own.layout?.notes?.(path) ?? []) history.notes.push(note);
+    return own;
+  }
   // Not a migration folder itself: a project root, searched by each tool's own conventions.
   const { tool, dirs } = oneTool(path, discover(path, only?.name), cwd);
   const files = dirs.flatMap((d) => folderFiles(d, tool).files);
-  readAs.push(`${dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool.title} (${files.length} file${files.length === 1 ? '' : 's'})`);
+  for (const note of dirs.flatMap((d) => tool.notes?.(d) ?? [])) history.notes.push(note);
+  history.readAs.push(`${dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool.title} (${files.length} file${files.length === 1 ? '' : 's'})`);
   return { files: tool.orderAcross ? tool.orderAcross(files) : files, layout: tool };
 }
 
@@ -83,9 +89,9 @@ export function readHistory(paths: string[], options: ReadHistoryOptions = {}): 
   const cwd = options.cwd ?? process.cwd();
   const read: ReadOptions = { placeholders: options.placeholders ?? new Map() };
   const only = options.tool === undefined ? undefined : TOOLS.find((t) => t.name === options.tool);
-  const history: History = { sources: [], readAs: [] };
+  const history: History = { sources: [], readAs: [], notes: [] };
   for (const path of paths) {
-    const { files, layout } = filesOf(path, only, cwd, history.readAs);
+    const { files, layout } = filesOf(path, only, cwd, history);
     for (const file of files) {
       const text = readText(file);
       const tool = fileTool(file, text, layout);

@@ -70,6 +70,7 @@ export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'me
     notApplied: options.shape ? earlier : [],
     measured,
     readAs: history.readAs,
+    notes: history.notes,
     groups: transactionGroups(measured, options.transaction),
   };
 }

@@ -42,6 +42,8 @@ export interface TryPlan {
   measured: Migration[];
   /** What a project root was read as: `prisma/migrations as Prisma (19 files)`. */
   readAs: string[];
+  /** What the history holds that was not read, a line each. */
+  notes: string[];
   groups: TransactionGroup[];
 }
 

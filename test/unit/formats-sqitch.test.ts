@@ -2,7 +2,8 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { MigrationFileError, parseMigration, readSources, transactionGroups } from '../../src/migrations/index.js';
-import { sqitch, sqitchNotes } from '../../src/migrations/formats/sqitch.js';
+import { sqitch } from '../../src/migrations/formats/sqitch.js';
+import { readHistory } from '../../src/migrations/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { writeTree } from '../helpers/write-tree.js';
 
@@ -71,11 +72,11 @@ test("Sqitch: a script's own BEGIN/COMMIT is its transaction; without them psql 
   );
 });
 
-test("Sqitch: another project's change in the brackets is noted for the caller, not followed", (t) => {
+test("Sqitch: another project's change in the brackets is noted in the history read, not followed", (t) => {
   const dir = writeTree(tempDir(t, 'sqitch'), PROJECT);
-  t.deepEqual(sqitchNotes(dir), [`${join(dir, 'sqitch.plan')}:9: change "schemas/api" depends on other:accounts, a change of project other: not read (pgmb reads this plan's changes only)`]);
-  t.deepEqual(sqitchNotes(NASA), []);
-  t.deepEqual(sqitchNotes(join(NASA, 'db')), []);
+  t.deepEqual(readHistory([dir]).notes, [`${join(dir, 'sqitch.plan')}:9: change "schemas/api" depends on other:accounts, a change of project other: not read (pgmb reads this plan's changes only)`]);
+  t.deepEqual(readHistory([NASA]).notes, [], 'from the project root');
+  t.deepEqual(readHistory([join(NASA, 'db')]).notes, []);
 });
 
 test('Sqitch: sqitch.conf\'s top_dir, plan_file and deploy_dir, [engine "pg"] before [core], relative to the config\'s folder; the deploy folder given alone', (t) => {

@@ -135,6 +135,7 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
   for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
+  for (const line of plan.notes) process.stderr.write(`note: ${line}\n`);
   if (o.shape) sayShape(o.shape, options, plan);
   const outcome = await runTry(plan, options, launch, createReporter);
   if (options.shape && options.shape.server.major !== outcome.pgMajor) {

@@ -75,6 +75,8 @@ export interface MigrationTool<Name extends string = string> {
    * configuration or conventions (`folder` then confirms each); none when it has no sign there.
    */
   locate?(root: string): string[];
+  /** What a folder holds that is not read but should be said (Sqitch: dependencies on other projects' changes), a line each. */
+  notes?(dir: string): string[];
   /** Its files from several folders in one apply order (Flyway's locations form one history); default: folder by folder. */
   orderAcross?(files: string[]): string[];
 }

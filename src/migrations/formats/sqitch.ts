@@ -156,11 +156,8 @@ function deployScript(project: Project, change: Change): { file: string; name: s
   return { file, name: tag ? `${change.name}@${tag}` : change.name };
 }
 
-/**
- * The notes for the caller to print about a Sqitch folder: dependencies on other projects' changes,
- * reported and not followed (the migration list gains nothing from them). Empty for other folders.
- */
-export function sqitchNotes(dir: string): string[] {
+/** Dependencies on other projects' changes, reported and not followed (the migration list gains nothing from them). */
+function sqitchNotes(dir: string): string[] {
   const project = projectOf(dir);
   return project ? readPlan(project.plan).notes : [];
 }
@@ -175,6 +172,7 @@ export function sqitchNotes(dir: string): string[] {
 export const sqitch: MigrationTool<'sqitch'> = {
   name: 'sqitch',
   title: 'Sqitch',
+  notes: sqitchNotes,
   folder(dir) {
     const project = projectOf(dir);
     if (!project) return undefined;
