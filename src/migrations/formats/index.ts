@@ -2,22 +2,25 @@
  * The registry of migration tools `pgmb try` reads: one line per tool. Adding a tool is one file in
  * this folder and one line here; `MigrationFormat` follows from the lines.
  *
- * The order is detection precedence, and it decides ambiguous folders and files: folders are asked
- * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before
- * golang-migrate's .up.sql before Drizzle's meta/_journal.json), then content markers (dbmate before
- * node-pg-migrate before Drizzle; graphile-migrate's `--! ` is only a hint, asked after every marker),
- * then names. Plain SQL takes what no tool claims.
+ * The order is detection precedence, and it decides ambiguous folders and files: folders are asked in
+ * this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before
+ * golang-migrate's .up.sql before Drizzle's meta/_journal.json before goose's annotated files), then
+ * content markers (dbmate before node-pg-migrate before Drizzle before goose; graphile-migrate's
+ * `--! ` is only a hint, asked after every marker), then names. Plain SQL takes what no tool claims.
  */
 import { dbmate } from './dbmate.js';
 import { drizzle } from './drizzle.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
+import { goose } from './goose.js';
 import { graphileMigrate } from './graphile-migrate.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 
-const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, plain] as const;
+// goose comes last of the layouts: its folder is known by its files' annotations, so every structural
+// layout is asked first.
+const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, goose, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];

@@ -1,11 +1,40 @@
-/** Helpers the tool files share: apply order by name, a folder's .sql files, the up section between markers. */
-import { readdirSync, statSync } from 'node:fs';
+/** Helpers the tool files share: apply order by name or version, a folder's .sql files, the folders under a root, the up section between markers. */
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { ToolFile, ToolMigration, UpPart } from './format.js';
 
 /** Names in the order migration tools apply them: numeric parts compared as numbers (10 after 2). */
 export const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/** Integer versions compared exactly (a 64-bit version, as goose and sqlx read them, can exceed a double's precision). */
+export const byVersion = (a: { version: bigint }, b: { version: bigint }) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0);
+
+/** Folders no tool keeps migrations in, and too big to walk: dependencies and build output. */
+const NOT_WALKED = new Set(['node_modules', 'target', 'vendor']);
+
+/**
+ * The folders at or under `root` (up to `depth` levels down) that `match`, in name order, for a tool's
+ * `locate`: hidden folders (.git) and dependency or build folders are not walked, nor symbolic links.
+ */
+export function findDirs(root: string, match: (dir: string) => boolean, depth = 8): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, left: number) => {
+    if (match(dir)) found.push(dir);
+    if (left === 0) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // unreadable: no tool's folder for us
+    }
+    for (const e of entries.sort((a, b) => byName(a.name, b.name))) {
+      if (e.isDirectory() && !e.name.startsWith('.') && !NOT_WALKED.has(e.name)) visit(join(dir, e.name), left - 1);
+    }
+  };
+  visit(root, depth);
+  return found;
+}
 
 /** The .sql files directly in `dir`, in name order, as paths joined to it. */
 export const sqlFiles = (dir: string) =>
