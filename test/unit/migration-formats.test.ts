@@ -33,15 +33,15 @@ test('every MIGRATION_FORMATS member has exactly one registered tool, and plain 
     TOOLS.map((tool) => tool.name),
   );
   for (const format of MIGRATION_FORMATS) t.is(TOOLS.filter((tool) => tool.name === format).length, 1, format);
-  t.deepEqual([...MIGRATION_FORMATS].sort(), ['atlas', 'dbmate', 'drizzle', 'golang-migrate', 'goose', 'graphile-migrate', 'node-pg-migrate', 'plain', 'prisma', 'sqlx']);
+  t.deepEqual([...MIGRATION_FORMATS].sort(), ['atlas', 'dbmate', 'drizzle', 'golang-migrate', 'goose', 'graphile-migrate', 'node-pg-migrate', 'plain', 'prisma', 'sqlx', 'supabase']);
   t.is(FALLBACK.name, 'plain');
   t.true(TOOLS.includes(FALLBACK));
   t.false(!!(FALLBACK.folder || FALLBACK.claim || FALLBACK.ownsName), 'plain SQL claims nothing itself');
 });
 
-test('the registry order is the precedence: layouts graphile-migrate, Prisma, Atlas, sqlx, golang-migrate, Drizzle, goose; markers dbmate, node-pg-migrate, Drizzle, goose, then hints', (t) => {
+test('the registry order is the precedence: layouts graphile-migrate, Prisma, Atlas, Supabase, sqlx, golang-migrate, Drizzle, goose; markers dbmate, node-pg-migrate, Drizzle, goose, then hints', (t) => {
   const withLayouts = TOOLS.filter((tool) => tool.folder).map((tool) => tool.name);
-  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'atlas', 'sqlx', 'golang-migrate', 'drizzle', 'goose']);
+  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'atlas', 'supabase', 'sqlx', 'golang-migrate', 'drizzle', 'goose']);
   const text = '--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n-- +goose Up\n';
   const claims = TOOLS.flatMap((tool) => (tool.claim?.(text) ? [`${tool.name} ${tool.claim(text)}`] : []));
   t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker', 'goose marker']);
@@ -77,5 +77,5 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
 });
 
 test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {
-  t.is(FORMAT_TITLES, 'plain SQL, Atlas, dbmate, Drizzle, golang-migrate, goose, graphile-migrate, node-pg-migrate, Prisma, sqlx');
+  t.is(FORMAT_TITLES, 'plain SQL, Atlas, dbmate, Drizzle, golang-migrate, goose, graphile-migrate, node-pg-migrate, Prisma, sqlx, Supabase CLI');
 });

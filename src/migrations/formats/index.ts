@@ -2,12 +2,12 @@
  * The registry of migration tools `pgmb try` reads: one line per tool. Adding a tool is one file in
  * this folder and one line here; `MigrationFormat` follows from the lines.
  *
- * The order is detection precedence, and it decides ambiguous folders and files: folders are asked in
- * this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before Atlas's
- * atlas.sum before a sqlx crate's folder before golang-migrate's .up.sql before Drizzle's
- * meta/_journal.json before goose's annotated files), then content markers (dbmate before
- * node-pg-migrate before Drizzle before goose; graphile-migrate's `--! ` is only a hint, asked after
- * every marker), then names. Plain SQL takes what no tool claims.
+ * The order is detection precedence, and it decides ambiguous folders and files: folders are asked
+ * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before Atlas's
+ * atlas.sum before Supabase's supabase/migrations before a sqlx crate's folder before golang-migrate's
+ * .up.sql before Drizzle's meta/_journal.json before goose's annotated files), then content markers
+ * (dbmate before node-pg-migrate before Drizzle before goose; graphile-migrate's `--! ` is only a
+ * hint, asked after every marker), then names. Plain SQL takes what no tool claims.
  */
 import { atlas } from './atlas.js';
 import { dbmate } from './dbmate.js';
@@ -20,12 +20,14 @@ import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 import { sqlx } from './sqlx.js';
+import { supabase } from './supabase.js';
 
-// Atlas and sqlx come before golang-migrate: atlas.sum lists the files it applies (openmeter keeps
-// golang-migrate-named files under it), and sqlx's reversible .up.sql files look like golang-migrate's, told
-// apart by a sqlx crate above the folder (without one an .up.sql folder stays golang-migrate's). goose comes
-// last of the layouts: its folder is known by its files' annotations, so every structural layout is asked first.
-const REGISTRY = [graphileMigrate, prisma, atlas, sqlx, golangMigrate, dbmate, nodePgMigrate, drizzle, goose, plain] as const;
+// Atlas, Supabase and sqlx come before golang-migrate: atlas.sum lists the files it applies (openmeter
+// keeps golang-migrate-named files under it), the Supabase CLI runs every <timestamp>_<name>.sql in
+// supabase/migrations, and sqlx's reversible .up.sql files look like golang-migrate's, told apart by a
+// sqlx crate above the folder (without one an .up.sql folder stays golang-migrate's). goose comes last
+// of the layouts: its folder is known by its files' annotations, so every structural layout is asked first.
+const REGISTRY = [graphileMigrate, prisma, atlas, supabase, sqlx, golangMigrate, dbmate, nodePgMigrate, drizzle, goose, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];
