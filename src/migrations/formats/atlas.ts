@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { MigrationTool } from './format.js';
 import { findDirs, sqlFiles } from './shared.js';
@@ -124,7 +124,9 @@ function configDirs(config: string): string[] {
   return [...hcl.matchAll(/\bmigration\s*\{/g)].flatMap((m) => {
     const expr = /\bdir\s*=\s*("[^"]*"|[\w.]+)/.exec(blockBody(hcl, m.index + m[0].length))?.[1];
     const url = expr === undefined ? undefined : expressionValue(expr, values);
-    return url?.startsWith('file://') ? [join(dirname(config), url.slice('file://'.length).replace(/\?.*$/, ''))] : [];
+    if (!url?.startsWith('file://')) return []; // atlas:// (the Schema Registry) and the like are not local
+    const path = url.slice('file://'.length).replace(/\?.*$/, '');
+    return [isAbsolute(path) ? path : join(dirname(config), path)];
   });
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { MigrationTool } from './format.js';
 import { byName, byVersion, findDirs, onePerFile } from './shared.js';
@@ -55,7 +55,8 @@ function sqlxFiles(dir: string): string[] {
 function migrationsDir(crate: string): string {
   const config = join(crate, 'sqlx.toml');
   const migrate = existsSync(config) ? /^\s*\[migrate\]([^[]*)/m.exec(readFileSync(config, 'utf8'))?.[1] : undefined;
-  return join(crate, /^\s*migrations-dir\s*=\s*"([^"]*)"/m.exec(migrate ?? '')?.[1] ?? 'migrations');
+  const dir = /^\s*migrations-dir\s*=\s*"([^"]*)"/m.exec(migrate ?? '')?.[1] ?? 'migrations';
+  return isAbsolute(dir) ? dir : join(crate, dir);
 }
 
 /** sqlx: `<version>_<description>.sql`, or `.up.sql` beside `.down.sql`, in a Rust crate that uses sqlx. */
