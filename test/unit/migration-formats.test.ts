@@ -33,18 +33,32 @@ test('every MIGRATION_FORMATS member has exactly one registered tool, and plain 
     TOOLS.map((tool) => tool.name),
   );
   for (const format of MIGRATION_FORMATS) t.is(TOOLS.filter((tool) => tool.name === format).length, 1, format);
-  t.deepEqual([...MIGRATION_FORMATS].sort(), ['dbmate', 'diesel', 'drizzle', 'golang-migrate', 'graphile-migrate', 'node-pg-migrate', 'plain', 'prisma', 'sqitch']);
+  t.deepEqual([...MIGRATION_FORMATS].sort(), [
+    'atlas',
+    'dbmate',
+    'diesel',
+    'drizzle',
+    'golang-migrate',
+    'goose',
+    'graphile-migrate',
+    'node-pg-migrate',
+    'plain',
+    'prisma',
+    'sqitch',
+    'sqlx',
+    'supabase',
+  ]);
   t.is(FALLBACK.name, 'plain');
   t.true(TOOLS.includes(FALLBACK));
   t.false(!!(FALLBACK.folder || FALLBACK.claim || FALLBACK.ownsName), 'plain SQL claims nothing itself');
 });
 
-test('the registry order is the precedence: layouts graphile-migrate, Prisma, golang-migrate, Drizzle, Diesel, Sqitch; markers dbmate, node-pg-migrate, Drizzle, then hints', (t) => {
+test('the registry order is the precedence: layouts graphile-migrate, Prisma, Atlas, Supabase, sqlx, golang-migrate, Drizzle, Diesel, Sqitch, goose; markers dbmate, node-pg-migrate, Drizzle, goose, then hints', (t) => {
   const withLayouts = TOOLS.filter((tool) => tool.folder).map((tool) => tool.name);
-  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'golang-migrate', 'drizzle', 'diesel', 'sqitch']);
-  const text = '--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n';
+  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'atlas', 'supabase', 'sqlx', 'golang-migrate', 'drizzle', 'diesel', 'sqitch', 'goose']);
+  const text = '--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n-- +goose Up\n';
   const claims = TOOLS.flatMap((tool) => (tool.claim?.(text) ? [`${tool.name} ${tool.claim(text)}`] : []));
-  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker']);
+  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker', 'goose marker']);
 });
 
 test('ambiguous folders and files go to the tool of higher precedence', (t) => {
@@ -77,5 +91,5 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
 });
 
 test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {
-  t.is(FORMAT_TITLES, 'plain SQL, dbmate, Diesel, Drizzle, golang-migrate, graphile-migrate, node-pg-migrate, Prisma, Sqitch');
+  t.is(FORMAT_TITLES, 'plain SQL, Atlas, dbmate, Diesel, Drizzle, golang-migrate, goose, graphile-migrate, node-pg-migrate, Prisma, Sqitch, sqlx, Supabase CLI');
 });

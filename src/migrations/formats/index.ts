@@ -3,27 +3,35 @@
  * this folder and one line here; `MigrationFormat` follows from the lines.
  *
  * The order is detection precedence, and it decides ambiguous folders and files: folders are asked
- * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before
- * golang-migrate's .up.sql before Drizzle's meta/_journal.json), then content markers (dbmate before
- * node-pg-migrate before Drizzle; graphile-migrate's `--! ` is only a hint, asked after every marker),
- * then names. Plain SQL takes what no tool claims.
- *
- * Diesel (subfolders holding up.sql) and Sqitch (a sqitch.plan, or a sqitch.conf naming one) come
- * after the tools before them: their layouts overlap none of theirs, and a folder an earlier tool
- * recognises is read as before. Neither claims content; Diesel's name `up.sql` is no other tool's.
+ * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before Atlas's
+ * atlas.sum before Supabase's supabase/migrations before a sqlx crate's folder before golang-migrate's
+ * .up.sql before Drizzle's meta/_journal.json before goose's annotated files), then content markers
+ * (dbmate before node-pg-migrate before Drizzle before goose; graphile-migrate's `--! ` is only a
+ * hint, asked after every marker), then names. Plain SQL takes what no tool claims.
  */
+import { atlas } from './atlas.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
 import { drizzle } from './drizzle.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
+import { goose } from './goose.js';
 import { graphileMigrate } from './graphile-migrate.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 import { sqitch } from './sqitch.js';
+import { sqlx } from './sqlx.js';
+import { supabase } from './supabase.js';
 
-const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, sqitch, plain] as const;
+// Atlas, Supabase and sqlx come before golang-migrate: atlas.sum lists the files it applies (openmeter
+// keeps golang-migrate-named files under it), the Supabase CLI runs every <timestamp>_<name>.sql in
+// supabase/migrations, and sqlx's reversible .up.sql files look like golang-migrate's, told apart by a
+// sqlx crate above the folder (without one an .up.sql folder stays golang-migrate's). Diesel (subfolders
+// holding up.sql) and Sqitch (a sqitch.plan, or a sqitch.conf naming one) overlap no earlier layout.
+// goose comes last of the layouts: its folder is known by its files' annotations, so every structural
+// layout is asked first.
+const REGISTRY = [graphileMigrate, prisma, atlas, supabase, sqlx, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, sqitch, goose, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];

@@ -1,4 +1,4 @@
-/** Helpers the tool files share: apply order by name, a folder's .sql files, the up section between markers, folders under a project root. */
+/** Helpers the tool files share: apply order by name or version, a folder's .sql files, the up section between markers, folders under a project root. */
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
@@ -7,6 +7,10 @@ import type { ToolFile, ToolMigration, UpPart } from './format.js';
 /** Names in the order migration tools apply them: numeric parts compared as numbers (10 after 2). */
 export const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
+/** Integer versions compared exactly (a 64-bit version, as goose and sqlx read them, can exceed a double's precision). */
+export const byVersion = (a: { version: bigint }, b: { version: bigint }) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0);
+
+/** Folders no tool keeps migrations in, and too big to walk: dependencies and build output. */
 /** The .sql files directly in `dir`, in name order, as paths joined to it. */
 export const sqlFiles = (dir: string) =>
   readdirSync(dir)
@@ -35,7 +39,7 @@ const NOT_ENTERED = new Set(['node_modules', 'vendor', 'target', 'dist']);
  * in a project without walking all of it. Hidden folders, node_modules, vendor, target and dist are
  * not entered, nor symbolic links (no loops); an unreadable folder is skipped.
  */
-export function findFolders(root: string, keep: (dir: string) => boolean, depth = 5): string[] {
+export function findFolders(root: string, keep: (dir: string) => boolean, depth = 8): string[] {
   const found: string[] = [];
   const walk = (dir: string, left: number) => {
     if (keep(dir)) found.push(dir);
