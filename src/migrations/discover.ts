@@ -16,9 +16,12 @@ export interface FoundTool {
  */
 export function discover(root: string, only?: MigrationFormat): FoundTool[] {
   const found: FoundTool[] = [];
+  // A folder two tools locate is the first's in registry order, as when it is given directly (openmeter's atlas.sum over golang-migrate names).
+  const taken = new Set<string>();
   for (const tool of TOOLS) {
     if (only && tool.name !== only) continue;
-    const dirs = [...new Set(tool.locate?.(root) ?? [])].filter((d) => isDir(d) && (!tool.folder || tool.folder(d) !== undefined));
+    const dirs = [...new Set(tool.locate?.(root) ?? [])].filter((d) => !taken.has(d) && isDir(d) && (!tool.folder || tool.folder(d) !== undefined));
+    for (const d of dirs) taken.add(d);
     if (dirs.length) found.push({ tool, dirs });
   }
   return found;
