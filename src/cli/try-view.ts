@@ -47,7 +47,7 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
 /** The verdict words this report shows that have something to do, in the catalogue's order. */
 function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[] {
   const shown = new Set<string>(v.statements.map((s) => s.verdict));
-  if (v.failed) shown.add('failed');
+  if (v.failed) shown.add(v.failed.verdict);
   for (const cell of v.statements.flatMap((s) => lintCell(s, lint))) shown.add(cell);
   return (Object.keys(VERDICTS) as VerdictWord[]).filter((w) => shown.has(w) && 'todo' in VERDICTS[w]);
 }
@@ -77,14 +77,14 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
   }
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
-  if (v.failed) lines.push(`FAILED at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
+  if (v.failed) lines.push(`${v.failed.verdict === 'failed' ? 'FAILED' : 'DEADLOCK'} at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
   for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
   const blocking = v.groups.filter((g) => g.verdict === 'blocks writers');
   lines.push(
     blocking.length
       ? `FAIL: ${blocking.length} of ${v.groups.length} transaction(s) hold writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`
       : v.failed
-        ? 'FAIL: the migration failed on the synthetic data'
+        ? `FAIL: ${v.failed.verdict === 'failed' ? 'the migration failed on the synthetic data' : 'the migration deadlocked with the writers'}`
         : `OK: no statement or transaction holds writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
   );
   return `${lines.join('\n')}\n`;
@@ -97,7 +97,7 @@ export function githubAnnotations(v: TryVerdicts): string[] {
     return `file=${key.slice(0, i)},line=${key.slice(i + 1)}`;
   };
   const out = v.statements.filter((s) => s.verdict === 'blocks writers').map((s) => `::error ${at(s.key)}::pgmb try: ${s.kind} ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})`);
-  if (v.failed) out.push(`::error ${at(v.failed.key)}::pgmb try: failed on ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}`);
+  if (v.failed) out.push(`::error ${at(v.failed.key)}::pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}`);
   return out;
 }
 

@@ -21,7 +21,8 @@ export interface GroupRun {
   endedAt: number;
   statements: StatementRun[];
   /** The statement the server refused, and why; nothing after it ran. */
-  failed?: { statement: Statement; error: string };
+  /** The statement the server refused, its message and SQLSTATE. */
+  failed?: { statement: Statement; error: string; code?: string };
 }
 
 async function fileNodes(client: pg.Client, relations: number[]): Promise<Map<number, number>> {
@@ -67,7 +68,7 @@ export async function runGroups(client: pg.Client, watcher: LockWatcher, groups:
     } catch (err) {
       run.endedAt = performance.now();
       if (group.inTransaction) await client.query('ROLLBACK').catch(() => undefined);
-      run.failed = { statement: statement ?? group.statements[0]!, error: (err as Error).message };
+      run.failed = { statement: statement ?? group.statements[0]!, error: (err as Error).message, code: (err as { code?: string }).code };
       break;
     }
   }

@@ -25,6 +25,12 @@ export const VERDICTS = {
     means: 'the server refused the statement on the synthetic rows',
     todo: "where production's rows would pass, give the column a value that fits with --value table.column=SQL; otherwise it fails in production too",
   },
+  'deadlocks with writers': {
+    of: 'statement',
+    means:
+      'it and the simulated writers waited on each other (it held rows they wanted, then asked for a lock they held): PostgreSQL cancelled the migration, as it would cancel one side in production',
+    todo: 'take the strongest lock first (LOCK TABLE at the start of the transaction), or put the row updates and the schema change in transactions of their own',
+  },
   confirmed: { of: 'lint', means: 'a lint rule warned of harm to writers, and the measurement saw it' },
   'seen, under --max-block': { of: 'lint', means: 'a lint rule warned of harm, and writers were held, but less than --max-block' },
   refuted: { of: 'lint', means: 'a lint rule warned of harm, and writers were not held at all on these rows' },

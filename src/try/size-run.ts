@@ -34,7 +34,7 @@ export function sizeRun(rows: number, runs: GroupRun[], writersHeld: HeldWithin)
         heldMs: writersHeld(s.startedAt, s.endedAt) ?? 0,
       });
     }
-    if (g.failed) return { rows, statements, groups, failed: { key: statementKey(g.failed.statement), error: g.failed.error } };
+    if (g.failed) return { rows, statements, groups, failed: { key: statementKey(g.failed.statement), error: g.failed.error, code: g.failed.code } };
     groups.push(measuredGroup(g, writersHeld));
   }
   return { rows, statements, groups };

@@ -37,7 +37,7 @@ export interface SizeRun {
   statements: MeasuredStatement[];
   groups: MeasuredGroup[];
   /** The statement the server refused on the synthetic data, and its error. */
-  failed?: { key: string; error: string };
+  failed?: { key: string; error: string; code?: string };
 }
 
 /** A figure at the target size: measured there, or extrapolated from the sizes measured. */
@@ -64,6 +64,9 @@ export function project(sizes: { rows: number; driver: number; value: number }[]
 }
 
 export type TryVerdict = StatementVerdictWord;
+/** How a failed run is named: 40P01, PostgreSQL cancelled the migration to end a deadlock with the writers. */
+export type FailedVerdict = Extract<TryVerdict, 'failed' | 'deadlocks with writers'>;
+const DEADLOCK = '40P01';
 
 export interface StatementVerdict {
   key: string;
@@ -96,7 +99,8 @@ export interface TryVerdicts {
   maxBlockMs: number;
   statements: StatementVerdict[];
   groups: GroupVerdict[];
-  failed?: { rows: number; key: string; error: string };
+  /** What failed, at which size: refused on the synthetic rows, or cancelled in a deadlock with the writers. */
+  failed?: { rows: number; key: string; error: string; verdict: FailedVerdict };
   /** Exit 1: a group holds writers >= maxBlockMs at the target, or a statement failed. */
   failing: boolean;
 }
@@ -111,7 +115,10 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
   const failedRun = runs.find((r) => r.failed);
   const complete = runs.filter((r) => !r.failed);
   const out: TryVerdicts = { target, maxBlockMs, statements: [], groups: [], failing: !!failedRun };
-  if (failedRun) out.failed = { rows: failedRun.rows, ...failedRun.failed! };
+  if (failedRun) {
+    const { key, error, code } = failedRun.failed!;
+    out.failed = { rows: failedRun.rows, key, error, verdict: code === DEADLOCK ? 'deadlocks with writers' : 'failed' };
+  }
   if (!complete.length) return out;
   const at = (key: string, pick: (r: SizeRun) => MeasuredGroup[] | MeasuredStatement[]) => complete.map((r) => ({ rows: r.rows, item: (pick(r) as { key: string }[]).find((x) => x.key === key)! }));
 

@@ -16,7 +16,7 @@ interface Project {
   /** How pgmb says it read the history: `<folder> as <Tool> (<n> files)`. */
   readAs: RegExp;
   /** A migration by its tool's name, and the verdict of its statement that decides it at 1M rows. */
-  target: { name: string; statement: RegExp; verdict: 'ok' | 'blocks writers'; lock?: string };
+  target: { name: string; statement: RegExp; verdict: 'ok' | 'blocks writers' | 'deadlocks with writers'; lock?: string };
 }
 
 const PROJECTS: Project[] = [
@@ -28,7 +28,8 @@ const PROJECTS: Project[] = [
   {
     root: 'hoppscotch',
     readAs: /^reading test\/corpus\/hoppscotch\/packages\/hoppscotch-backend\/prisma\/migrations as Prisma \(21 files\)$/m,
-    target: { name: '20240226053141_full_text_search_additions', statement: /CREATE INDEX/, verdict: 'blocks writers', lock: 'ShareLock' },
+    // ADD COLUMN's ACCESS EXCLUSIVE is held until COMMIT, through an UPDATE of every row.
+    target: { name: '20251207122817_add_slug_to_published_docs', statement: /ADD COLUMN/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
   },
   {
     root: 'ai-chatbot',
@@ -38,13 +39,21 @@ const PROJECTS: Project[] = [
   {
     root: 'pocket-id',
     readAs: /^reading test\/corpus\/pocket-id\/backend\/resources\/migrations\/postgres as golang-migrate \(64 files\)$/m,
-    // An UPDATE of every client's row, then DROP COLUMN in the same transaction: its ACCESS EXCLUSIVE waits behind writers queued on those rows.
-    target: { name: '20260807120000_oidc_client_multiple_secrets', statement: /DROP COLUMN/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
+    // An UPDATE of every client's row, then DROP COLUMN in the same transaction: its ACCESS EXCLUSIVE
+    // waits for writers that hold the table and wait for those rows: PostgreSQL cancels the migration.
+    target: { name: '20260807120000_oidc_client_multiple_secrets', statement: /DROP COLUMN/, verdict: 'deadlocks with writers' },
+  },
+  {
+    root: 'openfga',
+    readAs: /^reading test\/corpus\/openfga\/assets\/migrations\/postgres as goose \(6 files\)$/m,
+    // goose's NO TRANSACTION file: CONCURRENTLY, statement by statement, as goose runs it.
+    target: { name: '006_add_collate_index.sql', statement: /CREATE INDEX CONCURRENTLY/, verdict: 'ok', lock: 'ShareUpdateExclusiveLock' },
   },
 ];
 
 interface Verdicts {
   statements: { key: string; kind: string; lock?: string; verdict: string }[];
+  failed?: { key: string; verdict: string };
 }
 
 const corpus = (p: Project) => join('test', 'corpus', p.root);
@@ -67,6 +76,11 @@ for (const p of PROJECTS) {
   testNeedingCreatedb(`${p.root}: ${p.target.name} ${p.target.verdict === 'ok' ? 'does not hold' : 'holds'} writers at 1M rows`, (t) => {
     const r = readVerdicts(t, [corpus(p), '--measure', p.target.name, '--sizes', '1m', '--max-block', '200ms']);
     t.is(r.status, p.target.verdict === 'ok' ? EXIT.ok : EXIT.failure, r.stderr);
+    if (p.target.verdict === 'deadlocks with writers') {
+      t.is(r.verdicts!.failed?.verdict, p.target.verdict, JSON.stringify(r.verdicts!.failed));
+      t.regex(r.stdout, /^DEADLOCK at 1m rows: .*: deadlock detected$/m);
+      return;
+    }
     const s = r.verdicts!.statements.find((x) => p.target.statement.test(x.kind));
     t.truthy(s, JSON.stringify(r.verdicts!.statements));
     t.is(s!.verdict, p.target.verdict);

@@ -62,11 +62,13 @@ test('tryVerdicts: the transaction holds writers from the first lock to COMMIT; 
   t.deepEqual(far.groups[0]!.heldAtTarget.from, [100_000, 1_000_000]);
 });
 
-test('tryVerdicts: a statement the server refused fails the run and is named', (t) => {
-  const failed: SizeRun = { ...run(100_000, 1), failed: { key: 'm.sql:2', error: 'could not create unique index' } };
+test('tryVerdicts: a statement the server refused fails the run and is named; one cancelled in a deadlock (40P01) is named so', (t) => {
+  const failed: SizeRun = { ...run(100_000, 1), failed: { key: 'm.sql:2', error: 'could not create unique index', code: '23505' } };
   const v = tryVerdicts([failed], 100_000, 1000);
   t.true(v.failing);
-  t.deepEqual(v.failed, { rows: 100_000, key: 'm.sql:2', error: 'could not create unique index' });
+  t.deepEqual(v.failed, { rows: 100_000, key: 'm.sql:2', error: 'could not create unique index', verdict: 'failed' });
+  const deadlock: SizeRun = { ...run(100_000, 1), failed: { key: 'm.sql:3', error: 'deadlock detected', code: '40P01' } };
+  t.is(tryVerdicts([deadlock], 100_000, 1000).failed?.verdict, 'deadlocks with writers');
 });
 
 test('lint agreement: confirmed by harm, seen under --max-block, refuted when writers were not held; harm no rule named is missed', (t) => {
