@@ -73,7 +73,7 @@ for (const p of PROJECTS) {
     t.true(r.verdicts!.statements.length > 0);
   });
 
-  testNeedingCreatedb(`${p.root}: ${p.target.name} ${p.target.verdict === 'ok' ? 'does not hold' : 'holds'} writers at 1M rows`, (t) => {
+  testNeedingCreatedb(`${p.root}: ${p.target.name} at 1M rows: ${p.target.verdict}`, (t) => {
     const r = readVerdicts(t, [corpus(p), '--measure', p.target.name, '--sizes', '1m', '--max-block', '200ms']);
     t.is(r.status, p.target.verdict === 'ok' ? EXIT.ok : EXIT.failure, r.stderr);
     if (p.target.verdict === 'deadlocks with writers') {
