@@ -35,6 +35,7 @@ async function userTables(client: pg.Client, targets: number[], options: TryOpti
     owned: false,
     async load(c, rows) {
       const filled = await fillTables(c, targets, rows, { overrides: options.values, shapes }, fillProgress(reporter));
+      for (const note of filled.flatMap((f) => f.table.notes)) reporter.log(`fill: ${note}`);
       touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
       return { name: main.label, sql: main.sql };
     },
