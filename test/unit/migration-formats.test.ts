@@ -33,18 +33,20 @@ test('every MIGRATION_FORMATS member has exactly one registered tool, and plain 
     TOOLS.map((tool) => tool.name),
   );
   for (const format of MIGRATION_FORMATS) t.is(TOOLS.filter((tool) => tool.name === format).length, 1, format);
-  t.deepEqual([...MIGRATION_FORMATS].sort(), ['dbmate', 'drizzle', 'golang-migrate', 'graphile-migrate', 'node-pg-migrate', 'plain', 'prisma']);
+  t.deepEqual([...MIGRATION_FORMATS].sort(), ['dbmate', 'drizzle', 'flyway', 'golang-migrate', 'graphile-migrate', 'liquibase', 'node-pg-migrate', 'plain', 'prisma']);
   t.is(FALLBACK.name, 'plain');
   t.true(TOOLS.includes(FALLBACK));
   t.false(!!(FALLBACK.folder || FALLBACK.claim || FALLBACK.ownsName), 'plain SQL claims nothing itself');
 });
 
-test('the registry order is the precedence: layouts graphile-migrate, Prisma, golang-migrate, Drizzle; markers dbmate, node-pg-migrate, Drizzle, then hints', (t) => {
+test('the registry order is the precedence: layouts graphile-migrate, Prisma, golang-migrate, Drizzle, Liquibase, Flyway; markers dbmate, node-pg-migrate, Drizzle, Liquibase, then hints', (t) => {
   const withLayouts = TOOLS.filter((tool) => tool.folder).map((tool) => tool.name);
-  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'golang-migrate', 'drizzle']);
-  const text = '--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n';
+  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'golang-migrate', 'drizzle', 'liquibase', 'flyway']);
+  const text = '--liquibase formatted sql\n--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n';
   const claims = TOOLS.flatMap((tool) => (tool.claim?.(text) ? [`${tool.name} ${tool.claim(text)}`] : []));
-  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker']);
+  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker', 'liquibase marker']);
+  const named = (file: string) => TOOLS.find((tool) => tool.ownsName?.(file))?.name;
+  t.deepEqual(['V1__a.up.sql', 'V1__a.sql', 'R__views.sql', 'migration.sql', 'U1__a.sql'].map(named), ['golang-migrate', 'flyway', 'flyway', 'prisma', undefined]);
 });
 
 test('ambiguous folders and files go to the tool of higher precedence', (t) => {
@@ -77,5 +79,5 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
 });
 
 test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {
-  t.is(FORMAT_TITLES, 'plain SQL, dbmate, Drizzle, golang-migrate, graphile-migrate, node-pg-migrate, Prisma');
+  t.is(FORMAT_TITLES, 'plain SQL, dbmate, Drizzle, Flyway, golang-migrate, graphile-migrate, Liquibase, node-pg-migrate, Prisma');
 });

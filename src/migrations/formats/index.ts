@@ -4,20 +4,29 @@
  *
  * The order is detection precedence, and it decides ambiguous folders and files: folders are asked
  * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before
- * golang-migrate's .up.sql before Drizzle's meta/_journal.json), then content markers (dbmate before
- * node-pg-migrate before Drizzle; graphile-migrate's `--! ` is only a hint, asked after every marker),
- * then names. Plain SQL takes what no tool claims.
+ * golang-migrate's .up.sql before Drizzle's meta/_journal.json before a Liquibase master changelog
+ * before Flyway's V<version>__ names), then content markers (dbmate before node-pg-migrate before
+ * Drizzle before Liquibase's first-line header; graphile-migrate's `--! ` and a Liquibase header
+ * further down are only hints, asked after every marker), then names (golang-migrate's .up.sql,
+ * Prisma's migration.sql, Flyway's V/R/B names). Liquibase and Flyway come after the older tools:
+ * their signs are distinctive, and a folder another tool recognised stays that tool's. Plain SQL
+ * takes what no tool claims (a folder of `V1__x.sql` files, plain before Flyway, is Flyway's now).
+ *
+ * Helper files here are not tools: config-files.ts (JVM tools' configuration files),
+ * flyway-transactions.ts, liquibase-changelog.ts, shared.ts.
  */
 import { dbmate } from './dbmate.js';
 import { drizzle } from './drizzle.js';
+import { flyway } from './flyway.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
 import { graphileMigrate } from './graphile-migrate.js';
+import { liquibase } from './liquibase.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
 
-const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, plain] as const;
+const REGISTRY = [graphileMigrate, prisma, golangMigrate, dbmate, nodePgMigrate, drizzle, liquibase, flyway, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];

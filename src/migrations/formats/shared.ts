@@ -22,6 +22,12 @@ export function keepOnly(text: string, from: number, to: number): string {
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
+/** 1-based line and column of a character offset into `text`. */
+export function lineCol(text: string, index: number): { line: number; col: number } {
+  const before = text.slice(0, index);
+  return { line: lineOf(text, index), col: index - before.lastIndexOf('\n') };
+}
+
 /** The markers of a file's up and down sections, and the up line as the error messages show it. */
 export interface SectionMarkers {
   up: RegExp;
