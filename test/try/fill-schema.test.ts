@@ -2,7 +2,6 @@
  * `pgmb try` fills tables whose constraints and types real schemas have (issue 24's test schema): every
  * row the server checks passes, and the simulated writers' rows too.
  */
-import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';

@@ -38,9 +38,11 @@ test('every MIGRATION_FORMATS member has exactly one registered tool, and plain 
     'dbmate',
     'diesel',
     'drizzle',
+    'flyway',
     'golang-migrate',
     'goose',
     'graphile-migrate',
+    'liquibase',
     'node-pg-migrate',
     'plain',
     'prisma',
@@ -53,12 +55,14 @@ test('every MIGRATION_FORMATS member has exactly one registered tool, and plain 
   t.false(!!(FALLBACK.folder || FALLBACK.claim || FALLBACK.ownsName), 'plain SQL claims nothing itself');
 });
 
-test('the registry order is the precedence: layouts graphile-migrate, Prisma, Atlas, Supabase, sqlx, golang-migrate, Drizzle, Diesel, Sqitch, goose; markers dbmate, node-pg-migrate, Drizzle, goose, then hints', (t) => {
+test('the registry order is the precedence: layouts graphile-migrate, Prisma, Atlas, Supabase, sqlx, golang-migrate, Drizzle, Diesel, Sqitch, goose, Liquibase, Flyway; markers dbmate, node-pg-migrate, Drizzle, goose, Liquibase, then hints', (t) => {
   const withLayouts = TOOLS.filter((tool) => tool.folder).map((tool) => tool.name);
-  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'atlas', 'supabase', 'sqlx', 'golang-migrate', 'drizzle', 'diesel', 'sqitch', 'goose']);
-  const text = '--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n-- +goose Up\n';
+  t.deepEqual(withLayouts, ['graphile-migrate', 'prisma', 'atlas', 'supabase', 'sqlx', 'golang-migrate', 'drizzle', 'diesel', 'sqitch', 'goose', 'liquibase', 'flyway']);
+  const text = '--liquibase formatted sql\n--! no-transaction\n--> statement-breakpoint\n-- Up Migration\n-- migrate:up\n-- +goose Up\n';
   const claims = TOOLS.flatMap((tool) => (tool.claim?.(text) ? [`${tool.name} ${tool.claim(text)}`] : []));
-  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker', 'goose marker']);
+  t.deepEqual(claims, ['graphile-migrate hint', 'dbmate marker', 'node-pg-migrate marker', 'drizzle marker', 'goose marker', 'liquibase marker']);
+  const named = (file: string) => TOOLS.find((tool) => tool.ownsName?.(file))?.name;
+  t.deepEqual(['V1__a.up.sql', 'V1__a.sql', 'R__views.sql', 'migration.sql', 'U1__a.sql'].map(named), ['golang-migrate', 'flyway', 'flyway', 'prisma', undefined]);
 });
 
 test('ambiguous folders and files go to the tool of higher precedence', (t) => {
@@ -91,5 +95,5 @@ test('ambiguous folders and files go to the tool of higher precedence', (t) => {
 });
 
 test('FORMAT_TITLES lists every tool for help text: plain SQL first, then alphabetically', (t) => {
-  t.is(FORMAT_TITLES, 'plain SQL, Atlas, dbmate, Diesel, Drizzle, golang-migrate, goose, graphile-migrate, node-pg-migrate, Prisma, Sqitch, sqlx, Supabase CLI');
+  t.is(FORMAT_TITLES, 'plain SQL, Atlas, dbmate, Diesel, Drizzle, Flyway, golang-migrate, goose, graphile-migrate, Liquibase, node-pg-migrate, Prisma, Sqitch, sqlx, Supabase CLI');
 });

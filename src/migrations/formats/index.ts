@@ -5,18 +5,26 @@
  * The order is detection precedence, and it decides ambiguous folders and files: folders are asked
  * in this order (graphile-migrate's committed/ before Prisma's <name>/migration.sql before Atlas's
  * atlas.sum before Supabase's supabase/migrations before a sqlx crate's folder before golang-migrate's
- * .up.sql before Drizzle's meta/_journal.json before goose's annotated files), then content markers
- * (dbmate before node-pg-migrate before Drizzle before goose; graphile-migrate's `--! ` is only a
- * hint, asked after every marker), then names. Plain SQL takes what no tool claims.
+ * .up.sql before Drizzle's meta/_journal.json before Diesel's <version>/up.sql before Sqitch's plan
+ * before goose's annotated files before a Liquibase master changelog before Flyway's V<version>__
+ * names), then content markers (dbmate before node-pg-migrate before Drizzle before goose before
+ * Liquibase's first-line header; graphile-migrate's `--! ` and a Liquibase header further down are only
+ * hints, asked after every marker), then names. Plain SQL takes what no tool claims (a folder of
+ * `V1__x.sql` files, plain before Flyway, is Flyway's now).
+ *
+ * Helper files here are not tools: config-files.ts (JVM tools' configuration files),
+ * flyway-transactions.ts, liquibase-changelog.ts, shared.ts.
  */
 import { atlas } from './atlas.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
 import { drizzle } from './drizzle.js';
+import { flyway } from './flyway.js';
 import type { MigrationTool } from './format.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
 import { graphileMigrate } from './graphile-migrate.js';
+import { liquibase } from './liquibase.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { plain } from './plain.js';
 import { prisma } from './prisma.js';
@@ -30,8 +38,9 @@ import { supabase } from './supabase.js';
 // sqlx crate above the folder (without one an .up.sql folder stays golang-migrate's). Diesel (subfolders
 // holding up.sql) and Sqitch (a sqitch.plan, or a sqitch.conf naming one) overlap no earlier layout.
 // goose comes last of the layouts: its folder is known by its files' annotations, so every structural
-// layout is asked first.
-const REGISTRY = [graphileMigrate, prisma, atlas, supabase, sqlx, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, sqitch, goose, plain] as const;
+// layout is asked first. Liquibase and Flyway come after the older tools: their signs are distinctive,
+// and a folder another tool recognised stays that tool's.
+const REGISTRY = [graphileMigrate, prisma, atlas, supabase, sqlx, golangMigrate, dbmate, nodePgMigrate, drizzle, diesel, sqitch, goose, liquibase, flyway, plain] as const;
 
 /** The migration tools whose files `pgmb try` reads (README: "Formats"). */
 export type MigrationFormat = (typeof REGISTRY)[number]['name'];

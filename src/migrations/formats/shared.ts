@@ -57,6 +57,12 @@ export function findFolders(root: string, keep: (dir: string) => boolean, depth 
   return found;
 }
 
+/** 1-based line and column of a character offset into `text`. */
+export function lineCol(text: string, index: number): { line: number; col: number } {
+  const before = text.slice(0, index);
+  return { line: lineOf(text, index), col: index - before.lastIndexOf('\n') };
+}
+
 /** The markers of a file's up and down sections, and the up line as the error messages show it. */
 export interface SectionMarkers {
   up: RegExp;
