@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { discover, oneTool } from './discover.js';
+import { discover, oneHistory } from './discover.js';
 import { MigrationFileError } from './errors.js';
 import { FALLBACK, TOOLS, type ContentClaim, type MigrationFormat, type MigrationTool, type ReadOptions } from './formats/index.js';
 import { sqlFiles } from './formats/shared.js';
@@ -68,16 +68,14 @@ function filesOf(path: string, only: MigrationTool<MigrationFormat> | undefined,
     return { files: [path], layout: only };
   }
   const own = folderFiles(path, only);
-  if (own.files.length) {
-    for (const note of own.layout?.notes?.(path) ?? []) history.notes.push(note);
-    return own;
-  }
-  // Not a migration folder itself: a project root, searched by each tool's own conventions.
-  const { tool, dirs } = oneTool(path, discover(path, only?.name), cwd);
-  const files = dirs.flatMap((d) => folderFiles(d, tool).files);
-  for (const note of dirs.flatMap((d) => tool.notes?.(d) ?? [])) history.notes.push(note);
-  history.readAs.push(`${dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool.title} (${files.length} file${files.length === 1 ? '' : 's'})`);
-  return { files: tool.orderAcross ? tool.orderAcross(files) : files, layout: tool };
+  // A migration folder itself, else a project root, searched by each tool's own conventions.
+  const found = own.files.length ? { tool: own.layout, dirs: [path] } : oneHistory(path, discover(path, only?.name), cwd);
+  const files = own.files.length ? own.files : found.dirs.flatMap((d) => folderFiles(d, found.tool).files);
+  const tool = found.tool;
+  for (const note of found.dirs.flatMap((d) => tool?.notes?.(d) ?? [])) history.notes.push(note);
+  const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
+  history.readAs.push(`${found.dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool?.title ?? 'SQL files, each by its own markers'} (${count})`);
+  return { files: tool?.orderAcross && found.dirs.length > 1 ? tool.orderAcross(files) : files, layout: tool };
 }
 
 /**

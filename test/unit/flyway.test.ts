@@ -3,6 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { discover } from '../../src/migrations/discover.js';
 import { MigrationFileError, readSources } from '../../src/migrations/index.js';
 import { compareVersions, flyway, flywayHistories, flywayName, flywayOrder } from '../../src/migrations/formats/flyway.js';
 import { flywayNoTransaction, scanStatements } from '../../src/migrations/formats/flyway-transactions.js';
@@ -80,7 +81,7 @@ test('conductor: three locations are one history, merged by version (V10.1 from 
     histories[0]!.map((d) => relative(CONDUCTOR_DB, d)),
     ['migration_postgres', 'migration_postgres_data', 'migration_postgres_notify'],
   );
-  t.deepEqual(flyway.locate!(CONDUCTOR), histories[0]);
+  t.deepEqual(discover(CONDUCTOR).map((h) => h.dirs), histories, "discovery finds the one history");
   const merged = flywayOrder(histories[0]!.flatMap((d) => flyway.folder!(d)!));
   t.is(merged.length, 21);
   const sources = readSources(merged);

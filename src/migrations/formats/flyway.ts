@@ -331,6 +331,7 @@ export const flyway: MigrationTool<'flyway'> = {
     const noTransaction = flywayTransaction(file, text, { mixed: settings.mixed, executeInTransaction: settings.executeInTransaction, script: scriptExecuteInTransaction(file) });
     return [{ name: migrationName(file.file), text, noTransaction }];
   },
-  /** Every module's Flyway locations under `root` (see flywayHistories for how they group). */
-  locate: (root) => flywayHistories(root).flat(),
+  /** Each module's Flyway locations under `root`, a history each (its locations merged by version). */
+  histories: flywayHistories,
+  orderAcross: flywayOrder,
 };

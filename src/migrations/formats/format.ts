@@ -77,6 +77,11 @@ export interface MigrationTool<Name extends string = string> {
   locate?(root: string): string[];
   /** What a folder holds that is not read but should be said (Sqitch: dependencies on other projects' changes), a line each. */
   notes?(dir: string): string[];
-  /** Its files from several folders in one apply order (Flyway's locations form one history); default: folder by folder. */
+  /**
+   * For a tool whose one history spans several folders (Flyway's locations): the histories under a
+   * project root, each the folders read together (used instead of `locate`, where each folder is a
+   * history of its own), and how their files are ordered as one.
+   */
+  histories?(root: string): string[][];
   orderAcross?(files: string[]): string[];
 }
