@@ -81,7 +81,11 @@ test('conductor: three locations are one history, merged by version (V10.1 from 
     histories[0]!.map((d) => relative(CONDUCTOR_DB, d)),
     ['migration_postgres', 'migration_postgres_data', 'migration_postgres_notify'],
   );
-  t.deepEqual(discover(CONDUCTOR).map((h) => h.dirs), histories, "discovery finds the one history");
+  t.deepEqual(
+    discover(CONDUCTOR).map((h) => h.dirs),
+    histories,
+    'discovery finds the one history',
+  );
   const merged = flywayOrder(histories[0]!.flatMap((d) => flyway.folder!(d)!));
   t.is(merged.length, 21);
   const sources = readSources(merged);
