@@ -10,7 +10,7 @@ export interface Description {
   needsNoTransaction: boolean;
   /** The table a CREATE TABLE makes. */
   creates?: RelationName;
-  /** Owners or privileges (GRANT, OWNER TO): about production's roles, not the schema's shape. */
+  /** Owners, privileges or roles (GRANT, OWNER TO, CREATE ROLE): about production's roles, not the schema's shape. */
   aboutRoles?: boolean;
   control?: 'begin' | 'commit' | 'rollback';
   /** Why pgmb cannot run it at all, if so. */
@@ -89,14 +89,17 @@ const spaced = (name: string) =>
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toUpperCase();
 
-const ROLE_STATEMENTS = new Set(['GrantStmt', 'GrantRoleStmt', 'AlterOwnerStmt', 'AlterDefaultPrivilegesStmt']);
+/** Privileges, owners and roles: roles are the whole server's, not a database's, so a scratch database must not make them on yours. */
+const ROLE_STATEMENTS = new Set(['GrantStmt', 'GrantRoleStmt', 'AlterOwnerStmt', 'AlterDefaultPrivilegesStmt', 'CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt']);
 
 /** What a parsed statement is, which tables it touches, and whether it may run in a transaction. */
 export function describe(stmt: Node): Description {
   const [name, s] = Object.entries(stmt)[0] as [string, Node];
   const d = describeKind(name, s);
   const ownerChange = name === 'AlterTableStmt' && (s.cmds ?? []).every((c: Node) => c.AlterTableCmd?.subtype === 'AT_ChangeOwner');
-  return ROLE_STATEMENTS.has(name) || ownerChange ? { ...d, aboutRoles: true } : d;
+  // Row-level security policies grant production's roles rows: made, changed and dropped with those roles.
+  const policy = name === 'CreatePolicyStmt' || name === 'AlterPolicyStmt' || (name === 'DropStmt' && s.removeType === 'OBJECT_POLICY');
+  return ROLE_STATEMENTS.has(name) || ownerChange || policy ? { ...d, aboutRoles: true } : d;
 }
 
 function describeKind(name: string, s: Node): Description {

@@ -38,7 +38,7 @@ export interface Statement extends Location {
   targets: RelationName[];
   /** The table a CREATE TABLE makes (not filled: it starts empty). */
   creates?: RelationName;
-  /** GRANT, REVOKE, OWNER TO: about production's roles; not run when building a schema. */
+  /** GRANT, REVOKE, OWNER TO, CREATE ROLE: about production's roles (the whole server's); not run when building a schema. */
   aboutRoles?: boolean;
   /** PostgreSQL refuses to run it inside a transaction block (CONCURRENTLY, VACUUM, ...). */
   needsNoTransaction: boolean;

@@ -3,7 +3,7 @@
  * from the project's root with nothing said about where or what its migrations are, the newest
  * migration is measured; and one chosen migration gets the verdict its SQL implies at 1M rows.
  */
-import type { ExecutionContext } from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -13,6 +13,8 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 interface Project {
   root: string;
+  /** Where its one history is, when the root holds several (two services): pgmb asks for one. */
+  history?: string;
   /** How pgmb says it read the history: `<folder> as <Tool> (<n> files)`. */
   readAs: RegExp;
   /** A migration by its tool's name, and the verdict of its statement that decides it at 1M rows. */
@@ -49,6 +51,37 @@ const PROJECTS: Project[] = [
     // goose's NO TRANSACTION file: CONCURRENTLY, statement by statement, as goose runs it.
     target: { name: '006_add_collate_index.sql', statement: /CREATE INDEX CONCURRENTLY/, verdict: 'ok', lock: 'ShareUpdateExclusiveLock' },
   },
+  {
+    root: 'conductor',
+    readAs: /^reading test\/corpus\/conductor as Flyway \(21 files\)$/m,
+    // ADD COLUMN's ACCESS EXCLUSIVE held through a plain CREATE INDEX in the same transaction.
+    target: { name: 'V18__index_end_time', statement: /^CREATE INDEX$/, verdict: 'blocks writers', lock: 'ShareLock' },
+  },
+  {
+    root: 'docs.rs',
+    readAs: /^reading test\/corpus\/docs\.rs\/crates\/lib\/docs_rs_database\/migrations as sqlx \(33 files\)$/m,
+    // A plain CREATE INDEX on a timestamp column of every row: SHARE held for the whole build.
+    target: { name: '20260208042033_repositories-index-updated-', statement: /^CREATE INDEX$/, verdict: 'blocks writers', lock: 'ShareLock' },
+  },
+  {
+    root: 'openmeter',
+    readAs: /^reading test\/corpus\/openmeter\/tools\/migrate\/migrations as Atlas \(105 files\)$/m,
+    // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE, held through the index builds after it.
+    target: { name: '20250606115859_subject_namespace', statement: /^DROP INDEX$/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
+  },
+  {
+    root: 'nasa-apt',
+    readAs: /^reading test\/corpus\/nasa-apt\/db as Sqitch \(22 files\)$/m,
+    // The deploy script's own BEGIN ... COMMIT: ADD COLUMN's lock held through a foreign key's validation.
+    target: { name: 'add_pdf_in_atbd', statement: /^ALTER TABLE ADD COLUMN$/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
+  },
+  {
+    root: 'tractusx-miw',
+    history: 'miw/src/main/resources/db/changelog',
+    readAs: /^reading test\/corpus\/tractusx-miw\/miw\/src\/main\/resources\/db\/changelog as Liquibase \(3 files\)$/m,
+    // A NOT NULL column with a constant default: no rewrite, the lock held for an instant.
+    target: { name: 'pmanaras:3', statement: /ADD COLUMN/, verdict: 'ok', lock: 'AccessExclusiveLock' },
+  },
 ];
 
 interface Verdicts {
@@ -56,7 +89,7 @@ interface Verdicts {
   failed?: { key: string; verdict: string };
 }
 
-const corpus = (p: Project) => join('test', 'corpus', p.root);
+const corpus = (p: Project) => join('test', 'corpus', p.root, p.history ?? '');
 
 function readVerdicts(t: ExecutionContext, args: string[]): { status: number | null; stdout: string; stderr: string; verdicts?: Verdicts } {
   const json = join(tempDir(t, 'corpus'), 'verdicts.json');
@@ -66,7 +99,7 @@ function readVerdicts(t: ExecutionContext, args: string[]): { status: number | n
 }
 
 for (const p of PROJECTS) {
-  testNeedingCreatedb(`${p.root}: from the project's root, its tool and folder are found and the newest migration is measured`, (t) => {
+  testNeedingCreatedb(`${p.root}: from ${p.history ? 'its history' : "the project's root"}, its tool and folder are found and the newest migration is measured`, (t) => {
     const r = readVerdicts(t, [corpus(p), '--sizes', '10k']);
     t.true(r.status === EXIT.ok || r.status === EXIT.failure, `exit ${r.status}: ${r.stderr}`);
     t.regex(r.stdout, p.readAs);
@@ -74,7 +107,7 @@ for (const p of PROJECTS) {
   });
 
   testNeedingCreatedb(`${p.root}: ${p.target.name} at 1M rows: ${p.target.verdict}`, (t) => {
-    const r = readVerdicts(t, [corpus(p), '--measure', p.target.name, '--sizes', '1m', '--max-block', '200ms']);
+    const r = readVerdicts(t, [corpus(p), '--measure', p.target.name, '--sizes', '1m', '--max-block', '100ms']);
     t.is(r.status, p.target.verdict === 'ok' ? EXIT.ok : EXIT.failure, r.stderr);
     if (p.target.verdict === 'deadlocks with writers') {
       t.is(r.verdicts!.failed?.verdict, p.target.verdict, JSON.stringify(r.verdicts!.failed));
@@ -87,3 +120,13 @@ for (const p of PROJECTS) {
     if (p.target.lock) t.is(s!.lock, p.target.lock);
   });
 }
+
+test("tractusx-miw: a root holding two services' Liquibase histories is one line, exit 2, naming both, before anything runs", (t) => {
+  const r = pgmb(['try', join('test', 'corpus', 'tractusx-miw')]);
+  t.is(r.status, EXIT.usage, r.stderr);
+  t.regex(
+    r.stderr,
+    /^pgmb: test\/corpus\/tractusx-miw holds 2 migration histories: liquibase \(test\/corpus\/tractusx-miw\/miw\/src\/main\/resources\/db\/changelog\); liquibase \(test\/corpus\/tractusx-miw\/revocation-service\/src\/main\/resources\/db\/changelog\); give one folder$/m,
+  );
+  t.notRegex(r.stderr, /database:/, 'no database was started');
+});
