@@ -54,8 +54,8 @@ const PROJECTS: Project[] = [
   {
     root: 'conductor',
     readAs: /^reading test\/corpus\/conductor as Flyway \(21 files\)$/m,
-    // ADD COLUMN's ACCESS EXCLUSIVE held through a plain CREATE INDEX in the same transaction.
-    target: { name: 'V18__index_end_time', statement: /^CREATE INDEX$/, verdict: 'blocks writers', lock: 'ShareLock' },
+    // DROP INDEX IF EXISTS of an index V1 never made (no lock), then a plain CREATE INDEX: SHARE for the whole build.
+    target: { name: 'V3__correlation_id_index', statement: /^CREATE INDEX$/, verdict: 'blocks writers', lock: 'ShareLock' },
   },
   {
     root: 'docs.rs',
@@ -72,8 +72,8 @@ const PROJECTS: Project[] = [
   {
     root: 'nasa-apt',
     readAs: /^reading test\/corpus\/nasa-apt\/db as Sqitch \(22 files\)$/m,
-    // The deploy script's own BEGIN ... COMMIT: ADD COLUMN's lock held through a foreign key's validation.
-    target: { name: 'add_pdf_in_atbd', statement: /^ALTER TABLE ADD COLUMN$/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
+    // The deploy script's own BEGIN ... COMMIT around a new enum and a column with a constant default: no rewrite.
+    target: { name: 'journal_status', statement: /^ALTER TABLE ADD COLUMN$/, verdict: 'ok', lock: 'AccessExclusiveLock' },
   },
   {
     root: 'tractusx-miw',
