@@ -1,4 +1,4 @@
-import type { RelationName } from './types.js';
+import type { ForeignKeyAdded, RelationName } from './types.js';
 
 /** A parse-tree node: `{ NodeName: fields }`, as libpg-query returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's parse tree is untyped JSON, walked by node name
@@ -15,6 +15,8 @@ export interface Description {
   control?: 'begin' | 'commit' | 'rollback';
   /** Why pgmb cannot run it at all, if so. */
   refused?: string;
+  /** Foreign keys it adds to an existing table (ALTER TABLE ... ADD FOREIGN KEY). */
+  addsForeignKeys?: ForeignKeyAdded[];
 }
 
 const relation = (r: Node | undefined): RelationName[] => (r?.relname ? [{ schema: r.schemaname, name: r.relname }] : []);
@@ -46,9 +48,12 @@ const CONSTRAINTS: Record<string, string> = {
   CONSTR_NOTNULL: 'NOT NULL',
 };
 
+const names = (list: Node[] | undefined): string[] => (list ?? []).map((n) => n.String?.sval as string);
+
 function alterTable(s: Node): Description {
   const targets = relation(s.relation);
   const words: string[] = [];
+  const addsForeignKeys: ForeignKeyAdded[] = [];
   let needsNoTransaction = false;
   for (const { AlterTableCmd: c } of s.cmds ?? []) {
     if (c.subtype === 'AT_AddConstraint') {
@@ -56,6 +61,9 @@ function alterTable(s: Node): Description {
       words.push(`ADD ${CONSTRAINTS[k?.contype] ?? 'CONSTRAINT'}${k?.skip_validation ? ' NOT VALID' : ''}`);
       // A foreign key locks (and, validated, reads) the referenced table too.
       for (const t of relation(k?.pktable)) targets.push(t);
+      const [table] = relation(s.relation);
+      const [parent] = relation(k?.pktable);
+      if (k?.contype === 'CONSTR_FOREIGN' && table && parent) addsForeignKeys.push({ table, columns: names(k.fk_attrs), parent, parentColumns: names(k.pk_attrs) });
     } else if (c.subtype === 'AT_DetachPartition') {
       const concurrent = !!c.def?.PartitionCmd?.concurrent;
       needsNoTransaction ||= concurrent;
@@ -71,7 +79,12 @@ function alterTable(s: Node): Description {
     }
   }
   const object = s.objtype === 'OBJECT_INDEX' ? 'INDEX' : s.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE';
-  return { kind: `ALTER ${object} ${[...new Set(words)].join(', ')}`, targets: object === 'TABLE' ? targets : [], needsNoTransaction };
+  return {
+    kind: `ALTER ${object} ${[...new Set(words)].join(', ')}`,
+    targets: object === 'TABLE' ? targets : [],
+    needsNoTransaction,
+    addsForeignKeys: addsForeignKeys.length ? addsForeignKeys : undefined,
+  };
 }
 
 const SERVER_STATEMENTS: Record<string, string> = {

@@ -88,6 +88,7 @@ export async function parseMigration(file: SourceFile): Promise<Migration> {
       needsNoTransaction: d.needsNoTransaction,
       creates: d.creates,
       aboutRoles: d.aboutRoles,
+      addsForeignKeys: d.addsForeignKeys,
       control: d.control,
       endLine: at.line + sql.split('\n').length - 1,
     });

@@ -29,6 +29,14 @@ export interface RelationName {
   name: string;
 }
 
+/** A foreign key a statement adds: the table and its columns, the referenced table and its columns (none: its primary key). */
+export interface ForeignKeyAdded {
+  table: RelationName;
+  columns: string[];
+  parent: RelationName;
+  parentColumns: string[];
+}
+
 export interface Statement extends Location {
   /** The statement's text, from its first token to its end (no trailing semicolon). */
   sql: string;
@@ -44,6 +52,8 @@ export interface Statement extends Location {
   needsNoTransaction: boolean;
   /** BEGIN / COMMIT written in the file: the file manages its own transactions. */
   control?: 'begin' | 'commit';
+  /** Foreign keys it adds to an existing table: the synthetic rows must already meet them, as production's do. */
+  addsForeignKeys?: ForeignKeyAdded[];
   /** Last line of the statement, for mapping lint findings. */
   endLine: number;
 }

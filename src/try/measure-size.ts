@@ -14,6 +14,7 @@ import { fillProgress, type Reporter } from '../measure/reporter.js';
 import { runGroups, type GroupRun } from '../measure/statement-timeline.js';
 import type { WriteTarget } from '../measure/writer-probe.js';
 import type { BuiltShapes } from '../fixtures/shape/build.js';
+import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
 import type { SchemaTemplate } from './schema-template.js';
 import { sizeRun } from './size-run.js';
@@ -28,14 +29,14 @@ type UserTables = CaseTableSource & {
  * The user's own tables as a case's table: filled with `rows` synthetic rows by the server, the
  * first one the case's table, all of them written by the simulated writers and watched for locks.
  */
-async function userTables(client: pg.Client, targets: number[], options: TryOptions, shapes: BuiltShapes['tables'] | undefined, reporter: Reporter): Promise<UserTables> {
+async function userTables(client: pg.Client, targets: number[], plan: TryPlan, options: TryOptions, shapes: BuiltShapes['tables'] | undefined, reporter: Reporter): Promise<UserTables> {
   const main = await tableLabel(client, targets[0]!);
   let touched: FilledTable['table'][] = [];
   return {
     owned: false,
     async load(c, rows) {
-      const filled = await fillTables(c, targets, rows, { overrides: options.values, shapes }, fillProgress(reporter));
-      for (const note of filled.flatMap((f) => f.table.notes)) reporter.log(`fill: ${note}`);
+      const { filled, notes } = await withKeysToCome(c, keysToCome(plan), () => fillTables(c, targets, rows, { overrides: options.values, shapes }, fillProgress(reporter)));
+      for (const note of [...notes, ...filled.flatMap((f) => f.table.notes)]) reporter.log(`fill: ${note}`);
       touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
       return { name: main.label, sql: main.sql };
     },
@@ -81,7 +82,7 @@ export async function measureSize(url: string, template: SchemaTemplate, plan: T
     const client = await connect(scratch.url, 'pgmb-try');
     const observer = await connect(scratch.url, 'pgmb-observer', { instrument: true });
     clients.push(client, observer);
-    const table = await userTables(client, await resolveTargets(client, plan), options, template.shapes, reporter);
+    const table = await userTables(client, await resolveTargets(client, plan), plan, options, template.shapes, reporter);
     const ctx: MeasureContext = {
       url: scratch.url,
       client,

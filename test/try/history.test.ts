@@ -1,7 +1,7 @@
 /** `pgmb try` on histories: a statement the empty scratch database refuses, --skip, and the schema built once per content. */
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { refusedWithoutCreatedb, testNeedingCreatedb } from '../helpers/createdb.js';
@@ -61,4 +61,20 @@ testNeedingCreatedb('a history of 400 migrations builds in seconds, once per ser
   const changed = tryAt(dir);
   t.is(changed.status, EXIT.ok, changed.stderr);
   t.regex(changed.stderr, /schema: 400 migration\(s\), 800 statement\(s\) built in/);
+});
+
+testNeedingCreatedb("a foreign key the migration adds is met by the synthetic rows (and the writers' rows), as production's rows meet it", (t) => {
+  const dir = history(
+    t,
+    'CREATE TABLE users (uid text PRIMARY KEY, name text);\nCREATE TABLE shortcodes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, creator_uid text, body text);\n',
+    'ALTER TABLE shortcodes ADD CONSTRAINT shortcodes_creator_fkey FOREIGN KEY (creator_uid) REFERENCES users (uid) ON DELETE SET NULL;\n',
+  );
+  const json = join(dir, 'verdicts.json');
+  const r = tryAt(dir, '--json', json);
+  refusedWithoutCreatedb(r);
+  t.is(r.status, EXIT.ok, `${r.stdout}\n${r.stderr}`);
+  const v = JSON.parse(readFileSync(json, 'utf8')) as { failed?: unknown; writers: { errors: number; errorMessages: string[] }; statements: { kind: string }[] };
+  t.is(v.failed, undefined);
+  t.is(v.statements[0]!.kind, 'ALTER TABLE ADD FOREIGN KEY');
+  t.is(v.writers.errors, 0, v.writers.errorMessages.join('; '));
 });

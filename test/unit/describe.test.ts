@@ -1,4 +1,4 @@
-/** Statements about production's roles (the whole server's) are not run when a scratch schema is built. */
+/** What a statement is, as building a scratch schema and filling it need to know: about roles (not run), foreign keys it adds (met by the rows). */
 import test from 'ava';
 import { parseMigration } from '../../src/migrations/index.js';
 
@@ -20,4 +20,13 @@ test("roles, privileges, owners and row-level security policies are about produc
     m.statements.map((s) => !!s.aboutRoles),
     [true, true, true, true, true, true, true, true, false, false],
   );
+});
+
+test('a foreign key added to an existing table is described with its columns and the table it references', async (t) => {
+  const text = 'ALTER TABLE "Shortcode" ADD COLUMN x int, ADD CONSTRAINT fk FOREIGN KEY ("creatorUid", org) REFERENCES app."User" (uid, org);\nALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;\n';
+  const m = await parseMigration({ path: 'fk.sql', format: 'plain', name: 'fk.sql', text, noTransaction: false });
+  t.deepEqual(JSON.parse(JSON.stringify(m.statements.map((s) => s.addsForeignKeys))), [
+    [{ table: { name: 'Shortcode' }, columns: ['creatorUid', 'org'], parent: { schema: 'app', name: 'User' }, parentColumns: ['uid', 'org'] }],
+    [{ table: { name: 'a' }, columns: ['b_id'], parent: { name: 'b' }, parentColumns: [] }],
+  ]);
 });
