@@ -48,6 +48,8 @@ export interface WriterOptions {
 export interface WriterColumns {
   loaded: readonly { name: string; series: string }[];
   primaryKey: readonly string[];
+  /** CHECK constraints over the loaded columns: a row they refuse is not written (the application would not write it). */
+  checks?: readonly string[];
 }
 
 export const DEFAULT_WRITERS: WriterOptions = { connections: 2, intervalMs: 10, blockedMs: 1000 };
@@ -119,7 +121,11 @@ export class WriterProbe {
     // By the whole primary key, as an application does: on a partitioned table it names the partition.
     const key = this.columns.primaryKey.map(quoteIdent);
     const keys = key.length ? (await this.clients[0]!.query<string[]>({ text: `SELECT ${key.map((k) => `${k}::text`).join(', ')} FROM ${t} LIMIT ${SAMPLE_KEYS}`, rowMode: 'array' })).rows : [];
-    const insertSql = `INSERT INTO ${t} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
+    const names = cols.map((c) => quoteIdent(c.name)).join(', ');
+    const checks = this.columns.checks ?? [];
+    const insertSql = checks.length
+      ? `INSERT INTO ${t} (${names}) SELECT ${names} FROM (SELECT ${cols.map((c) => `${c.series} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${row}) AS candidate WHERE ${checks.map((c) => `(${c}) IS NOT FALSE`).join(' AND ')}`
+      : `INSERT INTO ${t} (${names}) SELECT ${cols.map((c) => c.series).join(', ')} FROM ${row}`;
     const updateSql = updated && `UPDATE ${t} SET ${quoteIdent(updated.name)} = (SELECT ${updated.series} FROM ${row}) WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 2}`).join(', ')})`;
     this.running = true;
     this.loops = this.clients.map(async (_, slot) => {

@@ -67,3 +67,28 @@ testNeedingCreatedb(
     t.regex(r.stderr, /fill: invoices\.route \(jsonpath\) left NULL: pgmb has no value generator for its type/);
   },
 );
+
+testNeedingCreatedb('rows a CHECK on NOT NULL columns refuses (one calling a function) are left out and topped up, the share kept said; a check almost nothing meets is named, exit 2', (t) => {
+  const dir = tempDir(t, 'fill');
+  writeFileSync(
+    join(dir, '1_schema.up.sql'),
+    `CREATE FUNCTION is_even(bigint) RETURNS bool IMMUTABLE LANGUAGE sql AS 'SELECT $1 % 2 = 0';
+     CREATE TABLE ledger (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n bigint NOT NULL CONSTRAINT n_even CHECK (is_even(n)), note text);
+     CREATE TABLE lucky (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k int NOT NULL CHECK (k % 1000 = 7));\n`,
+  );
+  writeFileSync(join(dir, '2_index.up.sql'), 'CREATE INDEX CONCURRENTLY ledger_note ON ledger (note);\n');
+  const json = join(dir, 'verdicts.json');
+  const r = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--json', json]);
+  refusedWithoutCreatedb(r);
+  t.is(r.status, EXIT.ok, r.stderr);
+  t.regex(r.stderr, /fill: ledger: 50% of the generated rows met its CHECK constraints; the rest were not inserted and more were made/);
+  const writers = (JSON.parse(readFileSync(json, 'utf8')) as { writers: { errors: number; errorMessages: string[] } }).writers;
+  t.is(writers.errors, 0, writers.errorMessages.join('; '));
+  writeFileSync(join(dir, '2_index.up.sql'), 'CREATE INDEX CONCURRENTLY lucky_k ON lucky (k);\n');
+  const refused = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none']);
+  t.is(refused.status, EXIT.usage, refused.stderr);
+  t.regex(
+    refused.stderr,
+    /pgmb: filling lucky: \d+ of 100000 generated rows met its CHECK constraints; CHECK \(\(\(k % 1000\) = 7\)\) refuses 100% of them: give its columns values with --value lucky\.COLUMN=SQL/,
+  );
+});
