@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Requirement } from './catalog.js';
 import { MissingPrivilegesError } from '../core/errors.js';
-import { parseTableName, quoteIdent } from '../core/identifiers.js';
+import { parseTableName, quoteIdent, quoteTable } from '../core/identifiers.js';
 import { listLeaves } from './relations.js';
 
 /** One privilege missing, and the GRANT that gives it or the option that avoids needing it. */
@@ -64,7 +64,7 @@ async function check(client: pg.Client, r: Requirement, user: string): Promise<M
     }
     case 'state-table': {
       const ref = parseTableName(r.name);
-      const qualified = ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
+      const qualified = quoteTable(ref);
       const existing = await one<{ oid: number | null }>(client, 'SELECT to_regclass($1)::oid::int AS oid', [qualified]);
       if (existing.oid !== null) {
         const { ok } = await one<{ ok: boolean }>(client, "SELECT has_table_privilege($1::oid, 'SELECT, INSERT, UPDATE, DELETE') AS ok", [existing.oid]);

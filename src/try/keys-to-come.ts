@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/identifiers.js';
-import type { ForeignKeyAdded, RelationName, TryPlan } from './types.js';
+import { quoteIdent, quoteTable } from '../core/identifiers.js';
+import type { ForeignKeyAdded, TryPlan } from './types.js';
 
-const sqlName = (r: RelationName) => (r.schema ? `${quoteIdent(r.schema)}.${quoteIdent(r.name)}` : quoteIdent(r.name));
 const columnList = (columns: string[]) => columns.map(quoteIdent).join(', ');
 
 /** The foreign keys the measured statements add to tables that exist before them. */
@@ -19,11 +18,11 @@ export async function withKeysToCome<T>(client: pg.Client, keys: ForeignKeyAdded
   const added: { table: string; name: string }[] = [];
   const notes: string[] = [];
   for (const [i, k] of keys.entries()) {
-    const table = sqlName(k.table);
+    const table = quoteTable(k.table);
     const name = `pgmb_fill_fk_${i + 1}`;
     const parentColumns = k.parentColumns.length ? ` (${columnList(k.parentColumns)})` : '';
     try {
-      await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${columnList(k.columns)}) REFERENCES ${sqlName(k.parent)}${parentColumns} NOT VALID`);
+      await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${columnList(k.columns)}) REFERENCES ${quoteTable(k.parent)}${parentColumns} NOT VALID`);
       added.push({ table, name });
     } catch (err) {
       notes.push(`the foreign key the migration adds on ${k.table.name} (${k.columns.join(', ')}) is not met by the synthetic rows: ${(err as Error).message}`);

@@ -1,11 +1,10 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/identifiers.js';
+import { quoteTable } from '../core/identifiers.js';
 import { isConnectionLoss } from '../db/errors.js';
 import { MigrationFileError, statementKey, type Migration, type RelationName } from '../migrations/index.js';
 import type { TryPlan } from './types.js';
 
 const label = (r: RelationName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
-const sqlName = (r: RelationName) => (r.schema ? `${quoteIdent(r.schema)}.${quoteIdent(r.name)}` : quoteIdent(r.name));
 
 /** What to do about an earlier migration's statement the empty scratch database refused, by SQLSTATE. */
 export function buildHint(code: string | undefined, key: string): string {
@@ -56,7 +55,7 @@ export async function resolveTargets(client: pg.Client, plan: TryPlan): Promise<
   const oids: number[] = [];
   for (const s of plan.measured.flatMap((m) => m.statements)) {
     for (const t of s.targets) {
-      const { rows } = await client.query<{ oid: number | null; kind: string | null }>('SELECT c.oid::int AS oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)', [sqlName(t)]);
+      const { rows } = await client.query<{ oid: number | null; kind: string | null }>('SELECT c.oid::int AS oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)', [quoteTable(t)]);
       const found = rows[0];
       if (!found?.oid) {
         if (created.has(label(t))) continue;

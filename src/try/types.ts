@@ -4,7 +4,7 @@ import type { LintResult } from '../lint/squawk.js';
 import type { MeasuredFigures } from '../measure/measure-case.js';
 import type { Migration, ReadHistoryOptions, TransactionGroup, TransactionMode } from '../migrations/index.js';
 
-export type { ForeignKeyAdded, RelationName } from '../migrations/index.js';
+export type { ForeignKeyAdded } from '../migrations/index.js';
 import type { SizeRun, TryVerdicts } from './verdict.js';
 
 /** Everything `pgmb try` can be told; see `pgmb try --help`. */
