@@ -1,12 +1,13 @@
 import { relative } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { TOOLS, type MigrationFormat, type MigrationTool } from './formats/index.js';
-import { isDir } from './formats/shared.js';
+import { isDir, sqlFiles } from './formats/shared.js';
 
-/** One migration history under a project root: its tool, and the folders read together as one. */
+/** One migration history under a project root: its tool, the folders read together as one, and their files as the tool lists them. */
 export interface FoundHistory {
   tool: MigrationTool<MigrationFormat>;
   dirs: string[];
+  files: string[];
 }
 
 /**
@@ -22,9 +23,13 @@ export function discover(root: string, only?: MigrationFormat): FoundHistory[] {
     if (only && tool.name !== only) continue;
     const histories = tool.histories?.(root) ?? (tool.locate?.(root) ?? []).map((d) => [d]);
     for (const candidate of histories) {
-      const dirs = [...new Set(candidate)].filter((d) => !taken.has(d) && isDir(d) && (!tool.folder || tool.folder(d) !== undefined));
-      for (const d of dirs) taken.add(d);
-      if (dirs.length) found.push({ tool, dirs });
+      // Each folder listed once: its listing is both the confirmation and the files read.
+      const listed = [...new Set(candidate)]
+        .filter((d) => !taken.has(d) && isDir(d))
+        .map((dir) => ({ dir, files: tool.folder ? tool.folder(dir) : sqlFiles(dir) }))
+        .filter((l): l is { dir: string; files: string[] } => l.files !== undefined);
+      for (const l of listed) taken.add(l.dir);
+      if (listed.length) found.push({ tool, dirs: listed.map((l) => l.dir), files: listed.flatMap((l) => l.files) });
     }
   }
   return found;

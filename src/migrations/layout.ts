@@ -69,9 +69,8 @@ function filesOf(path: string, only: MigrationTool<MigrationFormat> | undefined,
   }
   const own = folderFiles(path, only);
   // A migration folder itself, else a project root, searched by each tool's own conventions.
-  const found = own.files.length ? { tool: own.layout, dirs: [path] } : oneHistory(path, discover(path, only?.name), cwd);
-  const files = own.files.length ? own.files : found.dirs.flatMap((d) => folderFiles(d, found.tool).files);
-  const tool = found.tool;
+  const found = own.files.length ? { tool: own.layout, dirs: [path], files: own.files } : oneHistory(path, discover(path, only?.name), cwd);
+  const { tool, files } = found;
   for (const note of found.dirs.flatMap((d) => tool?.notes?.(d) ?? [])) history.notes.push(note);
   const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
   history.readAs.push(`${found.dirs.map((d) => relative(cwd, d) || '.').join(', ')} as ${tool?.title ?? 'SQL files, each by its own markers'} (${count})`);
