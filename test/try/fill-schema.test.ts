@@ -44,13 +44,24 @@ CREATE TABLE invoices (
   totals money_pair[],
   pair money_pair NOT NULL,
   route jsonpath,
+  booked tsrange,
+  UNIQUE (account_id, state),
+  EXCLUDE USING gist (booked WITH &&),
+  EXCLUDE USING gist (seats WITH &&),
   CONSTRAINT final_has_time CHECK ((state IN ('open', 'final') AND finalized_at IS NOT NULL) OR finalized_at IS NULL),
   FOREIGN KEY (account_id, region) REFERENCES accounts (id, region)
 );
+CREATE TABLE invoice_counts (account_id bigint PRIMARY KEY, n bigint NOT NULL);
+CREATE FUNCTION count_invoice() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO invoice_counts VALUES (NEW.account_id, 1) ON CONFLICT (account_id) DO UPDATE SET n = invoice_counts.n + 1;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER tg_invoice_count AFTER INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION count_invoice();
 `;
 
 testNeedingCreatedb(
-  'a schema with multi-column and pattern CHECKs, composite and self-referencing foreign keys and many types (composite ones too): filled, measured, no simulated write failed',
+  'a schema with multi-column and pattern CHECKs, a multi-column UNIQUE, EXCLUDE constraints on ranges, composite and self-referencing foreign keys, a counting trigger and many types (composite ones too): filled, measured, no simulated write failed',
   (t) => {
     const dir = tempDir(t, 'fill');
     writeFileSync(join(dir, '1_schema.up.sql'), SCHEMA);
@@ -65,6 +76,7 @@ testNeedingCreatedb(
     // A composite type's value is made field by field; a type with no generator, nullable, is left NULL and said.
     t.notRegex(r.stderr, /fill: invoices\.(totals|pair) /);
     t.regex(r.stderr, /fill: invoices\.route \(jsonpath\) left NULL: pgmb has no value generator for its type/);
+    t.regex(r.stderr, /fill: 1 trigger on invoices not fired for synthetic rows \(tg_invoice_count\)/);
   },
 );
 

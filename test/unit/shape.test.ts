@@ -6,7 +6,7 @@ import { tableDdl } from '../../src/fixtures/shape/ddl.js';
 import { findTableShape, readShapeFile, writeShapeFile } from '../../src/fixtures/shape/file.js';
 import { likeness } from '../../src/fixtures/shape/likeness.js';
 import { SHAPE_FORMAT, type ShapeFile, type TableShape } from '../../src/fixtures/shape/types.js';
-import { distinctValues, keysFor } from '../../src/fixtures/stats-values.js';
+import { distinctValues, gridStep, keysFor, keysOnGrid } from '../../src/fixtures/stats-values.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const orders = (): TableShape => ({
@@ -108,4 +108,20 @@ test('histogram keys: enough drawn that the distinct values seen match what pg_s
     t.true(Math.abs(seen - wanted) / wanted < 0.01, `${wanted} wanted, ${seen.toFixed(0)} expected from ${keys} keys`);
   }
   t.is(keysFor(90_000, 100_000, 0.5), 100_000, 'more than the rows can show: every row its own key');
+});
+
+test("histogram keys on a column's grid: more keys where narrow buckets hold fewer cents or whole numbers than keys, so as many distinct values show", (t) => {
+  const numeric = (p: number, s: number) => ({ base: 'numeric', sql: `numeric(${p},${s})`, typmod: ((p << 16) | s) + 4, isEnum: false });
+  t.is(gridStep(numeric(12, 2)), 0.01);
+  t.is(gridStep({ base: 'int4', sql: 'integer', typmod: -1, isEnum: false }), 1);
+  t.is(gridStep({ base: 'float8', sql: 'double precision', typmod: -1, isEnum: false }), undefined);
+  t.is(gridStep({ base: 'numeric', sql: 'numeric', typmod: -1, isEnum: false }), undefined);
+  // Four buckets: two hold 11 cents each, two hold thousands. 1,000 keys spread evenly would show 11 + 11 + 250 + 250.
+  const bounds = [1, 1.1, 1.2, 50, 100];
+  const keys = keysOnGrid(bounds, 0.01, 1000, 100_000);
+  const shown = (k: number) => [11, 11, 4881, 5001].reduce((sum, room) => sum + Math.min(k / 4, room), 0);
+  t.true(keys > 1000);
+  t.true(shown(keys) >= 1000 && shown(keys - 1) < 1000, `${keys} keys show ${shown(keys)}`);
+  t.is(keysOnGrid(bounds, 1, 10_000, 20_000), 20_000, 'more than the grid can hold: one key per row');
+  t.is(keysOnGrid([0, 1000], 1, 500, 10_000), 500, 'room enough: the keys asked for');
 });
