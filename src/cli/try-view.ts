@@ -4,7 +4,7 @@ import { DEFAULT_WRITERS } from '../measure/writer-probe.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { WriterSummary } from '../try/types.js';
-import type { GroupVerdict, Projection, StatementVerdict, TryVerdicts } from '../try/verdict.js';
+import { FAILING, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../try/verdict.js';
 import { VERDICTS, type VerdictWord } from '../results/verdicts.js';
 
 /** `1000000` -> `1m`, `250000` -> `250k`. */
@@ -24,6 +24,9 @@ function lockCell(s: StatementVerdict, v: TryVerdicts): string {
   return group?.holder && group.statements.indexOf(group.holder) < group.statements.indexOf(s.key) ? '(already held)' : '';
 }
 
+/** A failing verdict loud, with why: `BLOCKS readers and writers: waited 3.0 s ...`. */
+const verdictCell = (s: StatementVerdict) => (s.verdict === 'ok' || !s.reason ? s.verdict : `${s.verdict.replace(/^blocks/, 'BLOCKS').replace(/^times out/, 'TIMES OUT')}: ${s.reason}`);
+
 function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): string[] {
   return [
     s.key,
@@ -33,15 +36,18 @@ function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint
     ...sizes.map((n) => ms(s.msBySize.get(n))),
     projected(s.atTarget),
     ms(s.heldMs),
-    s.verdict === 'blocks writers' ? `BLOCKS writers: ${s.reason}` : s.verdict,
+    ms(s.readersHeldMs),
+    ...(v.longQueryMs ? [ms(s.waitedBehindMs)] : []),
+    verdictCell(s),
     lintCell(s, lint).join('\n'),
   ];
 }
 
 function groupLine(g: GroupVerdict, v: TryVerdicts): string {
-  const held = `writers held ${projected(g.heldAtTarget)} at ${shortRows(v.target)} rows`;
+  const held = `writers held ${projected(g.heldAtTarget)}, readers ${projected(g.readersHeldAtTarget)} at ${shortRows(v.target)} rows`;
   const by = g.holder ? `, by the lock ${g.holder} took, until COMMIT` : '';
-  return `transaction ${g.statements[0]} .. ${g.statements[g.statements.length - 1]} (${g.statements.length} statements): ${held}${by}: ${g.verdict}`;
+  const behind = g.behind ? `; behind the long query: waited ${ms(g.behind.waitedMs)}, writers held ${ms(g.behind.heldMs)}, readers ${ms(g.behind.readersHeldMs)}` : '';
+  return `transaction ${g.statements[0]} .. ${g.statements[g.statements.length - 1]} (${g.statements.length} statements): ${held}${by}${behind}: ${g.verdict}`;
 }
 
 /** The verdict words this report shows that have something to do, in the catalogue's order. */
@@ -55,7 +61,19 @@ function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[]
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
 export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined): string {
   const table = new Table({
-    head: ['statement', 'kind', 'lock', 'rewrite', ...sizes.map((n) => `${shortRows(n)} rows`), `at ${shortRows(v.target)}`, 'writers held', 'verdict', 'lint (squawk)'],
+    head: [
+      'statement',
+      'kind',
+      'lock',
+      'rewrite',
+      ...sizes.map((n) => `${shortRows(n)} rows`),
+      `at ${shortRows(v.target)}`,
+      'writers held',
+      'readers held',
+      ...(v.longQueryMs ? ['waited behind'] : []),
+      'verdict',
+      'lint (squawk)',
+    ],
     style: { head: [], border: [], compact: true },
   });
   for (const s of v.statements) table.push(statementRow(s, v, sizes, lint));
@@ -76,16 +94,20 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     );
     if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
   }
+  if (v.longQueryMs)
+    lines.push(
+      `long query: at ${shortRows(sizes.at(-1)!)} rows the migration ran again with a ${ms(v.longQueryMs)} query holding each touched table (ACCESS SHARE) from just before it; "waited behind" is how long a statement waited for its lock there, and what that added to traffic held is in the verdict`,
+    );
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`${v.failed.verdict === 'failed' ? 'FAILED' : 'DEADLOCK'} at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
   for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
-  const blocking = v.groups.filter((g) => g.verdict === 'blocks writers');
+  const blocking = v.groups.filter((g) => FAILING.includes(g.verdict));
   lines.push(
     blocking.length
-      ? `FAIL: ${blocking.length} of ${v.groups.length} transaction(s) hold writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`
+      ? `FAIL: ${blocking.length} of ${v.groups.length} transaction(s) hold traffic >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows or give up behind the long query`
       : v.failed
         ? `FAIL: ${v.failed.verdict === 'failed' ? 'the migration failed on the synthetic data' : 'the migration deadlocked with the writers'}`
-        : `OK: no statement or transaction holds writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
+        : `OK: no statement or transaction holds writers or readers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows${v.longQueryMs ? ', quiet or behind the long query' : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -96,7 +118,9 @@ export function githubAnnotations(v: TryVerdicts): string[] {
     const i = key.lastIndexOf(':');
     return `file=${key.slice(0, i)},line=${key.slice(i + 1)}`;
   };
-  const out = v.statements.filter((s) => s.verdict === 'blocks writers').map((s) => `::error ${at(s.key)}::pgmb try: ${s.kind} ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})`);
+  const out = v.statements
+    .filter((s) => FAILING.includes(s.verdict))
+    .map((s) => `::error ${at(s.key)}::pgmb try: ${s.kind} ${s.verdict}: ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})`);
   if (v.failed) out.push(`::error ${at(v.failed.key)}::pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}`);
   return out;
 }

@@ -35,11 +35,13 @@ async function serverEpoch(c: pg.Client): Promise<number> {
  * (server clock, base 36) and random bytes: two runs at once never share one, and `pgmb clean` can
  * tell a fresh one from a leftover.
  */
-export async function createScratchDatabase(url: string, template?: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(url: string, template?: string, options: { fileCopy?: boolean } = {}): Promise<ScratchDatabase> {
   const name = await withClient(url, async (c) => {
     const name = `${SCRATCH_PREFIX}${(await serverEpoch(c)).toString(36)}_${randomBytes(4).toString('hex')}`;
+    // A filled database copied as files (PostgreSQL 15+ would otherwise write every block to WAL).
+    const fileCopy = options.fileCopy && Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) >= 150000;
     try {
-      await c.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+      await c.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}${fileCopy ? ' STRATEGY FILE_COPY' : ''}`);
     } catch (err) {
       if ((err as { code?: string }).code === '42501') {
         throw new InputError(

@@ -30,6 +30,12 @@ export const HARM_RULES: ReadonlySet<string> = new Set([
   'ban-alter-domain-with-add-constraint',
 ]);
 
+/**
+ * Rules that claim a statement can queue all traffic behind itself while it waits for a lock (no
+ * lock_timeout): the run behind a long query confirms or refutes these.
+ */
+export const QUEUE_RULES: ReadonlySet<string> = new Set(['require-timeout-settings']);
+
 interface SquawkJson {
   file: string;
   line: number;
@@ -82,8 +88,12 @@ const sameFile = (a: string, b: string) => a === b || b.endsWith(`/${a}`) || a.e
 /** What the measurement saw of a statement's harm to writers (see measuredHarm in the try view). */
 export type Harm = 'harm' | 'some' | 'none';
 
-/** Does the measurement back a finding? Harm rules are confirmed by measured harm, refuted by its absence. */
-export function agreement(rule: string, harm: Harm): LintAgreement {
-  if (!HARM_RULES.has(rule)) return 'not measurable';
-  return harm === 'harm' ? 'confirmed' : harm === 'some' ? 'seen, under --max-block' : 'refuted';
+/**
+ * Does the measurement back a finding? Harm rules are confirmed by measured harm, refuted by its
+ * absence; queue rules the same by the harm measured behind the long query, where it was measured.
+ */
+export function agreement(rule: string, harm: Harm, queueHarm?: Harm): LintAgreement {
+  const seen = HARM_RULES.has(rule) ? harm : QUEUE_RULES.has(rule) ? queueHarm : undefined;
+  if (!seen) return 'not measurable';
+  return seen === 'harm' ? 'confirmed' : seen === 'some' ? 'seen, under --max-block' : 'refuted';
 }

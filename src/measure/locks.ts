@@ -11,11 +11,14 @@ export async function locksHeld(client: pg.Client, tableOids: number[]): Promise
 
 /**
  * Polls pg_locks from its own connection for the locks a given backend holds (or waits for) on a
- * table and its partitions: for what cannot run inside a transaction (CREATE INDEX CONCURRENTLY, a batched backfill).
+ * table and its partitions (for what cannot run inside a transaction: CREATE INDEX CONCURRENTLY, a
+ * batched backfill), and for when it last waited for any lock (a table's, or an older transaction's
+ * end, as CONCURRENTLY does).
  */
 export class LockWatcher {
   private readonly modes = new Set<string>();
   private poller?: Poller;
+  private lastWait?: number;
 
   private constructor(private readonly client: pg.Client) {}
 
@@ -25,10 +28,20 @@ export class LockWatcher {
 
   start(pid: number, tableOids: number[], everyMs = 2): void {
     this.modes.clear();
+    this.lastWait = undefined;
     this.poller = new Poller(async () => {
-      const { rows } = await this.client.query<{ mode: string }>("SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = $1 AND relation = ANY($2::oid[])", [pid, tableOids]);
-      for (const r of rows) this.modes.add(r.mode);
+      const { rows } = await this.client.query<{ mode: string; relation: number | null; granted: boolean }>(
+        "SELECT mode, CASE WHEN locktype = 'relation' THEN relation::int END AS relation, granted FROM pg_locks WHERE pid = $1",
+        [pid],
+      );
+      for (const r of rows) if (r.relation !== null && tableOids.includes(r.relation)) this.modes.add(r.mode);
+      if (rows.some((r) => !r.granted)) this.lastWait = performance.now();
     }, everyMs);
+  }
+
+  /** When the backend was last seen waiting for a lock since start() (performance.now()), if ever. */
+  waitedUntil(): number | undefined {
+    return this.lastWait;
   }
 
   async stop(): Promise<string | undefined> {

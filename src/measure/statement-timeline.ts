@@ -12,6 +12,8 @@ export interface StatementRun {
   locks: string[];
   /** A watched table got a new relfilenode: the statement rewrote it. */
   rewritten: boolean;
+  /** How long it waited for a lock (a table's, or older transactions' end) before it could go on. */
+  waitedMs: number;
 }
 
 export interface GroupRun {
@@ -19,11 +21,26 @@ export interface GroupRun {
   startedAt: number;
   /** After COMMIT: locks are held until here. */
   endedAt: number;
+  /** The last attempt's statements. */
   statements: StatementRun[];
-  /** The statement the server refused, and why; nothing after it ran. */
-  /** The statement the server refused, its message and SQLSTATE. */
+  /** 1, or more where the tool's retries ran it again after a lock_timeout. */
+  attempts: number;
+  /** The statement the server refused (on the last attempt), its message and SQLSTATE; nothing after it ran. */
   failed?: { statement: Statement; error: string; code?: string };
 }
+
+/** How the team's tool runs its migrations: retries of a transaction that gave up waiting for a lock. */
+export interface RunOptions {
+  /** Attempts after the first when a statement fails with lock_not_available (55P03, lock_timeout). */
+  retries: number;
+}
+
+/** lock_timeout ran out: the statement gave up waiting for its lock. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+/** The first retry's pause, doubled for each next one up to RETRY_MAX_MS (pgroll's and strong_migrations' backoff, shortened). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+export const retryDelayMs = (retry: number) => Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (retry - 1));
 
 async function fileNodes(client: pg.Client, relations: number[]): Promise<Map<number, number>> {
   const { rows } = await client.query<{ oid: number; node: number }>('SELECT oid::int AS oid, relfilenode::int AS node FROM pg_class WHERE oid = ANY($1::oid[])', [relations]);
@@ -33,44 +50,62 @@ async function fileNodes(client: pg.Client, relations: number[]): Promise<Map<nu
 const changed = (a: Map<number, number>, b: Map<number, number>) => [...a].some(([oid, node]) => b.has(oid) && b.get(oid) !== node);
 
 /**
- * Run the groups in order as the team's tool would: a transaction group between BEGIN and COMMIT
- * (locks read exactly after each statement, so each lock is put on the statement that took it),
- * an autocommitted statement alone with pg_locks polled by `watcher` while it runs. Stops at the
- * first statement the server refuses, after rolling its transaction back.
+ * One attempt at a group as the team's tool runs it: a transaction group between BEGIN and COMMIT
+ * (locks read exactly after each statement, so each lock is put on the statement that took it), an
+ * autocommitted statement alone with its locks polled by `watcher` while it runs; lock waits are
+ * polled for both. A refused statement rolls the transaction back and is returned in `failed`.
  */
-export async function runGroups(client: pg.Client, watcher: LockWatcher, groups: TransactionGroup[], relations: number[]): Promise<GroupRun[]> {
+async function runGroup(client: pg.Client, pid: number, watcher: LockWatcher, group: TransactionGroup, relations: number[]): Promise<Omit<GroupRun, 'attempts'>> {
+  const run: Omit<GroupRun, 'attempts'> = { group, startedAt: performance.now(), endedAt: 0, statements: [] };
+  let statement: Statement | undefined;
+  try {
+    if (group.inTransaction) await client.query('BEGIN');
+    let held = new Set<string>();
+    for (statement of group.statements) {
+      const before = await fileNodes(client, relations);
+      watcher.start(pid, relations);
+      const startedAt = performance.now();
+      try {
+        await client.query(statement.sql);
+      } finally {
+        await watcher.stop();
+      }
+      const endedAt = performance.now();
+      const waitedUntil = watcher.waitedUntil();
+      const now = new Set(group.inTransaction ? await locksHeld(client, relations) : watcher.seen());
+      const locks = [...now].filter((m) => !held.has(m));
+      held = now;
+      const rewritten = changed(before, await fileNodes(client, relations));
+      run.statements.push({ statement, startedAt, endedAt, locks, rewritten, waitedMs: waitedUntil === undefined ? 0 : Math.min(endedAt, waitedUntil) - startedAt });
+    }
+    if (group.inTransaction) await client.query('COMMIT');
+  } catch (err) {
+    if (group.inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+    run.failed = { statement: statement ?? group.statements[0]!, error: (err as Error).message, code: (err as { code?: string }).code };
+  }
+  run.endedAt = performance.now();
+  return run;
+}
+
+/**
+ * Run the groups in order as the team's tool would, each retried after a lock_timeout (55P03) up
+ * to `options.retries` times with a doubling pause. Stops at the first group that fails for good.
+ * A retried group's window starts at its first attempt: traffic held by every attempt counts.
+ */
+export async function runGroups(client: pg.Client, watcher: LockWatcher, groups: TransactionGroup[], relations: number[], options: RunOptions = { retries: 0 }): Promise<GroupRun[]> {
   const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const runs: GroupRun[] = [];
   for (const group of groups) {
-    const run: GroupRun = { group, startedAt: performance.now(), endedAt: 0, statements: [] };
-    runs.push(run);
-    let statement: Statement | undefined;
-    try {
-      if (group.inTransaction) await client.query('BEGIN');
-      let held = new Set<string>();
-      for (statement of group.statements) {
-        const before = await fileNodes(client, relations);
-        if (!group.inTransaction) watcher.start(pid, relations);
-        const startedAt = performance.now();
-        try {
-          await client.query(statement.sql);
-        } finally {
-          if (!group.inTransaction) await watcher.stop();
-        }
-        const endedAt = performance.now();
-        const now = new Set(group.inTransaction ? await locksHeld(client, relations) : watcher.seen());
-        const locks = [...now].filter((m) => !held.has(m));
-        held = now;
-        run.statements.push({ statement, startedAt, endedAt, locks, rewritten: changed(before, await fileNodes(client, relations)) });
-      }
-      if (group.inTransaction) await client.query('COMMIT');
-      run.endedAt = performance.now();
-    } catch (err) {
-      run.endedAt = performance.now();
-      if (group.inTransaction) await client.query('ROLLBACK').catch(() => undefined);
-      run.failed = { statement: statement ?? group.statements[0]!, error: (err as Error).message, code: (err as { code?: string }).code };
-      break;
+    const startedAt = performance.now();
+    let attempts = 1;
+    let run = await runGroup(client, pid, watcher, group, relations);
+    while (run.failed?.code === LOCK_NOT_AVAILABLE && attempts <= options.retries) {
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempts)));
+      attempts += 1;
+      run = await runGroup(client, pid, watcher, group, relations);
     }
+    runs.push({ ...run, startedAt, attempts });
+    if (run.failed) break;
   }
   return runs;
 }

@@ -14,11 +14,21 @@ export interface VerdictEntry {
 }
 
 export const VERDICTS = {
-  ok: { of: 'statement', means: 'writers were held less than --max-block at the target size' },
+  ok: { of: 'statement', means: 'writers and readers were held less than --max-block at the target size, quiet and behind the long query' },
   'blocks writers': {
     of: 'statement',
     means: 'its transaction held a lock writers wait for (or the rows they write) for --max-block or longer at the target size',
     todo: 'build indexes CONCURRENTLY, add constraints NOT VALID then VALIDATE them, backfill in batches (pgmb backfill), and give a lock-taking statement a transaction of its own',
+  },
+  'blocks readers and writers': {
+    of: 'statement',
+    means: 'its transaction held ACCESS EXCLUSIVE, or queued for it behind a long query with every read and write of the table queued behind it, for --max-block or longer at the target size',
+    todo: 'SET lock_timeout (a few seconds at most) before it and let the tool retry, so it gives up waiting instead of stopping all traffic; keep the transaction short; run it when no long query holds the table',
+  },
+  'times out behind a long query': {
+    of: 'statement',
+    means: 'lock_timeout ended its wait behind the long query: traffic was held at most the timeout, but the deploy fails there unless the tool retries',
+    todo: 'let the tool retry on lock_timeout (--retries N shows how many attempts it takes), or deploy when no long query holds the table',
   },
   failed: {
     of: 'statement',

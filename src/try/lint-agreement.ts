@@ -1,5 +1,5 @@
-import { agreement, HARM_RULES, type Harm, type LintResult } from '../lint/squawk.js';
-import { blocksWriters, type StatementVerdict } from './verdict.js';
+import { agreement, HARM_RULES, QUEUE_RULES, type Harm, type LintResult } from '../lint/squawk.js';
+import { blocksWriters, FAILING, type StatementVerdict } from './verdict.js';
 
 /** Writers held less than this while a statement ran: it did them no harm worth a name. */
 export const HARMLESS_MS = 50;
@@ -10,8 +10,15 @@ export const HARMLESS_MS = 50;
  * and nothing was rewritten; `some` in between (held, but under --max-block).
  */
 export function measuredHarm(s: StatementVerdict): Harm {
-  if (s.verdict === 'blocks writers' || (s.rewritten && blocksWriters(s.lock))) return 'harm';
-  return (s.heldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
+  if (s.verdict === 'blocks writers' || s.verdict === 'blocks readers and writers' || (s.rewritten && blocksWriters(s.lock))) return 'harm';
+  return Math.max(s.heldMs ?? 0, s.readersHeldMs ?? 0) < HARMLESS_MS && !s.rewritten ? 'none' : 'some';
+}
+
+/** Its harm behind the long query: traffic queued behind its lock wait. Undefined where that run did not reach it. */
+export function queueHarm(s: StatementVerdict): Harm | undefined {
+  if (s.waitedBehindMs === undefined) return undefined;
+  if (s.waitedBehindMs > 0 && FAILING.includes(s.verdict)) return 'harm';
+  return s.waitedBehindMs >= HARMLESS_MS ? 'some' : 'none';
 }
 
 /** Each lint finding of a statement with what the measurement says of it, and harm no rule named. */
@@ -19,9 +26,11 @@ export function lintCell(s: StatementVerdict, lint: LintResult | undefined): str
   if (!lint || 'unavailable' in lint) return [];
   const mine = lint.findings.filter((f) => f.statement === s.key);
   const harm = measuredHarm(s);
-  const cells = mine.filter((f) => HARM_RULES.has(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harm)}`);
-  if (harm === 'harm' && !mine.some((f) => HARM_RULES.has(f.rule))) cells.push('missed by lint');
-  const other = mine.filter((f) => !HARM_RULES.has(f.rule)).length;
+  const queue = queueHarm(s);
+  const measurable = (rule: string) => HARM_RULES.has(rule) || (QUEUE_RULES.has(rule) && queue !== undefined);
+  const cells = mine.filter((f) => measurable(f.rule)).map((f) => `${f.rule}: ${agreement(f.rule, harm, queue)}`);
+  if (harm === 'harm' && !mine.some((f) => measurable(f.rule))) cells.push('missed by lint');
+  const other = mine.filter((f) => !measurable(f.rule)).length;
   if (other) cells.push(`+${other} style`);
   return cells;
 }

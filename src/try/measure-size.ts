@@ -1,90 +1,81 @@
-import type pg from 'pg';
 import { formatDuration } from '../core/format.js';
 import { connect } from '../db/connect.js';
-import { createScratchDatabase } from '../db/scratch.js';
+import { createScratchDatabase, type ScratchDatabase } from '../db/scratch.js';
 import { treeMembers } from '../engine/relations.js';
 import { fillTables, type FilledTable } from '../fixtures/synthetic-fill.js';
 import { tableLabel } from '../fixtures/synthetic-table.js';
+import type { BuiltShapes } from '../fixtures/shape/build.js';
 import type { CaseTableSource } from '../measure/case-table.js';
 import { probeCapabilities } from '../measure/capabilities.js';
 import { LockWatcher } from '../measure/locks.js';
+import { LongQuery } from '../measure/long-query.js';
 import { measureCase, type MeasureContext } from '../measure/measure-case.js';
 import { ReplicaLagReader } from '../measure/replica-lag.js';
 import { fillProgress, type Reporter } from '../measure/reporter.js';
 import { runGroups, type GroupRun } from '../measure/statement-timeline.js';
 import type { WriteTarget } from '../measure/writer-probe.js';
-import type { BuiltShapes } from '../fixtures/shape/build.js';
 import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
 import type { SchemaTemplate } from './schema-template.js';
 import { sizeRun } from './size-run.js';
-import type { SizeResult, TryOptions, TryPlan } from './types.js';
+import type { ScenarioResult, SizeResult, TryOptions, TryPlan } from './types.js';
 
-type UserTables = CaseTableSource & {
-  /** The tables the writers wrote to, by name. */
-  written: () => string[];
-};
-
-/**
- * The user's own tables as a case's table: filled with `rows` synthetic rows by the server, the
- * first one the case's table, all of them written by the simulated writers and watched for locks.
- */
-async function userTables(client: pg.Client, targets: number[], plan: TryPlan, options: TryOptions, shapes: BuiltShapes['tables'] | undefined, reporter: Reporter): Promise<UserTables> {
-  const main = await tableLabel(client, targets[0]!);
-  let touched: FilledTable['table'][] = [];
-  return {
-    owned: false,
-    async load(c, rows) {
-      const { filled, notes } = await withKeysToCome(c, keysToCome(plan), () => fillTables(c, targets, rows, { overrides: options.values, shapes }, fillProgress(reporter)));
-      for (const note of [...notes, ...filled.flatMap((f) => f.table.notes)]) reporter.log(`fill: ${note}`);
-      touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
-      return { name: main.label, sql: main.sql };
-    },
-    relations: async (c) => [...new Set((await Promise.all(targets.map((oid) => treeMembers(c, oid)))).flat().map((m) => m.oid))],
-    writeTo: () => touched.map((t): WriteTarget => ({ sql: t.sql, columns: t })),
-    written: () => touched.map((t) => t.label),
-  };
+/** The touched tables once filled: the first is the case's table; all are written, read and watched. */
+interface FilledTargets {
+  targets: number[];
+  main: { label: string; sql: string };
+  touched: FilledTable['table'][];
+  fillMs: number;
 }
 
-/** The measured migration, run once through measureCase with writers on every touched table. */
-async function measureMigration(ctx: MeasureContext, plan: TryPlan, table: UserTables, rows: number): Promise<SizeResult> {
-  const watcher = await LockWatcher.open(ctx.url);
+/** Fill the tables the migration touches with `rows` synthetic rows, on a connection closed after. */
+async function fill(url: string, plan: TryPlan, options: TryOptions, shapes: BuiltShapes['tables'] | undefined, rows: number, reporter: Reporter): Promise<FilledTargets> {
+  const client = await connect(url, 'pgmb-try');
   try {
-    const measured = await measureCase<GroupRun[]>(ctx, {
-      label: `try ${rows.toLocaleString('en-US')} rows`,
-      table,
-      rows,
-      iterations: 1,
-      runReportsLocks: true,
-      run: async (t) => {
-        ctx.reporter.caseStarted(`running ${plan.measured.map((m) => m.path).join(', ')} on ${rows.toLocaleString('en-US')} rows`);
-        const runs = await runGroups(ctx.client, watcher, plan.groups, t.relations);
-        return { locks: runs.flatMap((g) => g.statements.flatMap((s) => s.locks)), detail: runs };
-      },
-    });
-    // The writers have stopped: every write a lock held has finished and has its latency.
-    const { writers, details, figures } = measured;
-    return { run: sizeRun(rows, details[0]!, (from, to) => writers.heldWithin(from, to)), figures, writersOn: table.written(), writerErrors: writers.errorMessages() };
+    const started = performance.now();
+    const targets = await resolveTargets(client, plan);
+    const { filled, notes } = await withKeysToCome(client, keysToCome(plan), () => fillTables(client, targets, rows, { overrides: options.values, shapes }, fillProgress(reporter)));
+    for (const note of [...notes, ...filled.flatMap((f) => f.table.notes)]) reporter.log(`fill: ${note}`);
+    const touched = filled.filter((f) => targets.includes(f.table.oid)).map((f) => f.table);
+    return { targets, main: await tableLabel(client, targets[0]!), touched, fillMs: performance.now() - started };
   } finally {
-    await watcher.close();
+    await client.end();
   }
 }
 
+/** The filled tables as a case's table: nothing to load, every touched table written and watched. */
+function filledTables(t: FilledTargets): CaseTableSource {
+  return {
+    owned: false,
+    load: async () => ({ name: t.main.label, sql: t.main.sql }),
+    relations: async (c) => [...new Set((await Promise.all(t.targets.map((oid) => treeMembers(c, oid)))).flat().map((m) => m.oid))],
+    writeTo: () => t.touched.map((table): WriteTarget => ({ sql: table.sql, columns: table })),
+  };
+}
+
+/** Could a long reader's ACCESS SHARE stop this statement? Only ACCESS EXCLUSIVE conflicts with it; CONCURRENTLY waits for older transactions. */
+const waitsBehindReaders = (runs: GroupRun[]) => runs.some((g) => g.statements.some((s) => s.locks.includes('AccessExclusiveLock') || /\bCONCURRENTLY\b/i.test(s.statement.sql)));
+
 /**
- * One size: a scratch database cloned from the schema's template, the touched tables filled with
- * `rows` synthetic rows, then the measured migration with writers beside it. The scratch database
- * is dropped whatever happens.
+ * The migration run once in the database at `url` through measureCase, simulated traffic on every
+ * touched table; with `longQueryMs`, a long query holds each touched table from just before it.
  */
-export async function measureSize(url: string, template: SchemaTemplate, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter): Promise<SizeResult> {
-  const scratch = await createScratchDatabase(url, template.name);
-  const clients: pg.Client[] = [];
+async function measureScenario(
+  url: string,
+  plan: TryPlan,
+  options: TryOptions,
+  t: FilledTargets,
+  rows: number,
+  reporter: Reporter,
+  longQueryMs?: number,
+): Promise<{ result: ScenarioResult; runs: GroupRun[] }> {
+  const client = await connect(url, 'pgmb-try');
+  const observer = await connect(url, 'pgmb-observer', { instrument: true });
+  const watcher = await LockWatcher.open(url);
   try {
-    const client = await connect(scratch.url, 'pgmb-try');
-    const observer = await connect(scratch.url, 'pgmb-observer', { instrument: true });
-    clients.push(client, observer);
-    const table = await userTables(client, await resolveTargets(client, plan), plan, options, template.shapes, reporter);
+    if (options.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.round(options.lockTimeoutMs)}`);
     const ctx: MeasureContext = {
-      url: scratch.url,
+      url,
       client,
       observer,
       options: { writers: options.writers, standby: false },
@@ -92,12 +83,62 @@ export async function measureSize(url: string, template: SchemaTemplate, plan: T
       lag: new ReplicaLagReader(observer),
       capabilities: await probeCapabilities(client),
     };
-    const started = performance.now();
-    const result = await measureMigration(ctx, plan, table, rows);
-    reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration((result.figures.setup_ms as number) / 1000)})`);
-    return result;
+    const scenario = longQueryMs ? `behind a ${formatDuration(longQueryMs / 1000)} query` : 'quiet';
+    const measured = await measureCase<GroupRun[]>(ctx, {
+      label: `try ${rows.toLocaleString('en-US')} rows, ${scenario}`,
+      table: filledTables(t),
+      rows,
+      iterations: 1,
+      runReportsLocks: true,
+      run: async (table) => {
+        ctx.reporter.caseStarted(`running ${plan.measured.map((m) => m.path).join(', ')} on ${rows.toLocaleString('en-US')} rows, ${scenario}`);
+        const long = longQueryMs
+          ? await LongQuery.start(
+              url,
+              t.touched.map((x) => x.sql),
+              longQueryMs,
+            )
+          : undefined;
+        try {
+          const runs = await runGroups(client, watcher, plan.groups, table.relations, { retries: options.retries });
+          return { locks: runs.flatMap((g) => g.statements.flatMap((s) => s.locks)), detail: runs };
+        } finally {
+          await long?.finish();
+        }
+      },
+    });
+    // The traffic has stopped: every write or read a lock held has finished and has its latency.
+    const { writers, details, figures } = measured;
+    const runs = details[0]!;
+    const held = { writers: (from: number, to: number) => writers.heldWithin(from, to) };
+    return { result: { run: sizeRun(rows, runs, held), figures: { ...figures, setup_ms: t.fillMs }, writersOn: t.touched.map((x) => x.label), writerErrors: writers.errorMessages() }, runs };
   } finally {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-    await scratch.drop();
+    await Promise.all([client.end(), observer.end(), watcher.close()].map((p) => p.catch(() => undefined)));
+  }
+}
+
+/**
+ * One size: a scratch database cloned from the schema's template, the touched tables filled with
+ * `rows` synthetic rows, then the measured migration with traffic beside it. With `longQueryMs`,
+ * the filled database is copied first and the migration measured a second time in the copy, behind
+ * a long query, where the first run shows a statement it could stop. Scratch databases are dropped
+ * whatever happens.
+ */
+export async function measureSize(url: string, template: SchemaTemplate, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter, longQueryMs?: number): Promise<SizeResult> {
+  const made: ScratchDatabase[] = [];
+  try {
+    const scratch = await createScratchDatabase(url, template.name);
+    made.push(scratch);
+    const filled = await fill(scratch.url, plan, options, template.shapes, rows, reporter);
+    if (longQueryMs) made.push(await createScratchDatabase(url, scratch.name, { fileCopy: true }));
+    const started = performance.now();
+    const quiet = await measureScenario(scratch.url, plan, options, filled, rows, reporter);
+    const copy = made[1];
+    const behind = copy && waitsBehindReaders(quiet.runs) ? (await measureScenario(copy.url, plan, options, filled, rows, reporter, longQueryMs)).result : undefined;
+    reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration(filled.fillMs / 1000)})`);
+    if (copy && !behind) reporter.log(`long query: not measured again, as no statement took a lock a reader's ACCESS SHARE stops or waits for older transactions`);
+    return { ...quiet.result, behind: behind && { ...behind, longQueryMs: longQueryMs! } };
+  } finally {
+    for (const db of made.reverse()) await db.drop();
   }
 }

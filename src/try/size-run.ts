@@ -1,12 +1,19 @@
 import { strongestLock } from '../core/lock-modes.js';
+import { maxOf } from '../core/numbers.js';
 import type { GroupRun } from '../measure/statement-timeline.js';
 import { statementKey } from '../migrations/index.js';
 import { blocksWriters, type MeasuredGroup, type MeasuredStatement, type SizeRun } from './verdict.js';
 
-/** Longest a simulated write was held within a time window (performance.now() ms). */
+/** Longest a simulated write (or read) was held within a time window (performance.now() ms). */
 export type HeldWithin = (from: number, to: number) => number | undefined;
 
-function measuredGroup(g: GroupRun, writersHeld: HeldWithin): MeasuredGroup {
+/** The simulated traffic's record: writers always, readers where they ran. */
+export interface TrafficHeld {
+  writers: HeldWithin;
+  readers?: HeldWithin;
+}
+
+function measuredGroup(g: GroupRun, held: TrafficHeld): MeasuredGroup {
   const holder = g.statements.find((s) => s.locks.some(blocksWriters));
   return {
     key: statementKey(g.group.statements[0]!),
@@ -15,12 +22,15 @@ function measuredGroup(g: GroupRun, writersHeld: HeldWithin): MeasuredGroup {
     ms: g.endedAt - g.startedAt,
     holder: holder && statementKey(holder.statement),
     holdMs: holder && g.endedAt - holder.startedAt,
-    heldMs: writersHeld(g.startedAt, g.endedAt) ?? 0,
+    heldMs: held.writers(g.startedAt, g.endedAt) ?? 0,
+    readersHeldMs: held.readers?.(g.startedAt, g.endedAt) ?? 0,
+    waitedMs: maxOf(g.statements.map((s) => s.waitedMs)) ?? 0,
+    attempts: g.attempts,
   };
 }
 
-/** Per statement and per group of one size: time, locks, rewrites and how long the writers were held. */
-export function sizeRun(rows: number, runs: GroupRun[], writersHeld: HeldWithin): SizeRun {
+/** Per statement and per group of one size: time, locks, rewrites, lock waits and how long traffic was held. */
+export function sizeRun(rows: number, runs: GroupRun[], held: TrafficHeld): SizeRun {
   const statements: MeasuredStatement[] = [];
   const groups: MeasuredGroup[] = [];
   for (const g of runs) {
@@ -31,11 +41,16 @@ export function sizeRun(rows: number, runs: GroupRun[], writersHeld: HeldWithin)
         ms: s.endedAt - s.startedAt,
         lock: strongestLock(s.locks),
         rewritten: s.rewritten,
-        heldMs: writersHeld(s.startedAt, s.endedAt) ?? 0,
+        heldMs: held.writers(s.startedAt, s.endedAt) ?? 0,
+        readersHeldMs: held.readers?.(s.startedAt, s.endedAt) ?? 0,
+        waitedMs: s.waitedMs,
       });
     }
-    if (g.failed) return { rows, statements, groups, failed: { key: statementKey(g.failed.statement), error: g.failed.error, code: g.failed.code } };
-    groups.push(measuredGroup(g, writersHeld));
+    if (g.failed) {
+      const failed = { key: statementKey(g.failed.statement), error: g.failed.error, code: g.failed.code, attempts: g.attempts };
+      return { rows, statements, groups, failed, failedGroup: measuredGroup(g, held) };
+    }
+    groups.push(measuredGroup(g, held));
   }
   return { rows, statements, groups };
 }

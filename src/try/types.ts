@@ -29,6 +29,12 @@ export interface TryOptions {
   values: ValueOverrides;
   /** Simulated application writers on every touched table (off only for debugging). */
   writers: boolean;
+  /** A long query holding each touched table while the migration runs, measured as a second scenario at the largest size (0: none). */
+  longQueryMs: number;
+  /** SET lock_timeout for the migration's session, as a tool that sets it does (--lock-timeout). */
+  lockTimeoutMs?: number;
+  /** Attempts after a lock_timeout, as a tool that retries does (--retries). */
+  retries: number;
   /** Production's tables from `pgmb shape`: they replace the earlier migrations, and their statistics shape the rows. */
   shape?: ShapeFile;
   lint: 'squawk' | 'none';
@@ -55,7 +61,8 @@ export interface TryTarget {
   from: string;
 }
 
-export interface SizeResult {
+/** The migration measured once at one size, in one scenario (quiet, or behind a long query). */
+export interface ScenarioResult {
   run: SizeRun;
   /** The whole migration at this size, measured by measureCase as every bench case is. */
   figures: MeasuredFigures;
@@ -63,6 +70,11 @@ export interface SizeResult {
   writersOn: string[];
   /** What their failed writes said (a few distinct messages). */
   writerErrors: string[];
+}
+
+/** One size: the quiet run, and the run behind a long query where one was measured. */
+export interface SizeResult extends ScenarioResult {
+  behind?: ScenarioResult & { longQueryMs: number };
 }
 
 /** The simulated writers over every size: where they wrote, how many writes, how many failed. */

@@ -17,6 +17,10 @@ export interface MeasuredStatement {
   rewritten: boolean;
   /** Longest a simulated write was held while the statement ran. */
   heldMs?: number;
+  /** Longest a simulated read was held while it ran. */
+  readersHeldMs?: number;
+  /** How long it waited for its lock (or for older transactions to end). */
+  waitedMs?: number;
 }
 
 /** One transaction group (or autocommitted statement) at one size. */
@@ -30,6 +34,11 @@ export interface MeasuredGroup {
   holdMs?: number;
   /** Longest a simulated write was held while the group ran (its COMMIT included). */
   heldMs?: number;
+  readersHeldMs?: number;
+  /** The longest lock wait of its statements. */
+  waitedMs?: number;
+  /** More than 1 where lock_timeout ended an attempt and the tool's retries ran it again. */
+  attempts?: number;
 }
 
 export interface SizeRun {
@@ -37,7 +46,15 @@ export interface SizeRun {
   statements: MeasuredStatement[];
   groups: MeasuredGroup[];
   /** The statement the server refused on the synthetic data, and its error. */
-  failed?: { key: string; error: string; code?: string };
+  failed?: { key: string; error: string; code?: string; attempts?: number };
+  /** The group it failed in, as measured up to the failure. */
+  failedGroup?: MeasuredGroup;
+}
+
+/** The largest size measured again with a long query holding each touched table from just before the migration. */
+export interface BehindRun {
+  run: SizeRun;
+  longQueryMs: number;
 }
 
 /** A figure at the target size: measured there, or extrapolated from the sizes measured. */
@@ -77,6 +94,10 @@ export interface StatementVerdict {
   atTarget: Projection;
   /** Writers held while it ran, at the largest size. */
   heldMs?: number;
+  /** Readers held while it ran, at the largest size. */
+  readersHeldMs?: number;
+  /** How long it waited for its lock behind the long query (at the largest size). */
+  waitedBehindMs?: number;
   verdict: TryVerdict;
   /** Why, in words: which lock held writers, until when. */
   reason?: string;
@@ -91,45 +112,82 @@ export interface GroupVerdict {
   heldBySize: Map<number, number>;
   /** Writers held at the target size. */
   heldAtTarget: Projection;
+  /** Readers held at the target size. */
+  readersHeldAtTarget: Projection;
+  /** Behind the long query: its wait, and traffic held at the target (the quiet run's growth plus what the wait added). */
+  behind?: GroupBehind;
   verdict: TryVerdict;
+}
+
+export interface GroupBehind {
+  waitedMs: number;
+  heldMs: number;
+  readersHeldMs: number;
+  attempts: number;
+  /** lock_timeout ended its last attempt: the deploy fails. */
+  timedOut: boolean;
 }
 
 export interface TryVerdicts {
   target: number;
   maxBlockMs: number;
+  /** The long query the largest size was measured behind, when it was. */
+  longQueryMs?: number;
   statements: StatementVerdict[];
   groups: GroupVerdict[];
   /** What failed, at which size: refused on the synthetic rows, or cancelled in a deadlock with the writers. */
   failed?: { rows: number; key: string; error: string; verdict: FailedVerdict };
-  /** Exit 1: a group holds writers >= maxBlockMs at the target, or a statement failed. */
+  /** Exit 1: a group holds writers or readers >= maxBlockMs at the target, gives up behind the long query, or a statement failed. */
   failing: boolean;
 }
 
-/**
- * Verdicts at the target size from the runs at each measured size. A group holds writers for
- * as long as the simulated writes were held while it ran; carried to the target along the growth
- * of its lock-holding window (from the holder's start to COMMIT), or of the whole group when no
- * statement took a lock writers wait for (row locks of a long UPDATE hold them too).
- */
-export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number): TryVerdicts {
-  const failedRun = runs.find((r) => r.failed);
-  const complete = runs.filter((r) => !r.failed);
-  const out: TryVerdicts = { target, maxBlockMs, statements: [], groups: [], failing: !!failedRun };
-  if (failedRun) {
-    const { key, error, code } = failedRun.failed!;
-    out.failed = { rows: failedRun.rows, key, error, verdict: code === DEADLOCK ? 'deadlocks with writers' : 'failed' };
-  }
-  if (!complete.length) return out;
-  const at = (key: string, pick: (r: SizeRun) => MeasuredGroup[] | MeasuredStatement[]) => complete.map((r) => ({ rows: r.rows, item: (pick(r) as { key: string }[]).find((x) => x.key === key)! }));
+/** lock_timeout ran out (SQLSTATE 55P03). */
+const LOCK_NOT_AVAILABLE = '55P03';
+/** Verdicts that fail the run (exit 1). */
+export const FAILING: readonly TryVerdict[] = ['blocks writers', 'blocks readers and writers', 'times out behind a long query'];
 
-  for (const g of complete[complete.length - 1]!.groups) {
-    const sizes = at(g.key, (r) => r.groups) as { rows: number; item: MeasuredGroup }[];
-    const heldAtTarget = project(
-      sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: item.heldMs ?? 0 })),
-      target,
-    );
-    const verdict: TryVerdict = heldAtTarget.ms >= maxBlockMs ? 'blocks writers' : 'ok';
-    out.groups.push({
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const shown = (ms: number, p: Projection) => `${Math.round(ms)} ms${p.from ? ' (extrapolated)' : ''}`;
+
+/** A group behind the long query: what its wait added to the quiet run's figures, carried to the target. */
+function groupBehind(key: string, quiet: MeasuredGroup, behind: BehindRun | undefined, at: { held: number; readers: number }): GroupBehind | undefined {
+  const failed = behind?.run.failedGroup?.key === key && behind.run.failed?.code === LOCK_NOT_AVAILABLE;
+  const b = failed ? behind!.run.failedGroup : behind?.run.groups.find((g) => g.key === key);
+  if (!b) return undefined;
+  return {
+    waitedMs: b.waitedMs ?? 0,
+    heldMs: at.held + Math.max(0, (b.heldMs ?? 0) - (quiet.heldMs ?? 0)),
+    readersHeldMs: at.readers + Math.max(0, (b.readersHeldMs ?? 0) - (quiet.readersHeldMs ?? 0)),
+    attempts: (failed ? behind!.run.failed!.attempts : b.attempts) ?? 1,
+    timedOut: failed,
+  };
+}
+
+function judgeGroup(writers: number, readers: number, behind: GroupBehind | undefined, maxBlockMs: number): TryVerdict {
+  if (Math.max(readers, behind?.readersHeldMs ?? 0) >= maxBlockMs) return 'blocks readers and writers';
+  if (Math.max(writers, behind?.heldMs ?? 0) >= maxBlockMs) return 'blocks writers';
+  return behind?.timedOut ? 'times out behind a long query' : 'ok';
+}
+
+/**
+ * Each group's verdict at the target. Traffic held is carried to the target along the growth of
+ * the group's lock-holding window (from the holder's start to COMMIT), or of the whole group when
+ * no statement took a lock writers wait for (row locks of a long UPDATE hold them too); behind the
+ * long query, the wait it added is added to that.
+ */
+function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, behind: BehindRun | undefined): GroupVerdict[] {
+  const largest = complete[complete.length - 1]!;
+  return largest.groups.map((g) => {
+    const sizes = complete.map((r) => ({ rows: r.rows, item: r.groups.find((x) => x.key === g.key)! }));
+    const carried = (pick: (m: MeasuredGroup) => number | undefined) =>
+      project(
+        sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: pick(item) ?? 0 })),
+        target,
+      );
+    const heldAtTarget = carried((m) => m.heldMs);
+    const readersHeldAtTarget = carried((m) => m.readersHeldMs);
+    const b = groupBehind(g.key, g, behind, { held: heldAtTarget.ms, readers: readersHeldAtTarget.ms });
+    return {
       key: g.key,
       statements: g.statements,
       inTransaction: g.inTransaction,
@@ -137,20 +195,52 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
       msBySize: new Map(sizes.map(({ rows, item }) => [rows, item.ms])),
       heldBySize: new Map(sizes.map(({ rows, item }) => [rows, item.heldMs ?? 0])),
       heldAtTarget,
-      verdict,
-    });
-  }
+      readersHeldAtTarget,
+      behind: b,
+      verdict: judgeGroup(heldAtTarget.ms, readersHeldAtTarget.ms, b, maxBlockMs),
+    };
+  });
+}
 
+/** Why a statement carries its group's failing verdict, in words. */
+function statementReason(s: { key: string; lock?: string; waitedBehindMs?: number }, group: GroupVerdict, longQueryMs: number | undefined): string {
+  const b = group.behind;
+  const who = group.verdict === 'blocks readers and writers' ? 'readers and writers' : 'writers';
+  if (group.verdict === 'times out behind a long query')
+    return `gave up after waiting ${seconds(b!.waitedMs)} for its lock behind a ${seconds(longQueryMs!)} query (lock_timeout${b!.attempts > 1 ? `, ${b!.attempts} attempts` : ''}): traffic held at most ${Math.round(b!.heldMs)} ms, but the deploy fails unless the tool retries`;
+  const quietHeld = Math.max(group.heldAtTarget.ms, group.readersHeldAtTarget.ms);
+  if (b && s.waitedBehindMs && Math.max(b.heldMs, b.readersHeldMs) > quietHeld)
+    return `waited ${seconds(s.waitedBehindMs)} behind a ${seconds(longQueryMs!)} query, everything queued behind it (${who} held ${Math.round(Math.max(b.heldMs, b.readersHeldMs))} ms); set lock_timeout (and retry)`;
+  const held = shown(who === 'writers' ? group.heldAtTarget.ms : group.readersHeldAtTarget.ms, group.heldAtTarget);
+  const last = group.statements[group.statements.length - 1];
+  const untilCommit = group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : '';
+  if (group.holder === s.key || !group.holder) return `${blocksWriters(s.lock) ? `its ${s.lock}` : 'it'} held ${who} ${held}${untilCommit}`;
+  return `its ${s.lock} held ${who} too, inside the transaction whose lock ${group.holder} took (${who} held ${held})`;
+}
+
+/**
+ * Verdicts at the target size from the runs at each measured size, and from the largest size's run
+ * behind a long query where there was one. Exit 1 (`failing`) where a group holds writers or readers
+ * for --max-block or longer, gives up behind the long query, or a statement failed.
+ */
+export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number, behind?: BehindRun): TryVerdicts {
+  const failedRun = runs.find((r) => r.failed) ?? (behind?.run.failed?.code !== LOCK_NOT_AVAILABLE ? behind?.run : undefined);
+  const complete = runs.filter((r) => !r.failed);
+  const out: TryVerdicts = { target, maxBlockMs, longQueryMs: behind?.longQueryMs, statements: [], groups: [], failing: !!failedRun?.failed };
+  if (failedRun?.failed) {
+    const { key, error, code } = failedRun.failed;
+    out.failed = { rows: failedRun.rows, key, error, verdict: code === DEADLOCK ? 'deadlocks with writers' : 'failed' };
+  }
+  if (!complete.length) return out;
+  out.groups = groupVerdicts(complete, target, maxBlockMs, behind);
+  const behindStatements = new Map((behind?.run.statements ?? []).map((s) => [s.key, s]));
   for (const s of complete[complete.length - 1]!.statements) {
-    const sizes = at(s.key, (r) => r.statements) as { rows: number; item: MeasuredStatement }[];
+    const sizes = complete.map((r) => ({ rows: r.rows, item: r.statements.find((x) => x.key === s.key)! }));
     const group = out.groups.find((g) => g.statements.includes(s.key))!;
     const lock = sizes.map(({ item }) => item.lock).find(Boolean);
-    const takesWriterLock = blocksWriters(lock);
-    // In a group that held writers: the statements that took a lock writers wait for, or the one statement alone.
-    const blames = group.verdict === 'blocks writers' && (takesWriterLock || group.statements.length === 1);
-    const last = group.statements[group.statements.length - 1];
-    const held = `${Math.round(group.heldAtTarget.ms)} ms${group.heldAtTarget.from ? ' (extrapolated)' : ''}`;
-    const untilCommit = group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : '';
+    const waitedBehindMs = behindStatements.get(s.key)?.waitedMs;
+    // In a failing group: the statements that took a lock writers wait for, the one that waited behind the long query, or the one statement alone.
+    const blames = FAILING.includes(group.verdict) && (blocksWriters(lock) || group.statements.length === 1 || (waitedBehindMs ?? 0) > 0);
     out.statements.push({
       key: s.key,
       kind: s.kind,
@@ -162,14 +252,12 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number)
         target,
       ),
       heldMs: s.heldMs,
-      verdict: blames ? 'blocks writers' : 'ok',
-      reason: !blames
-        ? undefined
-        : group.holder === s.key || !group.holder
-          ? `${takesWriterLock ? `its ${lock}` : 'it'} held writers ${held}${untilCommit}`
-          : `its ${lock} held writers too, inside the transaction whose lock ${group.holder} took (writers held ${held})`,
+      readersHeldMs: s.readersHeldMs,
+      waitedBehindMs,
+      verdict: blames ? group.verdict : 'ok',
+      reason: blames ? statementReason({ key: s.key, lock, waitedBehindMs }, group, behind?.longQueryMs) : undefined,
     });
   }
-  out.failing ||= out.groups.some((g) => g.verdict === 'blocks writers');
+  out.failing ||= out.groups.some((g) => FAILING.includes(g.verdict));
   return out;
 }

@@ -99,7 +99,7 @@ test('pgmb try with its connections killed: exit 3 or 1 with one line, no scratc
   const dir = tempDir(t, 'try-chaos');
   writeFileSync(join(dir, '1_accounts.sql'), 'CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n');
   writeFileSync(join(dir, '2_index.sql'), 'CREATE INDEX accounts_email ON accounts (email);\n');
-  const run = pgmbInBackground(['try', dir, '--sizes', '300k,1m', '--lint', 'none']);
+  const run = pgmbInBackground(['try', dir, '--sizes', '300k,1m', '--lint', 'none', '--long-query', '0']);
   if (!(await mayCreateDatabases(c))) {
     // Without CREATEDB there is nothing to kill: the refusal is the outcome, before any SQL of the migration.
     const r = await run.exited;

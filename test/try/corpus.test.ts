@@ -94,7 +94,7 @@ const corpus = (p: Project) => join('test', 'corpus', p.root, p.history ?? '');
 
 function readVerdicts(t: ExecutionContext, args: string[]): { status: number | null; stdout: string; stderr: string; verdicts?: Verdicts } {
   const json = join(tempDir(t, 'corpus'), 'verdicts.json');
-  const r = pgmb(['try', ...args, '--lint', 'none', '--json', json]);
+  const r = pgmb(['try', ...args, '--lint', 'none', '--long-query', '0', '--json', json]);
   refusedWithoutCreatedb(r);
   return { ...r, verdicts: r.status === EXIT.ok || r.status === EXIT.failure ? (JSON.parse(readFileSync(json, 'utf8')) as Verdicts) : undefined };
 }

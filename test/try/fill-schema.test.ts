@@ -67,7 +67,7 @@ testNeedingCreatedb(
     writeFileSync(join(dir, '1_schema.up.sql'), SCHEMA);
     writeFileSync(join(dir, '2_index.up.sql'), 'CREATE INDEX CONCURRENTLY invoices_state ON invoices (state);\n');
     const json = join(dir, 'verdicts.json');
-    const r = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--json', json]);
+    const r = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--long-query', '0', '--json', json]);
     refusedWithoutCreatedb(r);
     t.is(r.status, EXIT.ok, r.stderr);
     const writers = (JSON.parse(readFileSync(json, 'utf8')) as { writers: { writes: number; errors: number; errorMessages: string[] } }).writers;
@@ -90,14 +90,14 @@ testNeedingCreatedb('rows a CHECK on NOT NULL columns refuses (one calling a fun
   );
   writeFileSync(join(dir, '2_index.up.sql'), 'CREATE INDEX CONCURRENTLY ledger_note ON ledger (note);\n');
   const json = join(dir, 'verdicts.json');
-  const r = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--json', json]);
+  const r = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--long-query', '0', '--json', json]);
   refusedWithoutCreatedb(r);
   t.is(r.status, EXIT.ok, r.stderr);
   t.regex(r.stderr, /fill: ledger: 50% of the generated rows met its CHECK constraints; the rest were not inserted and more were made/);
   const writers = (JSON.parse(readFileSync(json, 'utf8')) as { writers: { errors: number; errorMessages: string[] } }).writers;
   t.is(writers.errors, 0, writers.errorMessages.join('; '));
   writeFileSync(join(dir, '2_index.up.sql'), 'CREATE INDEX CONCURRENTLY lucky_k ON lucky (k);\n');
-  const refused = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none']);
+  const refused = pgmb(['try', dir, '--sizes', '20k', '--lint', 'none', '--long-query', '0']);
   t.is(refused.status, EXIT.usage, refused.stderr);
   t.regex(
     refused.stderr,

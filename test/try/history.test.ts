@@ -15,7 +15,7 @@ function history(t: ExecutionContext, ...migrations: string[]): string {
   return dir;
 }
 
-const tryAt = (dir: string, ...args: string[]) => pgmb(['try', dir, '--sizes', '2k', '--lint', 'none', ...args]);
+const tryAt = (dir: string, ...args: string[]) => pgmb(['try', dir, '--sizes', '2k', '--lint', 'none', '--long-query', '0', ...args]);
 
 testNeedingCreatedb('an earlier migration the empty database refuses is named at file:line with what to do; --skip it and the history builds', (t) => {
   const dir = history(

@@ -48,7 +48,7 @@ interface Json {
 
 function pgmbTry(dir: string, args: string[], env: Record<string, string> = {}) {
   const json = join(dir, 'verdicts.json');
-  const r = pgmb(['try', dir, '--json', json, ...args], env);
+  const r = pgmb(['try', dir, '--json', json, '--long-query', '0', ...args], env);
   refusedWithoutCreatedb(r);
   const verdicts = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Json) : undefined;
   return { ...r, verdicts };
@@ -81,7 +81,7 @@ testNeedingCreatedb('CREATE INDEX on a 1M-row accounts table holds writers: exit
   );
   t.regex(r.stdout, /2_change\.up\.sql:1 .*CREATE INDEX .*ShareLock/);
   t.regex(r.stdout, /FAIL: 1 of 1 transaction\(s\) hold writers >= 200 ms at 1m rows/);
-  t.regex(r.stdout, new RegExp(`^::error file=${s.key.replace(/:1$/, '').replace(/[.]/g, '\\.')},line=1::pgmb try: CREATE INDEX its ShareLock held writers \\d+ ms`, 'm'));
+  t.regex(r.stdout, new RegExp(`^::error file=${s.key.replace(/:1$/, '').replace(/[.]/g, '\\.')},line=1::pgmb try: CREATE INDEX blocks writers: its ShareLock held writers \\d+ ms`, 'm'));
 });
 
 testNeedingCreatedb('the same at the default --max-block 1s, judged at --target-rows 10m: extrapolated from 100k and 1m, exit 1', (t) => {

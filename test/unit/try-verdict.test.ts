@@ -87,3 +87,51 @@ test('lint agreement: confirmed by harm, seen under --max-block, refuted when wr
   const harmless = { ...lenient.statements[1]!, heldMs: 5 };
   t.deepEqual(lintCell(harmless, lint), ['require-concurrent-index-creation: refuted', '+1 style']);
 });
+
+/** An ADD COLUMN alone and a concurrent build, quiet (instant, nobody held) and behind a 3 s query. */
+const queue = (behindAdd: Partial<SizeRun['groups'][number]>, failed?: SizeRun['failed']): { quiet: SizeRun; behind: SizeRun } => {
+  const statements = (waited: number) => [
+    { key: 'q.sql:1', kind: 'ALTER TABLE ADD COLUMN', ms: 2, lock: 'AccessExclusiveLock', rewritten: false, heldMs: 3, readersHeldMs: 2, waitedMs: waited },
+    { key: 'q.sql:2', kind: 'CREATE INDEX CONCURRENTLY', ms: 90, lock: 'ShareUpdateExclusiveLock', rewritten: false, heldMs: 4, readersHeldMs: 2, waitedMs: waited ? 2950 : 0 },
+  ];
+  const groups = [
+    { key: 'q.sql:1', statements: ['q.sql:1'], inTransaction: false, ms: 2, holder: 'q.sql:1', holdMs: 2, heldMs: 3, readersHeldMs: 2, waitedMs: 0, attempts: 1 },
+    { key: 'q.sql:2', statements: ['q.sql:2'], inTransaction: false, ms: 90, heldMs: 4, readersHeldMs: 2, waitedMs: 0, attempts: 1 },
+  ];
+  const quiet: SizeRun = { rows: 100_000, statements: statements(0), groups };
+  const add = { ...groups[0]!, ...behindAdd };
+  const behind: SizeRun = failed
+    ? { rows: 100_000, statements: [statements(1)[0]!], groups: [], failed, failedGroup: add }
+    : { rows: 100_000, statements: statements(add.waitedMs ?? 0), groups: [add, { ...groups[1]!, ms: 3040, waitedMs: 2950 }] };
+  return { quiet, behind };
+};
+
+test('tryVerdicts behind a long query: an instant ALTER that waited 3 s queues readers and writers behind it and fails; the concurrent build waits and holds nobody', (t) => {
+  const { quiet, behind } = queue({ ms: 3010, waitedMs: 3000, heldMs: 2990, readersHeldMs: 2985 });
+  t.false(tryVerdicts([quiet], 100_000, 1000).failing, 'quiet, the ALTER is instant');
+  const v = tryVerdicts([quiet], 100_000, 1000, { run: behind, longQueryMs: 3000 });
+  t.true(v.failing);
+  t.deepEqual(
+    v.groups.map((g) => g.verdict),
+    ['blocks readers and writers', 'ok'],
+  );
+  t.regex(v.statements[0]!.reason!, /^waited 3\.0 s behind a 3\.0 s query, everything queued behind it \(readers and writers held 2990 ms\); set lock_timeout \(and retry\)$/);
+  t.is(v.statements[1]!.verdict, 'ok');
+  t.is(v.statements[1]!.waitedBehindMs, 2950, "the concurrent build's wait is shown");
+  const lint = { findings: [{ rule: 'require-timeout-settings', message: '', statement: 'q.sql:1' }] };
+  t.deepEqual(lintCell(v.statements[0]!, lint), ['require-timeout-settings: confirmed']);
+  t.deepEqual(lintCell(tryVerdicts([quiet], 100_000, 1000).statements[0]!, lint), ['+1 style'], 'without the long query run, a timeout rule is not measured');
+});
+
+test('tryVerdicts behind a long query: lock_timeout gave up (55P03) with traffic held under it: the deploy fails, said so; retried to success under --max-block: ok', (t) => {
+  const { quiet, behind } = queue({ ms: 505, waitedMs: 500, heldMs: 498, readersHeldMs: 497 }, { key: 'q.sql:1', error: 'canceling statement due to lock timeout', code: '55P03', attempts: 1 });
+  const v = tryVerdicts([quiet], 100_000, 1000, { run: behind, longQueryMs: 3000 });
+  t.true(v.failing);
+  t.is(v.failed, undefined, 'a lock timeout is a verdict, not a failure on the synthetic rows');
+  t.is(v.groups[0]!.verdict, 'times out behind a long query');
+  t.regex(v.statements[0]!.reason!, /gave up after waiting 0\.5 s for its lock behind a 3\.0 s query \(lock_timeout\): traffic held at most 498 ms, but the deploy fails unless the tool retries/);
+  const retried = queue({ ms: 3400, waitedMs: 480, heldMs: 520, readersHeldMs: 510, attempts: 6 });
+  const ok = tryVerdicts([retried.quiet], 100_000, 1000, { run: retried.behind, longQueryMs: 3000 });
+  t.false(ok.failing);
+  t.is(ok.groups[0]!.behind!.attempts, 6);
+});

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
+import { longestQueryMs } from '../../fixtures/shape/long-queries.js';
+import type { TableShape } from '../../fixtures/shape/types.js';
 import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-versions.js';
 import { resolveDatabaseUrl } from '../../db/url.js';
 import type { LaunchOptions } from '../../db/launcher.js';
@@ -11,7 +14,7 @@ import { runTry } from '../../try/run.js';
 import type { TryOptions, TryPlan } from '../../try/types.js';
 import { verdictHelp } from '../../results/verdicts.js';
 import { EXIT } from '../exit-codes.js';
-import { parseChoices, parseDuration, parsePairs, parseSize } from '../parse.js';
+import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
 import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
 
@@ -32,6 +35,9 @@ interface RawOptions {
   skip: string[];
   transaction: string;
   maxBlock: string;
+  longQuery?: string;
+  lockTimeout?: string;
+  retries: string;
   schema: string[];
   shape?: string;
   pg?: string;
@@ -60,6 +66,12 @@ export function tryCommand(): Command {
     .option('--placeholder <name=value>', "a value for a placeholder in the migration files (Flyway's, goose's ENVSUB), e.g. --placeholder schema=public (repeatable)", collect, [])
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
+    .option(
+      '--long-query <duration>',
+      'measure the largest size again with a query holding each touched table this long (ACCESS SHARE), started just before the migration; 0 turns it off (default: 3s, or the longest query a --shape saw holding its tables where longer)',
+    )
+    .option('--lock-timeout <duration>', 'SET lock_timeout for the migration session, as a tool that sets it does (pgroll, safe-pg-migrations); a SET in the migration counts too')
+    .option('--retries <n>', 'run a transaction again after lock_timeout ends its wait, up to n times, pausing 100 ms, doubled each time (at most 5 s), as a tool that retries does', '0')
     .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
     .option('--pg <major>', `the PostgreSQL major of the embedded server: ${PG_MAJORS.join(', ')} (default: the shape's, else ${INSTALLED_MAJOR}); others than ${INSTALLED_MAJOR} are fetched once`)
     .option('--schema <file>', 'schema to build first, e.g. a pg_dump --schema-only or structure.sql (repeatable)', collect, [])
@@ -75,19 +87,25 @@ Each size gets a scratch database (pgmb_try_*, dropped after; the role needs CRE
 --scratch-url): the earlier migrations build the
 schema, the tables the measured migration touches are filled by the server with values made from
 each column's type, and the migration runs as your tool would run it, with two simulated writers
-inserting and updating each table it touches.
+inserting and updating each table it touches and two reading it. The largest size is then measured
+again behind a long query (--long-query): a statement that needs a lock a reader's ACCESS SHARE stops
+waits for it, and every reader and writer waits behind the statement, as in production.
 
 Verdicts:
 ${verdictHelp()}
 
-Exit codes: 0 nothing holds writers >= --max-block at the target size, 1 something does or the
-migration failed on the synthetic rows, 2 bad input (nothing ran), 3 database unreachable.
+Exit codes: 0 nothing holds writers or readers >= --max-block at the target size, 1 something does,
+gives up behind the long query (lock_timeout without retries) or the migration failed on the
+synthetic rows, 2 bad input (nothing ran), 3 database unreachable.
 
 Example:
   pgmb try db/migrations --sizes 100k,1m --target-rows 20m --max-block 500ms`,
     )
     .action(tryAction);
 }
+
+/** The long query a busy table has at least: a report, a slow page, a session left in a transaction. */
+const DEFAULT_LONG_QUERY_MS = 3000;
 
 function tryOptions(paths: string[], o: RawOptions): TryOptions {
   return {
@@ -105,6 +123,9 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     },
     transaction: parseChoices('--transaction', o.transaction, TRANSACTION_MODES)[0] as TransactionMode,
     maxBlockMs: parseDuration('--max-block', o.maxBlock),
+    longQueryMs: o.longQuery === undefined ? DEFAULT_LONG_QUERY_MS : parseDuration('--long-query', o.longQuery),
+    lockTimeoutMs: o.lockTimeout === undefined ? undefined : parseDuration('--lock-timeout', o.lockTimeout),
+    retries: o.retries.trim() === '0' ? 0 : parsePositiveInt('--retries', o.retries),
     values: parseValues(o.value),
     writers: true,
     shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
@@ -130,8 +151,26 @@ function sayShape(file: string, options: TryOptions, plan: TryPlan): void {
   if (fromShape) process.stdout.write(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${file}\n`);
 }
 
+const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Without --long-query, the longest query the shape saw holding one of its tables, when there is one: said. */
+function longQueryFromShape(options: TryOptions, o: RawOptions): TryOptions {
+  if (o.longQuery !== undefined || !options.shape) return options;
+  const held = options.shape.tables.map((t) => ({ t, ms: longestQueryMs(t.queries) })).filter((x): x is { t: TableShape; ms: number } => x.ms !== undefined);
+  const longest = held.sort((a, b) => b.ms - a.ms)[0];
+  if (!longest) return options;
+  const seen = `${secondsText(longest.ms)}, the longest seen holding ${shapeLabel(longest.t)} when the shape was captured`;
+  // A moment's snapshot that saw only short queries does not prove there are no long ones: never under the default.
+  if (longest.ms <= options.longQueryMs) {
+    process.stdout.write(`long query: ${secondsText(options.longQueryMs)}, the default (the shape saw ${seen})\n`);
+    return options;
+  }
+  process.stdout.write(`long query: ${seen} (--long-query sets another)\n`);
+  return { ...options, longQueryMs: longest.ms };
+}
+
 async function tryAction(paths: string[], o: RawOptions): Promise<void> {
-  const options = tryOptions(paths, o);
+  const options = longQueryFromShape(tryOptions(paths, o), o);
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
   for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
