@@ -1,7 +1,7 @@
 import { connect, withClient } from '../src/db/connect.js';
 import { migrate, throttleWhile, type HealthSignal } from '../src/engine/index.js';
 import { lagSignal } from '../src/measure/replica-lag.js';
-import { writerSignal, type WriterHealth } from '../src/measure/writer-probe.js';
+import { writerSignal, type WriterHealth } from '../src/measure/traffic-probe.js';
 import { quoteIdent } from '../src/core/identifiers.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { partitioned, usersFixture } from '../src/fixtures/table-fixtures.js';

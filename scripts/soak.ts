@@ -13,7 +13,7 @@ import { connect } from '../src/db/connect.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { loadTable } from '../src/fixtures/copy-loader.js';
 import { usersFixture } from '../src/fixtures/table-fixtures.js';
-import { WriterProbe } from '../src/measure/writer-probe.js';
+import { WriterProbe } from '../src/measure/traffic-probe.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, rows: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'soak.csv' } } });
 const minutes = Number(values.minutes);

@@ -5,7 +5,7 @@ import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
 import { usersFixture } from '../fixtures/table-fixtures.js';
 import { uniqueTableName } from '../fixtures/table-names.js';
-import { WriterProbe } from './writer-probe.js';
+import { WriterProbe } from './traffic-probe.js';
 
 /** Rows the canary table starts with: enough for its updates to find keys. */
 const CANARY_ROWS = 200;

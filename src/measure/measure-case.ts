@@ -14,7 +14,7 @@ import type { ProbeSet } from './probes/probe-set.js';
 import type { ReplicaLagReader } from './replica-lag.js';
 import type { Reporter } from './reporter.js';
 import type { StandbyReader } from './standby-reader.js';
-import type { CaseWriters } from './writer-probe.js';
+import type { CaseWriters } from './traffic-probe.js';
 
 /** A cap on --rme's iterations, whatever the budget. */
 const MAX_ITERATIONS = 30;

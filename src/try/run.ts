@@ -2,7 +2,7 @@ import { withClient } from '../db/connect.js';
 import { withDatabase, type LaunchOptions } from '../db/launcher.js';
 import { lint } from '../lint/squawk.js';
 import type { Reporter, ReporterFactory } from '../measure/reporter.js';
-import { keepErrorMessages } from '../measure/writer-probe.js';
+import { keepErrorMessages } from '../measure/traffic-probe.js';
 import { appendCsv } from '../results/csv.js';
 import { runMetadata } from '../results/metadata.js';
 import { toRow } from '../results/row.js';

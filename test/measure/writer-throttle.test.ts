@@ -3,7 +3,7 @@ import test from 'ava';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { quoteIdent } from '../../src/core/identifiers.js';
 import { usersFixture } from '../../src/fixtures/table-fixtures.js';
-import { WriterProbe, writerSignal } from '../../src/measure/writer-probe.js';
+import { WriterProbe, writerSignal } from '../../src/measure/traffic-probe.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 
 const BOUND_MS = 200;

@@ -20,7 +20,7 @@ import {
 import { backoffMs, inTransaction, sleep } from '../../engine/transaction.js';
 import { Canary } from '../../measure/canary.js';
 import { lagSignal, ReplicaLagReader } from '../../measure/replica-lag.js';
-import { writerSignal } from '../../measure/writer-probe.js';
+import { writerSignal } from '../../measure/traffic-probe.js';
 import { parseChoices, parseDuration, parsePositiveInt } from '../parse.js';
 import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
 import { strategyNamed } from '../../engine/backfill/strategies/index.js';

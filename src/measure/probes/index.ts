@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ProbeCapabilities } from '../capabilities.js';
 import type { ReplicaLagReader } from '../replica-lag.js';
 import type { StandbyReader } from '../standby-reader.js';
-import type { CaseWriters, WriteTarget } from '../writer-probe.js';
+import type { CaseWriters, WriteTarget } from '../traffic-probe.js';
 import { BackfillReportProbe } from './backfill-report.js';
 import type { Probe, ProbeTable } from './probe.js';
 import { ProbeSet } from './probe-set.js';

@@ -1,6 +1,6 @@
 import { maxOf } from '../../core/numbers.js';
 import { causeCell, type SlowWriteCause } from '../slow-write.js';
-import { WriterSet, keepErrorMessages, type CaseWriters, type WriteTarget } from '../writer-probe.js';
+import { WriterSet, keepErrorMessages, type CaseWriters, type WriteTarget } from '../traffic-probe.js';
 import type { Probe, ProbeFigures, ProbeTable } from './probe.js';
 
 /** How long the writers run alone on a case's first table, as the baseline. */
