@@ -13,7 +13,8 @@ import { connect } from '../src/db/connect.js';
 import { dropTables } from '../src/fixtures/cleanup.js';
 import { loadTable } from '../src/fixtures/copy-loader.js';
 import { usersFixture } from '../src/fixtures/table-fixtures.js';
-import { WriterProbe } from '../src/measure/traffic-probe.js';
+import { TrafficProbe } from '../src/measure/traffic-probe.js';
+import { DEFAULT_WRITERS, writes } from '../src/measure/workloads/writes.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, rows: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'soak.csv' } } });
 const minutes = Number(values.minutes);
@@ -31,7 +32,7 @@ const c = await connect(url, 'pgmb-soak');
 await dropTables(c, [table, state]);
 await loadTable(c, table, usersFixture, rows, { primaryKey: 'after' });
 await c.query(`ALTER TABLE ${table} ADD COLUMN bio text`);
-const app = await WriterProbe.open(url, table, usersFixture, { connections: 2, intervalMs: 10 });
+const app = await TrafficProbe.open(url, table, writes(usersFixture), { ...DEFAULT_WRITERS, connections: 2, intervalMs: 10 });
 
 const child = spawn(
   process.execPath,
@@ -89,9 +90,7 @@ for (let minute = 1; !done; minute++) {
   await Promise.race([new Promise((r) => setTimeout(r, 60_000)), exited]);
   const w = await app.stop();
   const filled = Number((await c.query(`SELECT count(bio)::int AS n FROM ${table}`)).rows[0].n);
-  const line = [minute, rssMb()?.toFixed(1) ?? '', heapAfterGcMb?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.writes, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(
-    ',',
-  );
+  const line = [minute, rssMb()?.toFixed(1) ?? '', heapAfterGcMb?.toFixed(1) ?? '', filled, ((filled - before) / 60).toFixed(0), w.ops, w.p99Ms?.toFixed(2), w.maxMs?.toFixed(1), w.errors].join(',');
   before = filled;
   appendFileSync(values.out!, `${line}\n`);
   process.stderr.write(`${line}\n`);

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { causeInWords } from '../measure/slow-write.js';
-import { DEFAULT_WRITERS } from '../measure/traffic-probe.js';
+import { DEFAULT_WRITERS } from '../measure/workloads/writes.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { WriterSummary } from '../try/types.js';

@@ -5,7 +5,8 @@ import { dropTables } from '../fixtures/cleanup.js';
 import { loadTable } from '../fixtures/copy-loader.js';
 import { usersFixture } from '../fixtures/table-fixtures.js';
 import { uniqueTableName } from '../fixtures/table-names.js';
-import { WriterProbe } from './traffic-probe.js';
+import { TrafficProbe } from './traffic-probe.js';
+import { DEFAULT_WRITERS, writes } from './workloads/writes.js';
 
 /** Rows the canary table starts with: enough for its updates to find keys. */
 const CANARY_ROWS = 200;
@@ -21,7 +22,7 @@ const CANARY_ROWS = 200;
  * checked; it uses connections of its own, never the backfill's.
  */
 export class Canary {
-  private started?: Promise<{ table: string; probe: WriterProbe }>;
+  private started?: Promise<{ table: string; probe: TrafficProbe }>;
 
   constructor(
     private readonly url: string,
@@ -37,7 +38,7 @@ export class Canary {
     const table = uniqueTableName('canary');
     try {
       await withClient(this.url, (c) => loadTable(c, table, usersFixture, CANARY_ROWS, { primaryKey: 'after' }), 'pgmb-canary');
-      const probe = await WriterProbe.open(this.url, quoteIdent(table), usersFixture, { connections: 1, intervalMs: 100 });
+      const probe = await TrafficProbe.open(this.url, quoteIdent(table), writes(usersFixture), { ...DEFAULT_WRITERS, connections: 1, intervalMs: 100 });
       await probe.start();
       this.onStart(table);
       return { table, probe };

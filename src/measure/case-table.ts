@@ -4,7 +4,7 @@ import { loadTable } from '../fixtures/copy-loader.js';
 import type { TableFixture } from '../fixtures/table-fixtures.js';
 import { uniqueTableName } from '../fixtures/table-names.js';
 import type { ProbeTable } from './probes/index.js';
-import type { WriteTarget } from './traffic-probe.js';
+import type { WriteTarget } from './workloads/writes.js';
 
 export type CaseTable = ProbeTable;
 

@@ -14,7 +14,7 @@ import type { ProbeSet } from './probes/probe-set.js';
 import type { ReplicaLagReader } from './replica-lag.js';
 import type { Reporter } from './reporter.js';
 import type { StandbyReader } from './standby-reader.js';
-import type { CaseWriters } from './traffic-probe.js';
+import type { CaseTraffic } from './traffic-probe.js';
 
 /** A cap on --rme's iterations, whatever the budget. */
 const MAX_ITERATIONS = 30;
@@ -58,7 +58,7 @@ export interface CaseSpec<D = never> {
   /** Extra preparation after the table is loaded, outside the timed window. */
   prepare?: (table: CaseTable) => Promise<void>;
   /** The measured operation; `writers` tells the simulated writers' health as it runs. */
-  run: (table: CaseTable, writers: CaseWriters) => Promise<RunReport<D> | void>;
+  run: (table: CaseTable, writers: CaseTraffic) => Promise<RunReport<D> | void>;
   /** Run between BEGIN and COMMIT: the locks it took are read exactly before COMMIT. Otherwise
    *  pg_locks is polled while it runs, unless `runReportsLocks`: it returns them itself. */
   inTransaction?: boolean;
@@ -73,7 +73,7 @@ export type MeasuredFigures = Omit<CaseFigures, 'suite' | 'case'>;
 export interface MeasuredCase<D> {
   figures: MeasuredFigures;
   /** The writers' full record, readable after the case (every write a lock held has its latency). */
-  writers: CaseWriters;
+  writers: CaseTraffic;
   /** Each iteration's `detail`, in order. */
   details: D[];
 }
@@ -122,7 +122,7 @@ class CaseRun<D> {
     private readonly ctx: MeasureContext,
     private readonly spec: CaseSpec<D>,
     private readonly probes: ProbeSet,
-    private readonly writers: CaseWriters,
+    private readonly writers: CaseTraffic,
   ) {}
 
   /** With --rme, iterations go on past spec.iterations until the mean is that sure or the case's

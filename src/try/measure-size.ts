@@ -13,7 +13,7 @@ import { measureCase, type MeasureContext } from '../measure/measure-case.js';
 import { ReplicaLagReader } from '../measure/replica-lag.js';
 import { fillProgress, type Reporter } from '../measure/reporter.js';
 import { runGroups, type GroupRun } from '../measure/statement-timeline.js';
-import type { WriteTarget } from '../measure/traffic-probe.js';
+import type { WriteTarget } from '../measure/workloads/writes.js';
 import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
 import type { SchemaTemplate } from './schema-template.js';

@@ -3,7 +3,8 @@ import test from 'ava';
 import { migrate, throttleWhile } from '../../src/engine/index.js';
 import { quoteIdent } from '../../src/core/identifiers.js';
 import { usersFixture } from '../../src/fixtures/table-fixtures.js';
-import { WriterProbe, writerSignal } from '../../src/measure/traffic-probe.js';
+import { TrafficProbe, writerSignal } from '../../src/measure/traffic-probe.js';
+import { DEFAULT_WRITERS, writes } from '../../src/measure/workloads/writes.js';
 import { client, fixture, q, scalar, stateTable, testUrl } from '../helpers/db.js';
 
 const BOUND_MS = 200;
@@ -17,7 +18,7 @@ test('a backfill with a writer-p99 bound takes no batch while writes are stuck, 
   // The application writes to a table of its own, so that what stops its writes (a lock held by
   // someone else) does not also stop the backfill: only the throttle can.
   const appTable = await fixture(t, c, usersFixture, 1_000);
-  const probe = await WriterProbe.open(testUrl(), quoteIdent(appTable), usersFixture);
+  const probe = await TrafficProbe.open(testUrl(), quoteIdent(appTable), writes(usersFixture), DEFAULT_WRITERS);
   t.teardown(() => probe.close());
   await probe.start();
 
@@ -39,14 +40,14 @@ test('a backfill with a writer-p99 bound takes no batch while writes are stuck, 
       })();
     },
   });
-  const writes = await probe.stop();
+  const written = await probe.stop();
   const { from, to } = await block!;
   const r = result.backfills[0]!;
 
   // The signal crosses the bound BOUND_MS after the lock; allow one poll and one batch on top.
   const during = batchesAt.filter((at) => at > from + BOUND_MS + 300 && at < to);
-  t.log(`throttled ${r.throttledMs.toFixed(0)} ms of ${r.ms.toFixed(0)} ms; ${batchesAt.length} batches, ${during.length} while writes were stuck; worst write ${writes.maxMs?.toFixed(0)} ms`);
-  t.true(writes.maxMs! > BLOCK_MS - 300, 'the writes really were stuck on the lock');
+  t.log(`throttled ${r.throttledMs.toFixed(0)} ms of ${r.ms.toFixed(0)} ms; ${batchesAt.length} batches, ${during.length} while writes were stuck; worst write ${written.maxMs?.toFixed(0)} ms`);
+  t.true(written.maxMs! > BLOCK_MS - 300, 'the writes really were stuck on the lock');
   t.deepEqual(during, [], 'no batch ran while writes were stuck');
   t.true(r.throttledMs >= BLOCK_MS - BOUND_MS - 300, 'the pause shows as throttled time');
   t.true(

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { ProbeCapabilities } from '../capabilities.js';
 import type { ReplicaLagReader } from '../replica-lag.js';
 import type { StandbyReader } from '../standby-reader.js';
-import type { CaseWriters, WriteTarget } from '../traffic-probe.js';
+import type { CaseTraffic } from '../traffic-probe.js';
+import type { WriteTarget } from '../workloads/writes.js';
 import { BackfillReportProbe } from './backfill-report.js';
 import type { Probe, ProbeTable } from './probe.js';
 import { ProbeSet } from './probe-set.js';
@@ -33,15 +34,15 @@ export interface CaseProbeOptions {
   standbyReader?: StandbyReader;
 }
 
-/** Writers' health without writers: nothing held, nothing failed. */
-const NO_WRITERS: CaseWriters = { recentP99Ms: () => 0, heldWithin: () => undefined, errorMessages: () => [] };
+/** Traffic's health without traffic: nothing held, nothing failed. */
+const NO_TRAFFIC: CaseTraffic = { recentP99Ms: () => 0, heldWithin: () => undefined, errorMessages: () => [] };
 
 /**
  * The probes of one case, in the order they are prepared and started (and stopped in reverse):
  * the registry of what is measured beside an operation. A new probe is a file in this folder
  * and a line here.
  */
-export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: ProbeSet; writers: CaseWriters }> {
+export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: ProbeSet; writers: CaseTraffic }> {
   const pid = (await o.op.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const writers = o.writers && new WritersProbe(o.url, o.writers);
   const probes: (Probe | undefined)[] = [
@@ -54,5 +55,5 @@ export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: Pro
     WorkCounters.open(o.observer, o.capabilities.workCounters),
     new BackfillReportProbe(),
   ];
-  return { probes: new ProbeSet(probes.filter((p): p is Probe => p !== undefined)), writers: writers ?? NO_WRITERS };
+  return { probes: new ProbeSet(probes.filter((p): p is Probe => p !== undefined)), writers: writers ?? NO_TRAFFIC };
 }
