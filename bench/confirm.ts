@@ -26,6 +26,7 @@ export function optionsFor(row: ReadRow, out: string): BenchOptions {
     vacuum: [row.vacuum ? parseVacuum('vacuum', row.vacuum) : 'auto'],
     partitions: [num(row, 'partitions') ?? 0],
     writers: Boolean(row.writer_max_ms),
+    readers: Boolean(row.reader_max_ms),
     standby: Boolean(row.replica_lag_max_ms),
     maxLagMs: num(row, 'max_lag_ms'),
     maxWriterP99Ms: num(row, 'max_writer_p99_ms'),

@@ -35,6 +35,8 @@ export interface BenchOptions {
   ddlRows: number;
   /** Simulated application writers beside every case. */
   writers: boolean;
+  /** Simulated application readers beside them. */
+  readers: boolean;
   out: string;
   profile?: 'seed';
   /** Start a streaming standby of the embedded server and record its replay lag. */

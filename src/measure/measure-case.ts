@@ -37,6 +37,8 @@ export interface MeasureContext {
   options: {
     /** Simulated application writers beside every case. */
     writers: boolean;
+    /** Simulated application readers beside them, wherever writers run. */
+    readers: boolean;
     standby: boolean;
     /** Go on iterating until the relative margin of error (%) is this small... */
     rmeTarget?: number;
@@ -74,6 +76,8 @@ export interface MeasuredCase<D> {
   figures: MeasuredFigures;
   /** The writers' full record, readable after the case (every write a lock held has its latency). */
   writers: CaseTraffic;
+  /** The readers' likewise; nothing held when they did not run. */
+  readers: CaseTraffic;
   /** Each iteration's `detail`, in order. */
   details: D[];
 }
@@ -85,12 +89,14 @@ export interface MeasuredCase<D> {
  */
 export async function measureCase<D = never>(ctx: MeasureContext, spec: CaseSpec<D>): Promise<MeasuredCase<D>> {
   const withWriters = ctx.options.writers && spec.writers !== false;
-  const { probes, writers } = await openCaseProbes({
+  const targets = (t: CaseTable) => spec.table.writeTo(t);
+  const { probes, writers, readers } = await openCaseProbes({
     url: ctx.url,
     op: ctx.client,
     observer: ctx.observer,
     capabilities: ctx.capabilities,
-    writers: withWriters ? (t) => spec.table.writeTo(t) : undefined,
+    writers: withWriters ? targets : undefined,
+    readers: withWriters && ctx.options.readers ? targets : undefined,
     pollLocks: !spec.inTransaction && !spec.runReportsLocks,
     lag: ctx.options.standby ? ctx.lag : undefined,
     standbyReader: ctx.standbyReader,
@@ -102,7 +108,7 @@ export async function measureCase<D = never>(ctx: MeasureContext, spec: CaseSpec
     await probes.close();
     await run.dropLeftover();
   }
-  return { figures: run.figures(), writers, details: run.details };
+  return { figures: run.figures(), writers, readers, details: run.details };
 }
 
 /** The state of one case over its iterations: tinybench's hooks and task are its methods. */

@@ -65,6 +65,11 @@ export const CSV_COLUMNS = [
   // migration caused (0: none over 100 ms).
   'writer_max_cause',
   'writer_migration_max_ms',
+  // The simulated readers beside the writers: a lock may hold writes and let reads go on, or hold both.
+  'reader_p99_ms',
+  'reader_max_ms',
+  'reader_reads',
+  'reader_errors',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];

@@ -29,6 +29,8 @@ export interface TryOptions {
   values: ValueOverrides;
   /** Simulated application writers on every touched table (off only for debugging). */
   writers: boolean;
+  /** Simulated application readers beside them. */
+  readers: boolean;
   /** A long query holding each touched table while the migration runs, measured as a second scenario at the largest size (0: none). */
   longQueryMs: number;
   /** SET lock_timeout for the migration's session, as a tool that sets it does (--lock-timeout). */

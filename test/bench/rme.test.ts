@@ -19,6 +19,7 @@ const ddl = (out: string, more: Partial<BenchOptions>): BenchOptions => ({
   partitions: [0],
   vacuum: ['off'],
   writers: false,
+  readers: false,
   standby: false,
   out,
   ...more,

@@ -31,6 +31,7 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
       partitions: [0, 8],
       vacuum: ['auto', 'off'],
       writers: true,
+      readers: true,
       standby: false,
       out,
     },
@@ -67,6 +68,8 @@ test('all suites at 10K rows: contract columns, listed names, positive figures, 
     if (caps.workCounters && r.suite === 'backfill') t.true(Number(r.work_wal_records) >= 10_000, `${where}: a WAL record per row at least, ${r.work_wal_records}`);
     if (r.suite === 'setup') t.is(r.writer_max_ms, '', 'no writers while a table is being built');
     else t.true(Number(r.writer_max_ms) > 0, `${where} writer_max_ms`);
+    if (r.suite === 'setup') t.is(r.reader_reads, '', 'no readers where no writers run');
+    else t.true(Number(r.reader_reads) > 0 && Number(r.reader_max_ms) > 0, `${where} reader_reads, reader_max_ms`);
   }
   const backfill = rows.filter((r) => r.suite === 'backfill' && r.partitions === '' && r.vacuum !== 'off');
   t.deepEqual(backfill.map((r) => r.strategy).sort(), [...BACKFILL_STRATEGIES].sort());

@@ -23,6 +23,7 @@ test('1M rows, ctid and keyset, plain and 8 partitions, vacuum behind: every slo
       partitions: [0, 8],
       vacuum: ['auto'],
       writers: true,
+      readers: true,
       standby: false,
       out,
     },

@@ -15,6 +15,7 @@ const options = (sizes: number[]): BenchOptions => ({
   vacuum: ['auto'],
   ddlRows: 100_000,
   writers: true,
+  readers: true,
   out: 'x.csv',
   standby: false,
 });

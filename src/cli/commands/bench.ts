@@ -25,6 +25,7 @@ export function benchCommand(): Command {
     .option('--partitions <list>', "leaves of the backfill and index suites' tables: 0 is the plain table, 8 the same rows range-partitioned into 8", '0,8')
     .option('--ddl-rows <n>', 'rows of the DDL suite table (the seed used 100k)', '100k')
     .option('--no-writers', 'do not run simulated application writers beside each case')
+    .option('--no-readers', 'do not run simulated application readers beside the writers')
     .option('--out <file>', 'CSV to append to (default: results/run-<time>.csv)')
     .option('--standby', 'start a streaming standby of the embedded server and record its replay lag')
     .option('--max-lag <duration>', 'backfills pause while replica lag is over this, e.g. 1.5s')
@@ -58,6 +59,7 @@ export function benchCommand(): Command {
           ),
         ],
         writers: o.writers !== false,
+        readers: o.readers !== false,
         out: typeof o.out === 'string' ? o.out : `results/run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}.csv`,
         profile: o.profile === 'seed' ? 'seed' : undefined,
         standby: o.standby === true,

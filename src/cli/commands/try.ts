@@ -128,6 +128,7 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     retries: o.retries.trim() === '0' ? 0 : parsePositiveInt('--retries', o.retries),
     values: parseValues(o.value),
     writers: true,
+    readers: true,
     shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
     lint: parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0]!,
     out: o.out,

@@ -7,6 +7,7 @@ import type { WriteTarget } from '../workloads/writes.js';
 import { BackfillReportProbe } from './backfill-report.js';
 import type { Probe, ProbeTable } from './probe.js';
 import { ProbeSet } from './probe-set.js';
+import { ReadersProbe } from './readers.js';
 import { ReplicaLagProbe } from './replica-lag.js';
 import { StandbyQueryProbe } from './standby-query.js';
 import { TableBytesProbe } from './table-bytes.js';
@@ -26,6 +27,8 @@ export interface CaseProbeOptions {
   capabilities: ProbeCapabilities;
   /** Where simulated application writers write on each iteration's table; none when undefined. */
   writers?: (table: ProbeTable) => WriteTarget[];
+  /** Where simulated application readers read; none when undefined. */
+  readers?: (table: ProbeTable) => WriteTarget[];
   /** Poll pg_locks while the operation runs (for what cannot run inside a transaction). */
   pollLocks: boolean;
   /** Sample standby replay lag while the operation runs. */
@@ -42,18 +45,20 @@ const NO_TRAFFIC: CaseTraffic = { recentP99Ms: () => 0, heldWithin: () => undefi
  * the registry of what is measured beside an operation. A new probe is a file in this folder
  * and a line here.
  */
-export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: ProbeSet; writers: CaseTraffic }> {
+export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: ProbeSet; writers: CaseTraffic; readers: CaseTraffic }> {
   const pid = (await o.op.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const writers = o.writers && new WritersProbe(o.url, o.writers);
+  const readers = o.readers && new ReadersProbe(o.url, o.readers);
   const probes: (Probe | undefined)[] = [
     new TableBytesProbe(o.op),
     new TableChangeProbe(o.observer, o.op, o.capabilities.flushStats),
     o.standbyReader && new StandbyQueryProbe(o.standbyReader),
     writers,
+    readers,
     await TableLocksProbe.open(o.url, pid, o.pollLocks),
     o.lag && new ReplicaLagProbe(o.lag),
     WorkCounters.open(o.observer, o.capabilities.workCounters),
     new BackfillReportProbe(),
   ];
-  return { probes: new ProbeSet(probes.filter((p): p is Probe => p !== undefined)), writers: writers ?? NO_TRAFFIC };
+  return { probes: new ProbeSet(probes.filter((p): p is Probe => p !== undefined)), writers: writers ?? NO_TRAFFIC, readers: readers ?? NO_TRAFFIC };
 }
