@@ -61,7 +61,7 @@ function safetyHeadlines(rows: CsvRow[]): string[] {
 /** One line per case, grouped by suite; the full detail stays in the CSV and the report. */
 function caseLines(rows: CsvRow[]): string {
   const table = new Table({
-    head: ['', 'rows', 'mean ms', '±rme', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'growth', 'NULLs left'],
+    head: ['', 'rows', 'mean ms', '±rme', 'rows/s', 'lock', 'rewrite', 'writer max ms', 'reader max ms', 'growth', 'NULLs left'],
     chars: {
       top: '',
       'top-mid': '',
@@ -83,7 +83,7 @@ function caseLines(rows: CsvRow[]): string {
   });
   let suite: unknown;
   for (const r of rows) {
-    if (r.suite !== suite) table.push([{ colSpan: 10, content: String(r.suite) }]);
+    if (r.suite !== suite) table.push([{ colSpan: 11, content: String(r.suite) }]);
     suite = r.suite;
     table.push([
       `  ${caseName(r)}`,
@@ -94,6 +94,7 @@ function caseLines(rows: CsvRow[]): string {
       String(r.lock_mode ?? ''),
       r.table_rewritten === true ? 'yes' : '',
       fixed(r.writer_max_ms),
+      fixed(r.reader_max_ms),
       n(r.growth) === undefined ? '' : `${fixed(r.growth, 2)}x`,
       count(r.nulls_left),
     ]);

@@ -122,6 +122,28 @@ function trends(releases: Release[], steps: Step[], colours: Colours): ChartSpec
   });
 }
 
+/** The worst latency of the simulated writers or readers during each case, one bar per release (none in CSVs without the column). */
+function worstLatency(releases: Release[], colours: Colours, who: 'writer' | 'reader'): ChartSpec {
+  const column = `${who}_max_ms`;
+  return {
+    id: `${who}s`,
+    title: `Worst ${who === 'writer' ? 'write' : 'read'} latency of the simulated application during each case (log scale)`,
+    type: 'bar',
+    xTitle: 'case',
+    yTitle: `${who} max ms`,
+    xScale: 'category',
+    logScale: true,
+    ...byLabel(
+      releases,
+      colours,
+      (r) => num(r, column) !== undefined,
+      (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '),
+      column,
+      `${who} max ms`,
+    ),
+  };
+}
+
 /** The charts a report draws, from the CSV rows alone (pure: tested without a browser). */
 export function buildCharts(releases: Release[], steps: Step[] = []): ChartSpec[] {
   const colours = new Colours();
@@ -161,23 +183,8 @@ export function buildCharts(releases: Release[], steps: Step[] = []): ChartSpec[
         'mean ms',
       ),
     },
-    {
-      id: 'writers',
-      title: 'Worst write latency of the simulated application during each case (log scale)',
-      type: 'bar',
-      xTitle: 'case',
-      yTitle: 'writer max ms',
-      xScale: 'category',
-      logScale: true,
-      ...byLabel(
-        releases,
-        colours,
-        (r) => num(r, 'writer_max_ms') !== undefined,
-        (r) => `${r.suite} ${r.case} ${strategyOf(r)} ${r.rows}`.replace(/\s+/g, ' '),
-        'writer_max_ms',
-        'writer max ms',
-      ),
-    },
+    worstLatency(releases, colours, 'writer'),
+    worstLatency(releases, colours, 'reader'),
   ];
   return charts.filter((c) => c.datasets.length > 0);
 }

@@ -196,6 +196,18 @@ test('the report charts backfill rows/s over a log size axis: a strategy keeps i
   ]);
 });
 
+test("the report charts the worst write and the worst read of each case; a CSV without the readers' columns has no readers chart", (t) => {
+  const old = row('ctid', 10, 1, { writer_max_ms: '40' });
+  const now = row('ctid', 10, 1, { writer_max_ms: '40', reader_max_ms: '3' });
+  const ids = (rows: ReadRow[]) => buildCharts([{ name: 'v1', rows }]).map((c) => c.id);
+  t.deepEqual(ids([old]), ['backfill', 'writers']);
+  t.deepEqual(ids([now]), ['backfill', 'writers', 'readers']);
+  const readers = buildCharts([{ name: 'v1', rows: [now] }]).find((c) => c.id === 'readers')!;
+  t.is(readers.yTitle, 'reader max ms');
+  t.deepEqual(readers.labels, ['backfill backfill ctid 1000']);
+  t.deepEqual(readers.datasets[0]!.data, [3]);
+});
+
 test('history: each release against the one before; the step is marked at the release where it happened', (t) => {
   const release = (name: string, keysetRows: number) => ({
     name,

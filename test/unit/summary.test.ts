@@ -9,7 +9,7 @@ test('the bench summary leads with headlines, then one line per case grouped by 
   const rows = [
     row({ suite: 'backfill', case: 'backfill', strategy: 'single-update', rows: 10_000, mean_ms: 100, writer_max_ms: 5, writer_baseline_p99_ms: 2 }),
     row({ suite: 'backfill', case: 'backfill', strategy: 'ctid', vacuum: 'auto', rows: 10_000, mean_ms: 150, writer_max_ms: 5, writer_baseline_p99_ms: 2, growth: 1.1, nulls_left: 0 }),
-    row({ suite: 'index', case: 'create-index', rows: 10_000, mean_ms: 50, writer_max_ms: 48, writer_baseline_p99_ms: 2, lock_mode: 'ShareLock' }),
+    row({ suite: 'index', case: 'create-index', rows: 10_000, mean_ms: 50, writer_max_ms: 48, writer_baseline_p99_ms: 2, lock_mode: 'ShareLock', reader_max_ms: 3 }),
     row({ suite: 'index', case: 'create-index-concurrently', rows: 10_000, mean_ms: 80, writer_max_ms: 4, writer_baseline_p99_ms: 2 }),
   ];
   const text = summary(rows);
@@ -21,6 +21,8 @@ test('the bench summary leads with headlines, then one line per case grouped by 
   t.true(lines.includes('  no harm seen: 3 operation(s)'));
   t.regex(text, /^ {4}ctid vacuum=auto +10,000 +150\.0 .*1\.10x +0 *$/m);
   t.regex(text, /^ {2}index *$/m, 'cases are grouped under their suite');
+  t.regex(text, /writer max ms +reader max ms/);
+  t.regex(text, /^ {4}create-index +10,000 +50\.0 .*ShareLock +48\.0 +3\.0 *$/m, "the readers' worst read beside the writers' worst write");
   t.notRegex(text, /[├┼─]/, 'no rules between rows');
   t.true(lines.length <= 5 + 2 + 1 + rows.length + 2, `${lines.length} lines`);
 });
