@@ -108,9 +108,9 @@ async function measureScenario(
       },
     });
     // The traffic has stopped: every write or read a lock held has finished and has its latency.
-    const { writers, details, figures } = measured;
+    const { writers, readers, details, figures } = measured;
     const runs = details[0]!;
-    const held = { writers: (from: number, to: number) => writers.heldWithin(from, to) };
+    const held = { writers: (from: number, to: number) => writers.heldWithin(from, to), readers: (from: number, to: number) => readers.heldWithin(from, to) };
     return { result: { run: sizeRun(rows, runs, held), figures: { ...figures, setup_ms: t.fillMs }, writersOn: t.touched.map((x) => x.label), writerErrors: writers.errorMessages() }, runs };
   } finally {
     await Promise.all([client.end(), observer.end(), watcher.close()].map((p) => p.catch(() => undefined)));
