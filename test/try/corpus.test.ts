@@ -19,7 +19,7 @@ interface Project {
   /** How pgmb says it read the history: `<folder> as <Tool> (<n> files)`. */
   readAs: RegExp;
   /** A migration by its tool's name, and the verdict of its statement that decides it at 1M rows. */
-  target: { name: string; statement: RegExp; verdict: 'ok' | 'blocks writers' | 'deadlocks with writers'; lock?: string; measuredAt?: '200k' };
+  target: { name: string; statement: RegExp; verdict: 'ok' | 'blocks writers' | 'blocks readers and writers' | 'deadlocks with writers'; lock?: string; measuredAt?: '200k' };
 }
 
 const PROJECTS: Project[] = [
@@ -32,7 +32,7 @@ const PROJECTS: Project[] = [
     root: 'hoppscotch',
     readAs: /^reading test\/corpus\/hoppscotch\/packages\/hoppscotch-backend\/prisma\/migrations as Prisma \(21 files\)$/m,
     // ADD COLUMN's ACCESS EXCLUSIVE is held until COMMIT, through an UPDATE of every row.
-    target: { name: '20251207122817_add_slug_to_published_docs', statement: /ADD COLUMN/, verdict: 'blocks writers', lock: 'AccessExclusiveLock', measuredAt: '200k' },
+    target: { name: '20251207122817_add_slug_to_published_docs', statement: /ADD COLUMN/, verdict: 'blocks readers and writers', lock: 'AccessExclusiveLock', measuredAt: '200k' },
   },
   {
     root: 'ai-chatbot',
@@ -68,7 +68,7 @@ const PROJECTS: Project[] = [
     root: 'openmeter',
     readAs: /^reading test\/corpus\/openmeter\/tools\/migrate\/migrations as Atlas \(105 files\)$/m,
     // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE, held through the index builds after it.
-    target: { name: '20250606115859_subject_namespace', statement: /^DROP INDEX$/, verdict: 'blocks writers', lock: 'AccessExclusiveLock' },
+    target: { name: '20250606115859_subject_namespace', statement: /^DROP INDEX$/, verdict: 'blocks readers and writers', lock: 'AccessExclusiveLock' },
   },
   {
     root: 'nasa-apt',
