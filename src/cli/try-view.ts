@@ -1,6 +1,5 @@
 import Table from 'cli-table3';
 import { causeInWords } from '../measure/slow-write.js';
-import { DEFAULT_WRITERS } from '../measure/workloads/writes.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { WriterSummary } from '../try/types.js';
@@ -90,9 +89,14 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
     const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
     const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
     lines.push(
-      `writers: ${DEFAULT_WRITERS.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`,
+      `writers: ${writers.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`,
     );
     if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
+    const r = writers.readers;
+    if (r)
+      lines.push(
+        `readers: ${r.connections} simulated connections on each, reading a row by primary key or a short key range, ${r.reads} reads${r.errors ? `, ${r.errors} failed` : ''}; "readers held" is the longest a read waited`,
+      );
   }
   if (v.longQueryMs)
     lines.push(

@@ -39,6 +39,8 @@ export interface MeasureContext {
     writers: boolean;
     /** Simulated application readers beside them, wherever writers run. */
     readers: boolean;
+    /** Connections of each per table, where not the defaults. */
+    connections?: { writers?: number; readers?: number };
     standby: boolean;
     /** Go on iterating until the relative margin of error (%) is this small... */
     rmeTarget?: number;
@@ -88,15 +90,17 @@ export interface MeasuredCase<D> {
  * (./probes) run beside it.
  */
 export async function measureCase<D = never>(ctx: MeasureContext, spec: CaseSpec<D>): Promise<MeasuredCase<D>> {
-  const withWriters = ctx.options.writers && spec.writers !== false;
+  // A case that wants no traffic (its operation is the load itself) gets neither writers nor readers.
+  const traffic = spec.writers !== false;
   const targets = (t: CaseTable) => spec.table.writeTo(t);
   const { probes, writers, readers } = await openCaseProbes({
     url: ctx.url,
     op: ctx.client,
     observer: ctx.observer,
     capabilities: ctx.capabilities,
-    writers: withWriters ? targets : undefined,
-    readers: withWriters && ctx.options.readers ? targets : undefined,
+    writers: traffic && ctx.options.writers ? targets : undefined,
+    readers: traffic && ctx.options.readers ? targets : undefined,
+    connections: ctx.options.connections,
     pollLocks: !spec.inTransaction && !spec.runReportsLocks,
     lag: ctx.options.standby ? ctx.lag : undefined,
     standbyReader: ctx.standbyReader,

@@ -16,9 +16,10 @@ export function tryRows(result: ScenarioResult, plan: TryPlan, behind = false): 
     lock_mode: s.lock,
     table_rewritten: s.rewritten,
     writer_max_ms: s.heldMs,
+    reader_max_ms: s.readersHeldMs,
   }));
   for (const g of run.groups.filter((g) => g.inTransaction && g.statements.length > 1)) {
-    out.push({ suite: 'try', case: `${g.key} transaction${tail}`, ...timing(g.ms), writer_max_ms: g.heldMs });
+    out.push({ suite: 'try', case: `${g.key} transaction${tail}`, ...timing(g.ms), writer_max_ms: g.heldMs, reader_max_ms: g.readersHeldMs });
   }
   out.push({ ...figures, suite: 'try', case: `${plan.measured[0]!.path} migration${tail}` });
   return out;

@@ -78,7 +78,7 @@ async function measureScenario(
       url,
       client,
       observer,
-      options: { writers: options.writers, readers: options.readers, standby: false },
+      options: { writers: options.writers > 0, readers: options.readers > 0, connections: { writers: options.writers, readers: options.readers }, standby: false },
       reporter,
       lag: new ReplicaLagReader(observer),
       capabilities: await probeCapabilities(client),

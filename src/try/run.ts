@@ -32,15 +32,18 @@ async function measureSizes(url: string, plan: TryPlan, options: TryOptions, rep
 }
 
 /** The simulated writers over every size; the worst write is the largest size's, when one was explained (over 100 ms). */
-function writerSummary(results: SizeResult[]): WriterSummary | undefined {
-  if (!results[0]) return undefined;
+function writerSummary(results: SizeResult[], options: TryOptions): WriterSummary | undefined {
+  if (!results[0] || !options.writers) return undefined;
   const f = results.at(-1)!.figures;
+  const sum = (pick: (f: SizeResult['figures']) => unknown) => results.reduce((n, r) => n + Number(pick(r.figures) ?? 0), 0);
   return {
     tables: results[0].writersOn,
-    writes: results.reduce((n, r) => n + Number(r.figures.writer_writes ?? 0), 0),
-    errors: results.reduce((n, r) => n + Number(r.figures.writer_errors ?? 0), 0),
+    connections: options.writers,
+    writes: sum((x) => x.writer_writes),
+    errors: sum((x) => x.writer_errors),
     errorMessages: results.reduce<string[]>((kept, r) => keepErrorMessages(kept, r.writerErrors), []),
     worst: typeof f.writer_max_cause === 'string' && typeof f.writer_max_ms === 'number' ? { ms: f.writer_max_ms, cause: f.writer_max_cause } : undefined,
+    readers: options.readers ? { connections: options.readers, reads: sum((x) => x.reader_reads), errors: sum((x) => x.reader_errors) } : undefined,
   };
 }
 
@@ -81,7 +84,7 @@ export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchO
     ),
     sizes: results.filter((r) => !r.run.failed).map((r) => r.run.rows),
     lint: lintResult,
-    writers: writerSummary(results),
+    writers: writerSummary(results, options),
     appended: options.out ? results.length : 0,
   };
 }

@@ -27,10 +27,10 @@ export interface TryOptions {
   transaction: TransactionMode;
   maxBlockMs: number;
   values: ValueOverrides;
-  /** Simulated application writers on every touched table (off only for debugging). */
-  writers: boolean;
-  /** Simulated application readers beside them. */
-  readers: boolean;
+  /** Simulated application writers on every touched table: connections per table (--writers; 0 none, readers then too). */
+  writers: number;
+  /** Simulated application readers on every touched table: connections per table (--readers; 0 none). */
+  readers: number;
   /** A long query holding each touched table while the migration runs, measured as a second scenario at the largest size (0: none). */
   longQueryMs: number;
   /** SET lock_timeout for the migration's session, as a tool that sets it does (--lock-timeout). */
@@ -82,12 +82,16 @@ export interface SizeResult extends ScenarioResult {
 /** The simulated writers over every size: where they wrote, how many writes, how many failed. */
 export interface WriterSummary {
   tables: string[];
+  /** Connections per table. */
+  connections: number;
   writes: number;
   errors: number;
   /** What the failed writes said: a few distinct server messages. */
   errorMessages: string[];
   /** The slowest write at the largest size, and why it waited, when it was over 100 ms. */
   worst?: { ms: number; cause: string };
+  /** The simulated readers beside them, where they ran. */
+  readers?: { connections: number; reads: number; errors: number };
 }
 
 /** What one `pgmb try` found: everything the command renders. */

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
+import { DEFAULT_READERS } from '../../measure/workloads/reads.js';
+import { DEFAULT_WRITERS } from '../../measure/workloads/writes.js';
 import { longestQueryMs } from '../../fixtures/shape/long-queries.js';
 import type { TableShape } from '../../fixtures/shape/types.js';
 import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-versions.js';
@@ -36,6 +38,8 @@ interface RawOptions {
   transaction: string;
   maxBlock: string;
   longQuery?: string;
+  writers: string;
+  readers: string;
   lockTimeout?: string;
   retries: string;
   schema: string[];
@@ -66,6 +70,8 @@ export function tryCommand(): Command {
     .option('--placeholder <name=value>', "a value for a placeholder in the migration files (Flyway's, goose's ENVSUB), e.g. --placeholder schema=public (repeatable)", collect, [])
     .option('--transaction <mode>', `how your tool runs a file: ${TRANSACTION_MODES.join(' | ')}`, 'file')
     .option('--max-block <duration>', 'a transaction that holds writers this long at the target size fails the check', '1s')
+    .option('--writers <n>', 'simulated writer connections per touched table, each inserting or updating a row every 10 ms (0: none)', String(DEFAULT_WRITERS.connections))
+    .option('--readers <n>', 'simulated reader connections per touched table, each reading a row by primary key or a short key range every 10 ms (0: none)', String(DEFAULT_READERS.connections))
     .option(
       '--long-query <duration>',
       'measure the largest size again with a query holding each touched table this long (ACCESS SHARE), started just before the migration; 0 turns it off (default: 3s, or the longest query a --shape saw holding its tables where longer)',
@@ -127,8 +133,8 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     lockTimeoutMs: o.lockTimeout === undefined ? undefined : parseDuration('--lock-timeout', o.lockTimeout),
     retries: o.retries.trim() === '0' ? 0 : parsePositiveInt('--retries', o.retries),
     values: parseValues(o.value),
-    writers: true,
-    readers: true,
+    writers: o.writers.trim() === '0' ? 0 : parsePositiveInt('--writers', o.writers),
+    readers: o.readers.trim() === '0' ? 0 : parsePositiveInt('--readers', o.readers),
     shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
     lint: parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0]!,
     out: o.out,

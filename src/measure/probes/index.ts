@@ -29,6 +29,8 @@ export interface CaseProbeOptions {
   writers?: (table: ProbeTable) => WriteTarget[];
   /** Where simulated application readers read; none when undefined. */
   readers?: (table: ProbeTable) => WriteTarget[];
+  /** Connections of each per table (default: DEFAULT_WRITERS', DEFAULT_READERS'). */
+  connections?: { writers?: number; readers?: number };
   /** Poll pg_locks while the operation runs (for what cannot run inside a transaction). */
   pollLocks: boolean;
   /** Sample standby replay lag while the operation runs. */
@@ -47,8 +49,8 @@ const NO_TRAFFIC: CaseTraffic = { recentP99Ms: () => 0, heldWithin: () => undefi
  */
 export async function openCaseProbes(o: CaseProbeOptions): Promise<{ probes: ProbeSet; writers: CaseTraffic; readers: CaseTraffic }> {
   const pid = (await o.op.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-  const writers = o.writers && new WritersProbe(o.url, o.writers);
-  const readers = o.readers && new ReadersProbe(o.url, o.readers);
+  const writers = o.writers && new WritersProbe(o.url, o.writers, o.connections?.writers);
+  const readers = o.readers && new ReadersProbe(o.url, o.readers, o.connections?.readers);
   const probes: (Probe | undefined)[] = [
     new TableBytesProbe(o.op),
     new TableChangeProbe(o.observer, o.op, o.capabilities.flushStats),

@@ -9,9 +9,9 @@ import { TrafficCaseProbe } from './traffic.js';
  * EXCLUSIVE lock (or one queued ahead of them) holds both: the readers tell which.
  */
 export class ReadersProbe extends TrafficCaseProbe {
-  constructor(url: string, targets: (table: ProbeTable) => WriteTarget[]) {
+  constructor(url: string, targets: (table: ProbeTable) => WriteTarget[], connections = DEFAULT_READERS.connections) {
     // No cause is named for a slow read in the CSV: no wait sampler polls beside the readers.
-    super(url, targets, { workload: (columns) => reads(columns.primaryKey), options: DEFAULT_READERS, explainSlow: false });
+    super(url, targets, { workload: (columns) => reads(columns.primaryKey), options: { ...DEFAULT_READERS, connections }, explainSlow: false });
   }
 
   figures(): ProbeFigures {

@@ -19,8 +19,8 @@ export class WritersProbe extends TrafficCaseProbe {
   private slowest?: { ms: number; cause: SlowWriteCause };
   private baselineP99?: number;
 
-  constructor(url: string, targets: (table: ProbeTable) => WriteTarget[]) {
-    super(url, targets, { workload: writes, options: DEFAULT_WRITERS, explainSlow: true });
+  constructor(url: string, targets: (table: ProbeTable) => WriteTarget[], connections = DEFAULT_WRITERS.connections) {
+    super(url, targets, { workload: writes, options: { ...DEFAULT_WRITERS, connections }, explainSlow: true });
   }
 
   protected override async opened(traffic: TrafficSet): Promise<void> {
