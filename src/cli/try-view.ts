@@ -105,10 +105,15 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`${v.failed.verdict === 'failed' ? 'FAILED' : 'DEADLOCK'} at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
   for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
-  const blocking = v.groups.filter((g) => FAILING.includes(g.verdict));
+  const count = (word: string) => v.groups.filter((g) => g.verdict === word).length;
+  const fails = [
+    count('blocks writers') && `${count('blocks writers')} of ${v.groups.length} transaction(s) hold writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
+    count('blocks readers and writers') && `${count('blocks readers and writers')} of ${v.groups.length} transaction(s) hold readers and writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
+    count('times out behind a long query') && `${count('times out behind a long query')} of ${v.groups.length} transaction(s) give up behind the long query (lock_timeout): the deploy fails without retries`,
+  ].filter(Boolean);
   lines.push(
-    blocking.length
-      ? `FAIL: ${blocking.length} of ${v.groups.length} transaction(s) hold traffic >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows or give up behind the long query`
+    fails.length
+      ? `FAIL: ${fails.join('; ')}`
       : v.failed
         ? `FAIL: ${v.failed.verdict === 'failed' ? 'the migration failed on the synthetic data' : 'the migration deadlocked with the writers'}`
         : `OK: no statement or transaction holds writers or readers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows${v.longQueryMs ? ', quiet or behind the long query' : ''}`,

@@ -120,7 +120,7 @@ testNeedingCreatedb('ADD COLUMN ... DEFAULT 0 is measured as no rewrite; DEFAULT
   t.is(volatile.status, EXIT.failure, volatile.stderr);
   const v = volatile.verdicts!.statements[0]!;
   t.true(v.rewritten);
-  t.is(v.verdict, 'blocks writers');
+  t.is(v.verdict, 'blocks readers and writers', 'ACCESS EXCLUSIVE: readers wait too');
   t.true(v.heldMs >= 0.5 * v.msBySize['100000']!, `writers held ${v.heldMs} ms of its ${v.msBySize['100000']} ms`);
 });
 
@@ -138,7 +138,7 @@ testNeedingCreatedb(
     t.true(tx.heldBySize['100000']! >= 0.7 * tx.msBySize['100000']!, `held ${tx.heldBySize['100000']} ms of the transaction's ${tx.msBySize['100000']} ms`);
     t.log(`ADD COLUMN ${add!.msBySize['100000']!.toFixed(0)} ms, CREATE INDEX ${index!.msBySize['100000']!.toFixed(0)} ms`);
     t.false(add!.rewritten, 'the ADD COLUMN itself rewrites nothing...');
-    t.is(add!.verdict, 'blocks writers', '...but its lock holds writers until COMMIT');
+    t.is(add!.verdict, 'blocks readers and writers', '...but its lock holds readers and writers until COMMIT');
     t.regex(add!.reason!, /until COMMIT after .*:2/);
     t.is(index!.verdict, 'blocks writers');
     const rows = readCsv(csv);
@@ -258,7 +258,7 @@ testNeedingCreatedb("a rename breaks the application's writes: their waits still
   t.is(r.status, EXIT.failure, r.stderr);
   const tx = r.verdicts!.transactions[0]!;
   t.true(tx.heldBySize['10000']! >= 1000, `writers held ${tx.heldBySize['10000']} ms: the write that waited and then failed waited all the same`);
-  t.is(tx.verdict, 'blocks writers');
+  t.is(tx.verdict, 'blocks readers and writers');
   t.true(r.verdicts!.writers.errors >= 1, `${r.verdicts!.writers.errors} failed writes: the INSERT queued behind the rename fails (the UPDATEs set another column)`);
   t.deepEqual(r.verdicts!.writers.errorMessages, ['column "name" of relation "accounts" does not exist']);
   t.regex(r.stdout, /writers: .* of them failed \("column "name" of relation "accounts" does not exist"; /);
