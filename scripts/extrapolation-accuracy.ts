@@ -66,7 +66,7 @@ if (positionals[0] === 'measure') {
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-extrapolation-'));
   writeFileSync(join(dir, '1_schema.up.sql'), SCHEMA);
   writeFileSync(join(dir, '2_operations.up.sql'), OPERATIONS);
-  const args = ['try', dir, '--sizes', values.sizes!, '--transaction', 'none', '--long-query', '0', '--lint', 'none', '--max-block', '1h', '--out', values.out!];
+  const args = ['try', dir, '--sizes', values.sizes!, '--transaction', 'none', '--long-query', '0', '--lint', 'none', '--max-block', '60m', '--out', values.out!];
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/pgmb.ts', ...args], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`pgmb try exited ${r.status}`);
 } else if (positionals[0] === 'evaluate') {

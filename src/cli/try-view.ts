@@ -109,7 +109,8 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   const fails = [
     count('blocks writers') && `${count('blocks writers')} of ${v.groups.length} transaction(s) hold writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
     count('blocks readers and writers') && `${count('blocks readers and writers')} of ${v.groups.length} transaction(s) hold readers and writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
-    count('times out behind a long query') && `${count('times out behind a long query')} of ${v.groups.length} transaction(s) give up behind the long query (lock_timeout): the deploy fails without retries`,
+    count('times out behind a long query') &&
+      `${count('times out behind a long query')} of ${v.groups.length} transaction(s) give up behind the long query (lock_timeout): the deploy fails without retries`,
   ].filter(Boolean);
   lines.push(
     fails.length

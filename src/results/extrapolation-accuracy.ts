@@ -99,10 +99,7 @@ const pct = (n: number) => `${n > 0 ? '+' : ''}${n.toFixed(0)}%`;
 export function accuracyTable(rows: readonly AccuracyRow[]): string {
   const models = [...new Set(rows.map((r) => r.model))];
   const cases = [...new Map(rows.map((r) => [`${r.operation}|${r.from}|${r.to}`, r])).values()];
-  const lines = [
-    `| operation | from | to | x | measured | ${models.map((m) => `${m} (error)`).join(' | ')} |`,
-    `|---|---|---|---|---|${models.map(() => '---').join('|')}|`,
-  ];
+  const lines = [`| operation | from | to | x | measured | ${models.map((m) => `${m} (error)`).join(' | ')} |`, `|---|---|---|---|---|${models.map(() => '---').join('|')}|`];
   for (const c of cases) {
     const cells = models.map((m) => {
       const r = rows.find((x) => x.model === m && x.operation === c.operation && x.from === c.from && x.to === c.to)!;

@@ -17,8 +17,19 @@ import type { WriteTarget } from '../measure/workloads/writes.js';
 import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
 import type { SchemaTemplate } from './schema-template.js';
+import { applySettings, type SettingsPlan } from './settings.js';
 import { sizeRun } from './size-run.js';
 import type { ScenarioResult, SizeResult, TryOptions, TryPlan } from './types.js';
+
+/** What every size of one `pgmb try` shares: the server, the schema's template, the plan, and the session settings. */
+export interface SizeContext {
+  url: string;
+  template: SchemaTemplate;
+  plan: TryPlan;
+  options: TryOptions;
+  reporter: Reporter;
+  settings: SettingsPlan;
+}
 
 /** The touched tables once filled: the first is the case's table; all are written, read and watched. */
 interface FilledTargets {
@@ -60,19 +71,13 @@ const waitsBehindReaders = (runs: GroupRun[]) => runs.some((g) => g.statements.s
  * The migration run once in the database at `url` through measureCase, simulated traffic on every
  * touched table; with `longQueryMs`, a long query holds each touched table from just before it.
  */
-async function measureScenario(
-  url: string,
-  plan: TryPlan,
-  options: TryOptions,
-  t: FilledTargets,
-  rows: number,
-  reporter: Reporter,
-  longQueryMs?: number,
-): Promise<{ result: ScenarioResult; runs: GroupRun[] }> {
+async function measureScenario(size: SizeContext, url: string, t: FilledTargets, rows: number, longQueryMs?: number): Promise<{ result: ScenarioResult; runs: GroupRun[] }> {
+  const { plan, options, reporter } = size;
   const client = await connect(url, 'pgmb-try');
   const observer = await connect(url, 'pgmb-observer', { instrument: true });
   const watcher = await LockWatcher.open(url);
   try {
+    await applySettings(client, size.settings);
     if (options.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.round(options.lockTimeoutMs)}`);
     const ctx: MeasureContext = {
       url,
@@ -124,17 +129,18 @@ async function measureScenario(
  * a long query, where the first run shows a statement it could stop. Scratch databases are dropped
  * whatever happens.
  */
-export async function measureSize(url: string, template: SchemaTemplate, plan: TryPlan, options: TryOptions, rows: number, reporter: Reporter, longQueryMs?: number): Promise<SizeResult> {
+export async function measureSize(size: SizeContext, rows: number, longQueryMs?: number): Promise<SizeResult> {
+  const { url, template, reporter } = size;
   const made: ScratchDatabase[] = [];
   try {
     const scratch = await createScratchDatabase(url, template.name);
     made.push(scratch);
-    const filled = await fill(scratch.url, plan, options, template.shapes, rows, reporter);
+    const filled = await fill(scratch.url, size.plan, size.options, template.shapes, rows, reporter);
     if (longQueryMs) made.push(await createScratchDatabase(url, scratch.name, { fileCopy: true }));
     const started = performance.now();
-    const quiet = await measureScenario(scratch.url, plan, options, filled, rows, reporter);
+    const quiet = await measureScenario(size, scratch.url, filled, rows);
     const copy = made[1];
-    const behind = copy && waitsBehindReaders(quiet.runs) ? (await measureScenario(copy.url, plan, options, filled, rows, reporter, longQueryMs)).result : undefined;
+    const behind = copy && waitsBehindReaders(quiet.runs) ? (await measureScenario(size, copy.url, filled, rows, longQueryMs)).result : undefined;
     reporter.log(`${rows.toLocaleString('en-US')} rows: measured in ${formatDuration((performance.now() - started) / 1000)} (fill ${formatDuration(filled.fillMs / 1000)})`);
     if (copy && !behind) reporter.log(`long query: not measured again, as no statement took a lock a reader's ACCESS SHARE stops or waits for older transactions`);
     return { ...quiet.result, behind: behind && { ...behind, longQueryMs: longQueryMs! } };

@@ -10,6 +10,7 @@ import { tryRows } from './csv-rows.js';
 import { measureSize } from './measure-size.js';
 import { schemaTemplate } from './schema-template.js';
 import { tryTarget } from './plan.js';
+import { planSettings, settingsLines } from './settings.js';
 import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
 import { tryVerdicts } from './verdict.js';
 
@@ -18,10 +19,13 @@ async function measureSizes(url: string, plan: TryPlan, options: TryOptions, rep
   const results: SizeResult[] = [];
   try {
     const template = await schemaTemplate(url, plan, options, reporter);
+    const settings = await withClient(url, (c) => planSettings(c, options.settings));
+    for (const line of settingsLines(settings)) reporter.log(line);
+    const size = { url, template, plan, options, reporter, settings };
     for (const rows of options.sizes) {
       // Behind the long query at the largest size only: its wait does not grow with the rows, and is added to what the quiet runs carry to the target.
       const longQueryMs = rows === options.sizes.at(-1) && options.longQueryMs > 0 ? options.longQueryMs : undefined;
-      const r = await measureSize(url, template, plan, options, rows, reporter, longQueryMs);
+      const r = await measureSize(size, rows, longQueryMs);
       results.push(r);
       if (r.run.failed) break;
     }

@@ -37,6 +37,8 @@ export interface TryOptions {
   lockTimeoutMs?: number;
   /** Attempts after a lock_timeout, as a tool that retries does (--retries). */
   retries: number;
+  /** Production's settings for the migration's session: a shape's, then --setting's (which win). */
+  settings: ReadonlyMap<string, string>;
   /** Production's tables from `pgmb shape`: they replace the earlier migrations, and their statistics shape the rows. */
   shape?: ShapeFile;
   lint: 'squawk' | 'none';

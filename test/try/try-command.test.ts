@@ -269,3 +269,15 @@ testNeedingCreatedb('a table no earlier migration creates exits 2 at the stateme
   t.is(r.status, EXIT.usage);
   t.regex(r.stderr, /2_change\.up\.sql:1:1: table missing does not exist: no earlier migration or --schema file creates it/);
 });
+
+testNeedingCreatedb("--setting: a session setting is set for the migration's connection, a server-wide one that differs is named, an unknown one is bad input", (t) => {
+  const check = "DO $$ BEGIN IF current_setting('maintenance_work_mem') <> '200MB' THEN RAISE EXCEPTION 'maintenance_work_mem is %', current_setting('maintenance_work_mem'); END IF; END $$;\n";
+  const dir = folder(t, `${check}CREATE INDEX accounts_email ON accounts (email);\n`);
+  const r = pgmbTry(dir, ['--sizes', '2k', '--lint', 'none', '--setting', 'maintenance_work_mem=200MB', '--setting', 'shared_buffers=8GB']);
+  t.is(r.status, EXIT.ok, r.stdout + r.stderr);
+  t.regex(r.stderr, /settings: maintenance_work_mem=200MB set for the migration's session/);
+  t.regex(r.stderr, /settings not matched \(server-wide, this server keeps its own\): shared_buffers 8GB \(here \w+\)/);
+  const unknown = pgmbTry(dir, ['--sizes', '2k', '--lint', 'none', '--setting', 'no_such_setting=1']);
+  t.is(unknown.status, EXIT.usage, unknown.stderr);
+  t.regex(unknown.stderr, /--setting no_such_setting: the server has no setting of that name/);
+});

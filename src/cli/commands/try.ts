@@ -38,6 +38,7 @@ interface RawOptions {
   transaction: string;
   maxBlock: string;
   longQuery?: string;
+  setting: string[];
   writers: string;
   readers: string;
   lockTimeout?: string;
@@ -78,6 +79,7 @@ export function tryCommand(): Command {
     )
     .option('--lock-timeout <duration>', 'SET lock_timeout for the migration session, as a tool that sets it does (pgroll, safe-pg-migrations); a SET in the migration counts too')
     .option('--retries <n>', 'run a transaction again after lock_timeout ends its wait, up to n times, pausing 100 ms, doubled each time (at most 5 s), as a tool that retries does', '0')
+    .option('--setting <name=value>', "a setting for the migration's session as production has it, e.g. maintenance_work_mem=1GB (repeatable; wins over the shape's)", collect, [])
     .option('--shape <file>', "production's tables from pgmb shape: they stand for the earlier migrations, their statistics shape the rows, their reltuples is the target size")
     .option('--pg <major>', `the PostgreSQL major of the embedded server: ${PG_MAJORS.join(', ')} (default: the shape's, else ${INSTALLED_MAJOR}); others than ${INSTALLED_MAJOR} are fetched once`)
     .option('--schema <file>', 'schema to build first, e.g. a pg_dump --schema-only or structure.sql (repeatable)', collect, [])
@@ -114,6 +116,7 @@ Example:
 const DEFAULT_LONG_QUERY_MS = 3000;
 
 function tryOptions(paths: string[], o: RawOptions): TryOptions {
+  const shape = o.shape === undefined ? undefined : readShapeFile(o.shape);
   return {
     paths,
     schema: o.schema,
@@ -133,9 +136,10 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     lockTimeoutMs: o.lockTimeout === undefined ? undefined : parseDuration('--lock-timeout', o.lockTimeout),
     retries: o.retries.trim() === '0' ? 0 : parsePositiveInt('--retries', o.retries),
     values: parseValues(o.value),
+    settings: new Map([...Object.entries(shape?.settings ?? {}), ...parsePairs('--setting', o.setting, 'name=value (maintenance_work_mem=1GB)')]),
     writers: o.writers.trim() === '0' ? 0 : parsePositiveInt('--writers', o.writers),
     readers: o.readers.trim() === '0' ? 0 : parsePositiveInt('--readers', o.readers),
-    shape: o.shape === undefined ? undefined : readShapeFile(o.shape),
+    shape,
     lint: parseChoices('--lint', o.lint, ['squawk', 'none'] as const)[0]!,
     out: o.out,
   };

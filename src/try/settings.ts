@@ -1,0 +1,42 @@
+import type pg from 'pg';
+import { InputError } from '../core/errors.js';
+
+/** What the migration's session can be given of production's settings, and what it cannot. */
+export interface SettingsPlan {
+  /** Set for the migration's session (set_config), in order. */
+  session: [name: string, value: string][];
+  /** Server-wide settings (shared_buffers, max_wal_size, ...) that differ here: named, not matched. */
+  unmatched: { name: string; wanted: string; here: string }[];
+}
+
+/**
+ * Sort production's settings (a shape's, then --setting's) into those a session may set and the
+ * server-wide ones that differ on this server. A name the server does not know is bad input.
+ */
+export async function planSettings(client: pg.Client, wanted: ReadonlyMap<string, string>): Promise<SettingsPlan> {
+  const plan: SettingsPlan = { session: [], unmatched: [] };
+  for (const [name, value] of wanted) {
+    const { rows } = await client.query<{ context: string; here: string }>('SELECT context, current_setting(name) AS here FROM pg_settings WHERE name = $1', [name]);
+    const found = rows[0];
+    if (!found) throw new InputError('UNKNOWN_SETTING', `--setting ${name}: the server has no setting of that name`);
+    if (found.context === 'user' || found.context === 'superuser') plan.session.push([name, value]);
+    else if (found.here !== value) plan.unmatched.push({ name, wanted: value, here: found.here });
+  }
+  return plan;
+}
+
+/** The session's settings as production has them: for the migration's connection, before it runs. */
+export async function applySettings(client: pg.Client, plan: SettingsPlan): Promise<void> {
+  for (const [name, value] of plan.session) await client.query('SELECT set_config($1, $2, false)', [name, value]);
+}
+
+/** The plan as lines for the terminal. */
+export function settingsLines(plan: SettingsPlan): string[] {
+  const out: string[] = [];
+  if (plan.session.length) out.push(`settings: ${plan.session.map(([n, v]) => `${n}=${v}`).join(', ')} set for the migration's session, as production has them`);
+  if (plan.unmatched.length)
+    out.push(
+      `settings not matched (server-wide, this server keeps its own): ${plan.unmatched.map((u) => `${u.name} ${u.wanted} (here ${u.here})`).join(', ')}; times that depend on them may differ from production's`,
+    );
+  return out;
+}
