@@ -9,25 +9,41 @@ import { toRow } from '../results/row.js';
 import { tryRows } from './csv-rows.js';
 import { measureSize } from './measure-size.js';
 import { schemaTemplate } from './schema-template.js';
+import { PROBE_ROWS, nextSizes } from './auto-sizes.js';
 import { tryTarget } from './plan.js';
 import { planSettings, settingsLines } from './settings.js';
 import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
 import { tryVerdicts } from './verdict.js';
 
-/** Each size in turn, up to the first the migration fails on. */
+/**
+ * Each size in turn, up to the first the migration fails on. With --sizes auto, a probe of
+ * PROBE_ROWS first, timed, then the sizes nextSizes picks from it and the budget.
+ */
 async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter): Promise<SizeResult[]> {
   const results: SizeResult[] = [];
+  const started = performance.now();
   try {
     const template = await schemaTemplate(url, plan, options, reporter);
     const settings = await withClient(url, (c) => planSettings(c, options.settings));
     for (const line of settingsLines(settings)) reporter.log(line);
     const size = { url, template, plan, options, reporter, settings };
-    for (const rows of options.sizes) {
+    const target = tryTarget(plan, options).rows;
+    const sizes = options.budgetMs === undefined ? [...options.sizes] : [Math.min(PROBE_ROWS, target)];
+    for (let i = 0; i < sizes.length; i++) {
+      const rows = sizes[i]!;
       // Behind the long query at the largest size only: its wait does not grow with the rows, and is added to what the quiet runs carry to the target.
-      const longQueryMs = rows === options.sizes.at(-1) && options.longQueryMs > 0 ? options.longQueryMs : undefined;
-      const r = await measureSize(size, rows, longQueryMs);
+      const largest = i === sizes.length - 1 && (options.budgetMs === undefined || rows >= target);
+      const t0 = performance.now();
+      const r = await measureSize(size, rows, largest && options.longQueryMs > 0 ? options.longQueryMs : undefined);
       results.push(r);
       if (r.run.failed) break;
+      if (options.budgetMs !== undefined && i === 0 && rows < target) {
+        const next = nextSizes(target, { rows, ms: performance.now() - t0 }, options.budgetMs - (performance.now() - started));
+        sizes.push(...next.sizes);
+        reporter.log(
+          `sizes auto: ${sizes.map((n) => n.toLocaleString('en-US')).join(', ')} rows for a target of ${target.toLocaleString('en-US')}${next.short ? ` (stopped short: ${next.short})` : ''}`,
+        );
+      }
     }
   } finally {
     reporter.stop();
@@ -57,7 +73,9 @@ function writerSummary(results: SizeResult[], options: TryOptions): WriterSummar
  */
 export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchOptions, newReporter: ReporterFactory): Promise<TryOutcome> {
   const { results, pgMajor, lintResult } = await withDatabase(async ({ url, info }) => {
-    const results = await measureSizes(url, plan, options, newReporter(options.sizes.length));
+    // --sizes auto: as many sizes as an unlimited budget would pick; the budget may stop it sooner.
+    const count = options.budgetMs === undefined ? options.sizes.length : 1 + nextSizes(tryTarget(plan, options).rows, { rows: PROBE_ROWS, ms: 0 }, Infinity).sizes.length;
+    const results = await measureSizes(url, plan, options, newReporter(count));
     if (options.out) {
       const meta = await withClient(url, runMetadata);
       appendCsv(

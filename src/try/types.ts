@@ -13,6 +13,8 @@ export interface TryOptions {
   /** Schema applied before any migration: a pg_dump --schema-only, a structure.sql. */
   schema: string[];
   sizes: number[];
+  /** --sizes auto: the sizes are chosen from a timed probe to fit this budget (ms), the largest within 10x of the target. */
+  budgetMs?: number;
   /** The size the verdict is for (default: the shape's, else the largest measured). */
   targetRows?: number;
   /** `last` (default), `all`, a migration's name as its tool names it, or a glob over names and paths. */
@@ -103,6 +105,8 @@ export interface TryOutcome {
   verdicts: TryVerdicts;
   /** The sizes measured to the end (a failed size is not one). */
   sizes: number[];
+  /** --sizes auto: the sizes are chosen from a timed probe to fit this budget (ms), the largest within 10x of the target. */
+  budgetMs?: number;
   lint?: LintResult;
   writers?: WriterSummary;
   /** Size results appended to TryOptions.out. */

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { lintCell, measuredHarm } from '../../src/try/lint-agreement.js';
+import { nextSizes } from '../../src/try/auto-sizes.js';
 import { project, tryVerdicts, type SizeRun } from '../../src/try/verdict.js';
 
 test('project: measured at the target is the measurement; beyond it, the log-log slope of the driver carries the value', (t) => {
@@ -134,4 +135,14 @@ test('tryVerdicts behind a long query: lock_timeout gave up (55P03) with traffic
   const ok = tryVerdicts([retried.quiet], 100_000, 1000, { run: retried.behind, longQueryMs: 3000 });
   t.false(ok.failing);
   t.is(ok.groups[0]!.behind!.attempts, 6);
+});
+
+test('--sizes auto: ladder steps after the probe up to the first within 10x of the target, while the budget lasts; said when it stops short', (t) => {
+  t.deepEqual(nextSizes(40_000_000, { rows: 100_000, ms: 1000 }, Infinity).sizes, [300_000, 1_000_000, 3_000_000, 10_000_000]);
+  t.deepEqual(nextSizes(5_000_000, { rows: 100_000, ms: 1000 }, Infinity).sizes, [300_000, 1_000_000]);
+  t.deepEqual(nextSizes(200_000, { rows: 100_000, ms: 1000 }, Infinity).sizes, [], 'the probe is within 10x already');
+  // 1 s per 100k rows: 300k takes 3 s, 1m 10 s, 3m 30 s.
+  const budget = nextSizes(40_000_000, { rows: 100_000, ms: 1000 }, 20_000);
+  t.deepEqual(budget.sizes, [300_000, 1_000_000]);
+  t.regex(budget.short!, /^3,000,000 rows would take about 30 s, more than the 7 s left of --budget$/);
 });

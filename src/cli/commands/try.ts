@@ -11,10 +11,11 @@ import { resolveDatabaseUrl } from '../../db/url.js';
 import type { LaunchOptions } from '../../db/launcher.js';
 import { FORMAT_TITLES, MIGRATION_FORMATS } from '../../migrations/index.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
-import { planTry, shapeTarget } from '../../try/plan.js';
+import { planTry, shapeTarget, tryTarget } from '../../try/plan.js';
 import { runTry } from '../../try/run.js';
 import type { TryOptions, TryPlan } from '../../try/types.js';
 import { verdictHelp } from '../../results/verdicts.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
@@ -28,6 +29,7 @@ export const parseValues = (items: string[]): Map<string, string> =>
 
 interface RawOptions {
   sizes: string;
+  budget: string;
   targetRows?: string;
   measure: string;
   measureFrom?: string;
@@ -57,7 +59,8 @@ export function tryCommand(): Command {
   return new Command('try')
     .description("measure your own migration files on your schema, on tables filled with synthetic rows at your table's size, with writers beside them")
     .argument('[paths...]', `a project root (its migrations found by each tool's conventions), migration folders or files (${FORMAT_TITLES})`, ['.'])
-    .option('--sizes <list>', 'rows in each touched table, one measurement per size', '100k,1m')
+    .option('--sizes <list>', 'rows in each touched table, one measurement per size; auto: 100k first, then sizes up to a tenth of the target that fit --budget', '100k,1m')
+    .option('--budget <duration>', 'with --sizes auto: how long the measurements may take, about', '2m')
     .option('--target-rows <n>', "the size the verdict is for, e.g. your table's 40m; beyond the sizes measured it is extrapolated (default: the largest size)")
     .option(
       '--measure <which>',
@@ -120,7 +123,8 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
   return {
     paths,
     schema: o.schema,
-    sizes: [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b),
+    sizes: o.sizes.trim() === 'auto' ? [] : [...new Set(o.sizes.split(',').map((s) => parseSize(s)))].sort((a, b) => a - b),
+    budgetMs: o.sizes.trim() === 'auto' ? parseDuration('--budget', o.budget) : undefined,
     targetRows: o.targetRows === undefined ? undefined : parseSize(o.targetRows),
     measure: o.measure,
     measureFrom: o.measureFrom,
@@ -184,6 +188,8 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   const options = longQueryFromShape(tryOptions(paths, o), o);
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
+  if (options.budgetMs !== undefined && tryTarget(plan, options).from === 'largest size')
+    throw new InvalidOptionError('--sizes', 'auto chooses sizes from the target: give --target-rows, or a --shape whose tables hold it');
   for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
   for (const line of plan.notes) process.stderr.write(`note: ${line}\n`);
   if (o.shape) sayShape(o.shape, options, plan);
