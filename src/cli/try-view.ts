@@ -14,7 +14,8 @@ export function shortRows(n: number): string {
 }
 
 const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
-const projected = (p: Projection) => `${ms(p.ms)}${p.from ? '*' : ''}`;
+/** A figure at the target: measured, or carried there as a range (`1.9-2.9 s*`). */
+const projected = (p: Projection) => (p.from && p.low !== undefined && p.high !== undefined ? `${ms(p.low)}-${ms(p.high)}*` : ms(p.ms));
 
 /** The lock a statement took; in a transaction that already held a stronger one, nothing new shows. */
 function lockCell(s: StatementVerdict, v: TryVerdicts): string {
@@ -80,9 +81,13 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   for (const g of v.groups.filter((g) => g.inTransaction && g.statements.length > 1)) lines.push(groupLine(g, v));
   const extrapolated = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].find((p) => p.from);
   if (extrapolated) {
+    const past = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].some((p) => p.pastMemory);
     lines.push(
-      `* extrapolated to ${shortRows(v.target)} rows from ${extrapolated.from!.map(shortRows).join(', ')}` +
-        (extrapolated.assumed ? ' (one size measured: linear growth assumed; measure two sizes for a fitted one)' : ' (log-log fit of each figure over the sizes measured)'),
+      `* carried to ${shortRows(v.target)} rows from ${extrapolated.from!.map(shortRows).join(', ')}: ` +
+        (extrapolated.assumed
+          ? 'one size measured, all of it assumed to grow (measure two sizes or more for a fitted range)'
+          : 'fixed and growing parts fitted (n log n for index builds, linear otherwise), a range; verdicts judge its upper end') +
+        (past ? `; past the size where the work leaves memory on this server (shared_buffers, maintenance_work_mem), the upper end allows for it (results/extrapolation-0.8.0)` : ''),
     );
   }
   if (writers) {

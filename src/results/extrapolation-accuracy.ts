@@ -1,4 +1,5 @@
 import type { ReadRow } from './csv.js';
+import { carry, growthOf, type MemoryLimits } from './growth.js';
 import { logLogSlope } from './stats.js';
 
 /** One operation's time at each size measured, from a `pgmb try` CSV (suite try, one row per statement and size). */
@@ -35,6 +36,32 @@ export const LOG_LOG: ExtrapolationModel = {
     return { ms: largest.ms * (target / largest.rows) ** slope };
   },
 };
+
+/** What `pgmb try` does now (results/growth.ts): fixed and growing parts fitted per kind of operation, a range, and the memory edge. */
+export function growthModel(memory: MemoryLimits): ExtrapolationModel {
+  return {
+    name: 'growth',
+    predict(operation, points, target) {
+      const c = carry(points, target, growthOf(operation.replace(/^\S+:\d+ /, '')), memory);
+      return { ms: c.ms, low: c.low, high: c.high };
+    },
+  };
+}
+
+/** The memory limits a try CSV's whole-migration rows record: the server's settings, and the table's bytes per row at the largest size. */
+export function memoryOf(rows: readonly ReadRow[]): MemoryLimits {
+  const whole = rows.filter((r) => r.suite === 'try' && r.case!.endsWith(' migration')).sort((a, b) => Number(b.rows) - Number(a.rows))[0]!;
+  const setting = (name: string) => new RegExp(`(?:^|;)${name}=([^;]+)`).exec(whole.pg_settings ?? '')?.[1];
+  const bytes = (text: string | undefined) => {
+    const m = /^(\d+)(kB|MB|GB)$/.exec(text ?? '');
+    return m ? Number(m[1]) * { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'kB' | 'MB' | 'GB'] : Number.NaN;
+  };
+  return {
+    sharedBuffersBytes: bytes(setting('shared_buffers')),
+    maintenanceWorkMemBytes: bytes(setting('maintenance_work_mem')),
+    bytesPerRow: Number(whole.table_bytes_before) / Number(whole.rows),
+  };
+}
 
 export interface AccuracyRow {
   operation: string;
@@ -93,6 +120,9 @@ export function accuracyRows(series: readonly MeasuredSeries[], models: readonly
   return out;
 }
 
+/** Predictions of operations shorter than this at the target are listed but not summarized. */
+const SUMMARIZED_MS = 100;
+
 const pct = (n: number) => `${n > 0 ? '+' : ''}${n.toFixed(0)}%`;
 
 /** The rows as a markdown page: per operation and prediction, each model's error; then each model's worst and median error by distance. */
@@ -108,17 +138,25 @@ export function accuracyTable(rows: readonly AccuracyRow[]): string {
     });
     lines.push(`| ${c.operation.replace(/^\S+:\d+ /, '')} | ${c.from} | ${c.to} | ${c.distance} | ${c.measured_ms} ms | ${cells.join(' | ')} |`);
   }
-  lines.push('', '| model | distance | predictions | median error | most optimistic | most pessimistic | measurement covered |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    `Summary of the predictions of operations that took ${SUMMARIZED_MS} ms or more at the target (shorter ones are noise-dominated: a DROP INDEX, a NOT VALID constraint):`,
+    '',
+    '| model | distance | predictions | median error | most optimistic | most pessimistic | within the range | over its upper end |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const m of models) {
     for (const [label, near] of [
       ['about 3x', (d: number) => d < 6],
       ['about 10x', (d: number) => d >= 6],
     ] as const) {
-      const errs = rows.filter((r) => r.model === m && near(r.distance));
+      const errs = rows.filter((r) => r.model === m && near(r.distance) && r.measured_ms >= SUMMARIZED_MS);
       if (!errs.length) continue;
       const sorted = errs.map((r) => r.error_pct).sort((a, b) => a - b);
-      const covered = errs.filter((r) => r.covered).length;
-      lines.push(`| ${m} | ${label} | ${errs.length} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} | ${pct(sorted[0]!)} | ${pct(sorted[sorted.length - 1]!)} | ${covered} of ${errs.length} |`);
+      const ranged = errs.filter((r) => r.high_ms !== undefined);
+      const within = ranged.length ? `${ranged.filter((r) => r.covered).length} of ${errs.length}` : '(a point)';
+      const over = `${errs.filter((r) => r.measured_ms > (r.high_ms ?? r.predicted_ms)).length} of ${errs.length}`;
+      lines.push(`| ${m} | ${label} | ${errs.length} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} | ${pct(sorted[0]!)} | ${pct(sorted[sorted.length - 1]!)} | ${within} | ${over} |`);
     }
   }
   return `${lines.join('\n')}\n`;

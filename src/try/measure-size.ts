@@ -17,7 +17,7 @@ import type { WriteTarget } from '../measure/workloads/writes.js';
 import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
 import type { SchemaTemplate } from './schema-template.js';
-import { applySettings, type SettingsPlan } from './settings.js';
+import { applySettings, memoryLimits, type SettingsPlan } from './settings.js';
 import { sizeRun } from './size-run.js';
 import type { ScenarioResult, SizeResult, TryOptions, TryPlan } from './types.js';
 
@@ -116,7 +116,8 @@ async function measureScenario(size: SizeContext, url: string, t: FilledTargets,
     const { writers, readers, details, figures } = measured;
     const runs = details[0]!;
     const held = { writers: (from: number, to: number) => writers.heldWithin(from, to), readers: (from: number, to: number) => readers.heldWithin(from, to) };
-    return { result: { run: sizeRun(rows, runs, held), figures: { ...figures, setup_ms: t.fillMs }, writersOn: t.touched.map((x) => x.label), writerErrors: writers.errorMessages() }, runs };
+    const run = { ...sizeRun(rows, runs, held), memory: await memoryLimits(client, Number(figures.table_bytes_before ?? 0) / rows) };
+    return { result: { run, figures: { ...figures, setup_ms: t.fillMs }, writersOn: t.touched.map((x) => x.label), writerErrors: writers.errorMessages() }, runs };
   } finally {
     await Promise.all([client.end(), observer.end(), watcher.close()].map((p) => p.catch(() => undefined)));
   }

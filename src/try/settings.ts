@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { InputError } from '../core/errors.js';
+import type { MemoryLimits } from '../results/growth.js';
 
 /** What the migration's session can be given of production's settings, and what it cannot. */
 export interface SettingsPlan {
@@ -39,4 +40,12 @@ export function settingsLines(plan: SettingsPlan): string[] {
       `settings not matched (server-wide, this server keeps its own): ${plan.unmatched.map((u) => `${u.name} ${u.wanted} (here ${u.here})`).join(', ')}; times that depend on them may differ from production's`,
     );
   return out;
+}
+
+/** Where the work leaves memory in this session (its maintenance_work_mem as set), for a table of `bytesPerRow`. */
+export async function memoryLimits(client: pg.Client, bytesPerRow: number): Promise<MemoryLimits> {
+  const { rows } = await client.query<{ shared: string; maintenance: string }>(
+    "SELECT pg_size_bytes(current_setting('shared_buffers')) AS shared, pg_size_bytes(current_setting('maintenance_work_mem')) AS maintenance",
+  );
+  return { sharedBuffersBytes: Number(rows[0]!.shared), maintenanceWorkMemBytes: Number(rows[0]!.maintenance), bytesPerRow };
 }

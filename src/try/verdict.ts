@@ -1,5 +1,5 @@
 import { LOCK_MODES } from '../core/lock-modes.js';
-import { logLogSlope } from '../results/stats.js';
+import { carry, growthOf, type Growth, type MemoryLimits } from '../results/growth.js';
 import type { StatementVerdictWord } from '../results/verdicts.js';
 
 /** Lock modes that conflict with the RowExclusiveLock every INSERT, UPDATE and DELETE takes. */
@@ -49,6 +49,8 @@ export interface SizeRun {
   failed?: { key: string; error: string; code?: string; attempts?: number };
   /** The group it failed in, as measured up to the failure. */
   failedGroup?: MeasuredGroup;
+  /** Where the work leaves memory on this server, for carrying the figures to the target. */
+  memory?: MemoryLimits;
 }
 
 /** The largest size measured again with a long query holding each touched table from just before the migration. */
@@ -57,27 +59,40 @@ export interface BehindRun {
   longQueryMs: number;
 }
 
-/** A figure at the target size: measured there, or extrapolated from the sizes measured. */
+/** A figure at the target size: measured there, or carried there from the sizes measured, as a range. */
 export interface Projection {
+  /** The point: fixed and growing parts fitted to the sizes (results/growth.ts). */
   ms: number;
-  /** The sizes it was extrapolated from; undefined when the target was measured. */
+  /** The range around it; the verdict judges the upper end. Undefined when the target was measured. */
+  low?: number;
+  high?: number;
+  /** The sizes it was carried from; undefined when the target was measured. */
   from?: number[];
-  /** Growth exponent used (ms ~ rows^slope); assumed 1 from a single size. */
-  slope?: number;
+  /** One size: all of it assumed to grow, and said. */
   assumed?: boolean;
+  /** The target is past where the work leaves memory (shared_buffers, maintenance_work_mem), and no size measured was. */
+  pastMemory?: boolean;
 }
 
+/** What a verdict judges of a projection: its upper end. */
+export const upperEnd = (p: Projection) => p.high ?? p.ms;
+
 /**
- * `value` (measured at the largest size) carried to `target` rows along the growth of `driver`
- * (measured at every size): value * (target / largest)^slope, with slope the log-log fit of the
- * driver over the sizes. One size gives no slope: linear growth is assumed, and said.
+ * `value` (measured at every size) carried to `target` rows along the growth of `driver` (the time
+ * of what holds it): the driver carried by results/growth.ts (fixed and growing parts of the kind's
+ * growth, a range, the memory edge), and the value scaled with it from the largest size.
  */
-export function project(sizes: { rows: number; driver: number; value: number }[], target: number): Projection {
+export function project(sizes: { rows: number; driver: number; value: number }[], target: number, growth: Growth, memory?: MemoryLimits): Projection {
   const largest = sizes.reduce((a, b) => (b.rows > a.rows ? b : a));
   if (target === largest.rows) return { ms: largest.value };
-  const fitted = logLogSlope(sizes.map((s) => [s.rows, s.driver] as const));
-  const slope = fitted === undefined ? 1 : Math.max(0, fitted);
-  return { ms: largest.value * (target / largest.rows) ** slope, from: sizes.map((s) => s.rows), slope, assumed: fitted === undefined };
+  const c = carry(
+    sizes.map((s) => ({ rows: s.rows, ms: s.driver })),
+    target,
+    growth,
+    memory,
+  );
+  const scale = (x: number) => (largest.driver > 0 ? (largest.value * x) / largest.driver : (largest.value * target) / largest.rows);
+  return { ms: scale(c.ms), low: scale(c.low), high: scale(c.high), from: sizes.map((s) => s.rows), assumed: sizes.length < 2, pastMemory: c.pastMemory };
 }
 
 export type TryVerdict = StatementVerdictWord;
@@ -147,7 +162,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 export const FAILING: readonly TryVerdict[] = ['blocks writers', 'blocks readers and writers', 'times out behind a long query'];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const shown = (ms: number, p: Projection) => `${Math.round(ms)} ms${p.from ? ' (extrapolated)' : ''}`;
+const shown = (ms: number, p: Projection) => `${Math.round(ms)} ms${p.from ? ' (upper end, extrapolated)' : ''}`;
 
 /** A group behind the long query: what its wait added to the quiet run's figures, carried to the target. */
 function groupBehind(key: string, quiet: MeasuredGroup, behind: BehindRun | undefined, at: { held: number; readers: number }): GroupBehind | undefined {
@@ -179,14 +194,18 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
   const largest = complete[complete.length - 1]!;
   return largest.groups.map((g) => {
     const sizes = complete.map((r) => ({ rows: r.rows, item: r.groups.find((x) => x.key === g.key)! }));
+    // The group grows as its longest statement does.
+    const longest = largest.statements.filter((s) => g.statements.includes(s.key)).sort((a, b) => b.ms - a.ms)[0];
     const carried = (pick: (m: MeasuredGroup) => number | undefined) =>
       project(
         sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: pick(item) ?? 0 })),
         target,
+        growthOf(longest?.kind ?? ''),
+        largest.memory,
       );
     const heldAtTarget = carried((m) => m.heldMs);
     const readersHeldAtTarget = carried((m) => m.readersHeldMs);
-    const b = groupBehind(g.key, g, behind, { held: heldAtTarget.ms, readers: readersHeldAtTarget.ms });
+    const b = groupBehind(g.key, g, behind, { held: upperEnd(heldAtTarget), readers: upperEnd(readersHeldAtTarget) });
     return {
       key: g.key,
       statements: g.statements,
@@ -197,7 +216,7 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
       heldAtTarget,
       readersHeldAtTarget,
       behind: b,
-      verdict: judgeGroup(heldAtTarget.ms, readersHeldAtTarget.ms, b, maxBlockMs),
+      verdict: judgeGroup(upperEnd(heldAtTarget), upperEnd(readersHeldAtTarget), b, maxBlockMs),
     };
   });
 }
@@ -208,10 +227,10 @@ function statementReason(s: { key: string; lock?: string; waitedBehindMs?: numbe
   const who = group.verdict === 'blocks readers and writers' ? 'readers and writers' : 'writers';
   if (group.verdict === 'times out behind a long query')
     return `gave up after waiting ${seconds(b!.waitedMs)} for its lock behind a ${seconds(longQueryMs!)} query (lock_timeout${b!.attempts > 1 ? `, ${b!.attempts} attempts` : ''}): traffic held at most ${Math.round(b!.heldMs)} ms, but the deploy fails unless the tool retries`;
-  const quietHeld = Math.max(group.heldAtTarget.ms, group.readersHeldAtTarget.ms);
+  const quietHeld = Math.max(upperEnd(group.heldAtTarget), upperEnd(group.readersHeldAtTarget));
   if (b && s.waitedBehindMs && Math.max(b.heldMs, b.readersHeldMs) > quietHeld)
     return `waited ${seconds(s.waitedBehindMs)} behind a ${seconds(longQueryMs!)} query, everything queued behind it (${who} held ${Math.round(Math.max(b.heldMs, b.readersHeldMs))} ms); set lock_timeout (and retry)`;
-  const held = shown(who === 'writers' ? group.heldAtTarget.ms : group.readersHeldAtTarget.ms, group.heldAtTarget);
+  const held = shown(upperEnd(who === 'writers' ? group.heldAtTarget : group.readersHeldAtTarget), group.heldAtTarget);
   const last = group.statements[group.statements.length - 1];
   const untilCommit = group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : '';
   if (group.holder === s.key || !group.holder) return `${blocksWriters(s.lock) ? `its ${s.lock}` : 'it'} held ${who} ${held}${untilCommit}`;
@@ -250,6 +269,8 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number,
       atTarget: project(
         sizes.map(({ rows, item }) => ({ rows, driver: item.ms, value: item.ms })),
         target,
+        growthOf(s.kind),
+        complete[complete.length - 1]!.memory,
       ),
       heldMs: s.heldMs,
       readersHeldMs: s.readersHeldMs,

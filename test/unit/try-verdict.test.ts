@@ -1,34 +1,45 @@
 import test from 'ava';
 import { lintCell, measuredHarm } from '../../src/try/lint-agreement.js';
 import { nextSizes } from '../../src/try/auto-sizes.js';
-import { project, tryVerdicts, type SizeRun } from '../../src/try/verdict.js';
+import { project, tryVerdicts, upperEnd, type SizeRun } from '../../src/try/verdict.js';
 
-test('project: measured at the target is the measurement; beyond it, the log-log slope of the driver carries the value', (t) => {
+test('project: measured at the target is the measurement; beyond it, fixed and growing parts fitted, a range whose upper end the verdict judges', (t) => {
   const sizes = [
     { rows: 100_000, driver: 100, value: 90 },
     { rows: 1_000_000, driver: 1000, value: 900 },
   ];
-  t.deepEqual(project(sizes, 1_000_000), { ms: 900 });
-  const p = project(sizes, 10_000_000);
-  t.is(Math.round(p.ms), 9000);
-  t.is(Math.round(p.slope! * 100) / 100, 1);
+  t.deepEqual(project(sizes, 1_000_000, 'linear'), { ms: 900 });
+  const p = project(sizes, 10_000_000, 'linear');
+  t.is(Math.round(p.ms), 9000, 'no fixed part: linear growth carries 900 ms at 1m to 9 s at 10m');
+  t.true(p.low! < p.ms && upperEnd(p) > p.ms);
   t.deepEqual(p.from, [100_000, 1_000_000]);
-  t.falsy(p.assumed);
+  t.false(p.assumed);
+  // The issue's index build: 64 ms at 100k and 431 ms at 1m hold a fixed part, which flattened the log-log slope to 0.83.
+  const index = project(
+    [
+      { rows: 100_000, driver: 64, value: 64 },
+      { rows: 1_000_000, driver: 431, value: 431 },
+    ],
+    5_000_000,
+    'n log n',
+  );
+  t.true(index.ms > 431 * 5 ** 0.83, `${Math.round(index.ms)} ms, more than the log-log slope's 1,634`);
 });
 
-test('project: one size gives no slope: linear growth is assumed and said; a negative fit is floored at 0', (t) => {
-  const one = project([{ rows: 1_000_000, driver: 500, value: 400 }], 4_000_000);
-  t.is(one.ms, 1600);
+test('project: past the memory edge no size measured reached, the upper end allows for the work leaving memory; one size is assumed to grow whole', (t) => {
+  const sizes = [
+    { rows: 100_000, driver: 60, value: 60 },
+    { rows: 1_000_000, driver: 400, value: 400 },
+  ];
+  const memory = { sharedBuffersBytes: 256 * 1024 ** 2, maintenanceWorkMemBytes: 64 * 1024 ** 2, bytesPerRow: 180 };
+  const inside = project(sizes, 1_200_000, 'linear', memory);
+  const past = project(sizes, 3_000_000, 'linear', memory);
+  t.false(inside.pastMemory);
+  t.true(past.pastMemory, '3m rows of 180 bytes are past 256 MB of shared_buffers');
+  t.true(upperEnd(past) / past.ms > (upperEnd(inside) / inside.ms) * 2);
+  const one = project([{ rows: 1_000_000, driver: 500, value: 400 }], 4_000_000, 'linear');
+  t.is(Math.round(one.ms), 1600);
   t.true(one.assumed);
-  const shrinking = project(
-    [
-      { rows: 1000, driver: 50, value: 5 },
-      { rows: 10_000, driver: 10, value: 5 },
-    ],
-    100_000,
-  );
-  t.is(shrinking.slope, 0);
-  t.is(shrinking.ms, 5);
 });
 
 const run = (rows: number, scale: number): SizeRun => ({

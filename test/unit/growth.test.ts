@@ -1,0 +1,62 @@
+import test from 'ava';
+import { accuracyRows, LOG_LOG, measuredSeries } from '../../src/results/extrapolation-accuracy.js';
+import { carry, fitGrowth, growthOf, memoryEdgeRows, predictGrowth } from '../../src/results/growth.js';
+import type { ReadRow } from '../../src/results/csv.js';
+
+test('growth: index builds and foreign key validation sort (n log n), the rest scans (linear); a DROP INDEX is no build', (t) => {
+  t.is(growthOf('CREATE INDEX CONCURRENTLY'), 'n log n');
+  t.is(growthOf('CREATE UNIQUE INDEX'), 'n log n');
+  t.is(growthOf('ALTER TABLE VALIDATE CONSTRAINT'), 'n log n');
+  t.is(growthOf('DROP INDEX'), 'linear');
+  t.is(growthOf('ALTER TABLE ALTER COLUMN TYPE'), 'linear');
+  t.is(growthOf('UPDATE'), 'linear');
+});
+
+test('fitGrowth: a fixed part and a growing one recovered from exact points; negative parts floored at 0', (t) => {
+  const exact = [100_000, 300_000, 1_000_000].map((rows) => ({ rows, ms: 20 + rows / 2500 }));
+  const fit = fitGrowth(exact, 'linear');
+  t.is(Math.round(fit.fixed), 20);
+  t.is(Math.round(predictGrowth(fit, 10_000_000)), 4020);
+  const shrinking = fitGrowth(
+    [
+      { rows: 1000, ms: 50 },
+      { rows: 10_000, ms: 10 },
+    ],
+    'linear',
+  );
+  t.is(shrinking.perUnit, 0);
+  t.true(shrinking.fixed > 0);
+});
+
+test('carry: the memory edge is where the table passes shared_buffers, or a sort its keys maintenance_work_mem; the largest size past it bounds the range by itself', (t) => {
+  const memory = { sharedBuffersBytes: 1000 * 100, maintenanceWorkMemBytes: 1000 * 10, bytesPerRow: 100 };
+  t.is(memoryEdgeRows('linear', memory), 1000);
+  t.is(memoryEdgeRows('n log n', memory), 400);
+  const before = [
+    { rows: 100, ms: 10 },
+    { rows: 300, ms: 30 },
+  ];
+  t.true(carry(before, 3000, 'linear', memory).pastMemory);
+  t.false(carry(before, 900, 'linear', memory).pastMemory);
+  // Past the edge already at 3,000 rows, and slower per row there than before it: the range reaches the largest size's own rate.
+  const straddling = [...before, { rows: 3000, ms: 600 }];
+  const c = carry(straddling, 9000, 'linear', memory);
+  t.false(c.pastMemory);
+  t.true(c.high >= 1800, `${c.high}`);
+});
+
+test('accuracy rows: each size predicted from two sizes a decade apart and from every smaller size, at about 3x and 10x, with the error signed', (t) => {
+  const rows = [100_000, 300_000, 1_000_000, 3_000_000].map((n) => ({ suite: 'try', case: 'm.sql:2 CREATE INDEX', rows: String(n), mean_ms: String(n / 1000) }) as ReadRow);
+  rows.push({ suite: 'try', case: 'm.sql migration', rows: '100000', mean_ms: '1' } as ReadRow);
+  const series = measuredSeries(rows);
+  t.is(series.length, 1, 'whole-migration rows are left out');
+  const acc = accuracyRows(series, [LOG_LOG]);
+  t.deepEqual(
+    acc.map((r) => `${r.from}->${r.to}`),
+    ['100000+300000->1000000', '100000+300000->3000000', '100000+1000000->3000000', '100000+300000+1000000->3000000'],
+  );
+  t.true(
+    acc.every((r) => Math.abs(r.error_pct) < 0.5),
+    'exactly linear points: log-log is exact',
+  );
+});
