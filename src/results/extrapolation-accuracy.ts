@@ -63,6 +63,9 @@ export function memoryOf(rows: readonly ReadRow[]): MemoryLimits {
   };
 }
 
+/** The accuracy CSV's columns, in order. */
+export const ACCURACY_COLUMNS = ['operation', 'model', 'from', 'to', 'distance', 'measured_ms', 'predicted_ms', 'error_pct', 'low_ms', 'high_ms', 'covered'] as const;
+
 export interface AccuracyRow {
   operation: string;
   model: string;

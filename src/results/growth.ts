@@ -80,6 +80,12 @@ export function memoryEdgeRows(growth: Growth, m: MemoryLimits): number {
 
 /** Past the memory edge, measured on this machine, the cost per row grew up to about this much (results/extrapolation-0.8.0). */
 export const PAST_MEMORY = 2.2;
+/**
+ * The cost per row goes on growing until the table is a few times past the edge (the scan's ring
+ * buffer, checkpoints during the operation): a size measured less than this far past it has not
+ * seen the whole step (the wide table of results/extrapolation-0.8.0, 1.3x past at 1m).
+ */
+export const EDGE_SPAN = 4;
 /** Inside one regime, single measurements beside traffic scatter about this much either way. */
 export const SCATTER = 0.3;
 
@@ -88,7 +94,7 @@ export interface Carried {
   ms: number;
   low: number;
   high: number;
-  /** The target is past the memory edge and the largest size measured is not. */
+  /** The target is past the memory edge and the largest size measured is not far past it (EDGE_SPAN). */
   pastMemory: boolean;
 }
 
@@ -96,14 +102,14 @@ export interface Carried {
  * Carry the times measured at several sizes to `target` rows. The point: fixed + growing parts fitted
  * to them. Where the largest size is past the memory edge already, the smaller ones ran in another
  * regime: the largest alone, scaled by the growth, bounds the range too. The range: SCATTER either
- * way, and where the target is past the memory edge that no size measured reached, the upper end
- * raised by PAST_MEMORY.
+ * way, and where the target is past the memory edge that no size measured is far past (EDGE_SPAN),
+ * the upper end raised by PAST_MEMORY.
  */
 export function carry(points: readonly { rows: number; ms: number }[], target: number, growth: Growth, memory?: MemoryLimits): Carried {
   const ms = predictGrowth(fitGrowth(points, growth), target);
   const largest = points.reduce((a, b) => (b.rows > a.rows ? b : a));
   const edge = memory ? memoryEdgeRows(growth, memory) : Infinity;
-  const pastMemory = target > edge && largest.rows <= edge;
+  const pastMemory = target > edge && largest.rows <= EDGE_SPAN * edge;
   const scaled = largest.rows > edge ? (largest.ms * work(growth, target)) / work(growth, largest.rows) : ms;
   return { ms, low: Math.min(ms, scaled) * (1 - SCATTER), high: Math.max(ms, scaled) * (1 + SCATTER) * (pastMemory ? PAST_MEMORY : 1), pastMemory };
 }

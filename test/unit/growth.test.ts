@@ -38,11 +38,12 @@ test('carry: the memory edge is where the table passes shared_buffers, or a sort
   ];
   t.true(carry(before, 3000, 'linear', memory).pastMemory);
   t.false(carry(before, 900, 'linear', memory).pastMemory);
-  // Past the edge already at 3,000 rows, and slower per row there than before it: the range reaches the largest size's own rate.
-  const straddling = [...before, { rows: 3000, ms: 600 }];
-  const c = carry(straddling, 9000, 'linear', memory);
+  // Past the edge at 3,000 rows but not EDGE_SPAN times past it: the step is still allowed for.
+  t.true(carry([...before, { rows: 3000, ms: 600 }], 9000, 'linear', memory).pastMemory);
+  // Far past it at 5,000 rows, and slower per row there than before it: the range reaches the largest size's own rate.
+  const c = carry([...before, { rows: 5000, ms: 1000 }], 15_000, 'linear', memory);
   t.false(c.pastMemory);
-  t.true(c.high >= 1800, `${c.high}`);
+  t.true(c.high >= 3000, `${c.high}`);
 });
 
 test('accuracy rows: each size predicted from two sizes a decade apart and from every smaller size, at about 3x and 10x, with the error signed', (t) => {
