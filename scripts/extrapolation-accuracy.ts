@@ -8,7 +8,7 @@
  *   tsx src/cli/with-database.ts -- tsx scripts/extrapolation-accuracy.ts measure --out results/extrapolation-0.8.0/raw.csv
  *   tsx scripts/extrapolation-accuracy.ts evaluate --raw results/extrapolation-0.8.0/raw.csv --out results/extrapolation-0.8.0
  * and on a wider table (add --wide --sizes 100k,300k,1m,3m, write wide-raw.csv), and with a quarter of the sort memory
- * (--setting maintenance_work_mem=16MB --sizes 100k,300k,1m,3m, write small-sort-raw.csv), neither of which the model was fitted on.
+ * (--setting maintenance_work_mem=16MB --sizes 100k,300k,1m,3m, write small-sort-raw.csv; evaluate it with the same --setting), neither of which the model was fitted on.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,13 @@ import { readCsv } from '../src/results/csv.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, raw: { type: 'string' }, sizes: { type: 'string', default: '100k,300k,1m,3m,10m' }, wide: { type: 'boolean', default: false }, setting: { type: 'string', multiple: true, default: [] } },
+  options: {
+    out: { type: 'string' },
+    raw: { type: 'string' },
+    sizes: { type: 'string', default: '100k,300k,1m,3m,10m' },
+    wide: { type: 'boolean', default: false },
+    setting: { type: 'string', multiple: true, default: [] },
+  },
 });
 
 /** The issue's 6-column accounts table, a tags array for GIN, and a parent for the foreign key. */
@@ -78,13 +84,29 @@ if (positionals[0] === 'measure') {
   const dir = mkdtempSync(join(tmpdir(), 'pgmb-extrapolation-'));
   writeFileSync(join(dir, '1_schema.up.sql'), values.wide ? WIDE : SCHEMA);
   writeFileSync(join(dir, '2_operations.up.sql'), OPERATIONS);
-  const args = ['try', dir, '--sizes', values.sizes!, '--transaction', 'none', '--long-query', '0', '--lint', 'none', '--max-block', '60m', '--out', values.out!, ...values.setting!.flatMap((x) => ['--setting', x])];
+  const args = [
+    'try',
+    dir,
+    '--sizes',
+    values.sizes!,
+    '--transaction',
+    'none',
+    '--long-query',
+    '0',
+    '--lint',
+    'none',
+    '--max-block',
+    '60m',
+    '--out',
+    values.out!,
+    ...values.setting!.flatMap((x) => ['--setting', x]),
+  ];
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/pgmb.ts', ...args], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`pgmb try exited ${r.status}`);
 } else if (positionals[0] === 'evaluate') {
   const raw = readCsv(values.raw!);
   // The model try used before, and the one it uses now.
-  const rows = accuracyRows(measuredSeries(raw), [LOG_LOG, growthModel(memoryOf(raw))]);
+  const rows = accuracyRows(measuredSeries(raw), [LOG_LOG, growthModel(memoryOf(raw, new Map(values.setting!.map((x) => x.split('=') as [string, string]))))]);
   // raw.csv -> accuracy.csv, wide-raw.csv -> wide-accuracy.csv.
   const stem = basename(values.raw!).replace(/raw\.csv$/, '');
   writeFileSync(join(values.out!, `${stem}accuracy.csv`), stringify(rows, { header: true, columns: ACCURACY_COLUMNS }));

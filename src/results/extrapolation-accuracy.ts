@@ -48,10 +48,13 @@ export function growthModel(memory: MemoryLimits): ExtrapolationModel {
   };
 }
 
-/** The memory limits a try CSV's whole-migration rows record: the server's settings, and the table's bytes per row at the largest size. */
-export function memoryOf(rows: readonly ReadRow[]): MemoryLimits {
+/**
+ * The memory limits a try CSV's whole-migration rows record: the server's settings (or the session's,
+ * where --setting gave the run others), and the table's bytes per row at the largest size.
+ */
+export function memoryOf(rows: readonly ReadRow[], session: ReadonlyMap<string, string> = new Map()): MemoryLimits {
   const whole = rows.filter((r) => r.suite === 'try' && r.case!.endsWith(' migration')).sort((a, b) => Number(b.rows) - Number(a.rows))[0]!;
-  const setting = (name: string) => new RegExp(`(?:^|;)${name}=([^;]+)`).exec(whole.pg_settings ?? '')?.[1];
+  const setting = (name: string) => session.get(name) ?? new RegExp(`(?:^|;)${name}=([^;]+)`).exec(whole.pg_settings ?? '')?.[1];
   const bytes = (text: string | undefined) => {
     const m = /^(\d+)(kB|MB|GB)$/.exec(text ?? '');
     return m ? Number(m[1]) * { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'kB' | 'MB' | 'GB'] : Number.NaN;

@@ -39,7 +39,7 @@ async function measureSizes(url: string, plan: TryPlan, options: TryOptions, rep
       if (r.run.failed) break;
       if (options.budgetMs !== undefined && i === 0 && rows < target) {
         const next = nextSizes(target, { rows, ms: performance.now() - t0 }, options.budgetMs - (performance.now() - started));
-        sizes.push(...next.sizes);
+        for (const n of next.sizes) sizes.push(n);
         reporter.log(
           `sizes auto: ${sizes.map((n) => n.toLocaleString('en-US')).join(', ')} rows for a target of ${target.toLocaleString('en-US')}${next.short ? ` (stopped short: ${next.short})` : ''}`,
         );
