@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
 import { lintCell } from '../try/lint-agreement.js';
@@ -82,12 +83,16 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   const extrapolated = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].find((p) => p.from);
   if (extrapolated) {
     const past = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].some((p) => p.pastMemory);
+    const far = v.target / (maxOf(extrapolated.from!) ?? v.target);
     lines.push(
       `* carried to ${shortRows(v.target)} rows from ${extrapolated.from!.map(shortRows).join(', ')}: ` +
         (extrapolated.assumed
           ? 'one size measured, all of it assumed to grow (measure two sizes or more for a fitted range)'
           : 'fixed and growing parts fitted (n log n for index builds, linear otherwise), a range; verdicts judge its upper end') +
-        (past ? `; past the size where the work leaves memory on this server (shared_buffers, maintenance_work_mem), the upper end allows for it (results/extrapolation-0.8.0)` : ''),
+        (past ? `; past the size where the work leaves memory on this server (shared_buffers, maintenance_work_mem), the upper end allows for it (results/extrapolation-0.8.0)` : '') +
+        (far > 10
+          ? `; carried ${Math.round(far)}x past the largest size measured, further than the accuracy table checks (10x): measure a larger size (--sizes auto --target-rows ${shortRows(v.target)}) before trusting it`
+          : ''),
     );
   }
   if (writers) {

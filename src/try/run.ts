@@ -11,7 +11,7 @@ import { measureSize } from './measure-size.js';
 import { schemaTemplate } from './schema-template.js';
 import { PROBE_ROWS, nextSizes } from './auto-sizes.js';
 import { tryTarget } from './plan.js';
-import { planSettings, settingsLines } from './settings.js';
+import { planSettings, settingsLines, type SettingsPlan } from './settings.js';
 import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
 import { tryVerdicts } from './verdict.js';
 
@@ -19,12 +19,11 @@ import { tryVerdicts } from './verdict.js';
  * Each size in turn, up to the first the migration fails on. With --sizes auto, a probe of
  * PROBE_ROWS first, timed, then the sizes nextSizes picks from it and the budget.
  */
-async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter): Promise<SizeResult[]> {
+async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter, settings: SettingsPlan): Promise<SizeResult[]> {
   const results: SizeResult[] = [];
   const started = performance.now();
   try {
     const template = await schemaTemplate(url, plan, options, reporter);
-    const settings = await withClient(url, (c) => planSettings(c, options.settings));
     for (const line of settingsLines(settings)) reporter.log(line);
     const size = { url, template, plan, options, reporter, settings };
     const target = tryTarget(plan, options).rows;
@@ -72,10 +71,12 @@ function writerSummary(results: SizeResult[], options: TryOptions): WriterSummar
  * databases on it), the CSV rows appended, the migration linted, and the verdicts at the target.
  */
 export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchOptions, newReporter: ReporterFactory): Promise<TryOutcome> {
-  const { results, pgMajor, lintResult } = await withDatabase(async ({ url, info }) => {
+  const { results, pgMajor, lintResult, settings } = await withDatabase(async ({ url, info }) => {
+    // Production's settings sorted out before anything is built: an unknown name is bad input.
+    const settings = await withClient(url, (c) => planSettings(c, options.settings));
     // --sizes auto: as many sizes as an unlimited budget would pick; the budget may stop it sooner.
     const count = options.budgetMs === undefined ? options.sizes.length : 1 + nextSizes(tryTarget(plan, options).rows, { rows: PROBE_ROWS, ms: 0 }, Infinity).sizes.length;
-    const results = await measureSizes(url, plan, options, newReporter(count));
+    const results = await measureSizes(url, plan, options, newReporter(count), settings);
     if (options.out) {
       const meta = await withClient(url, runMetadata);
       appendCsv(
@@ -92,7 +93,7 @@ export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchO
             info.major,
           )
         : undefined;
-    return { results, pgMajor: info.major, lintResult };
+    return { results, pgMajor: info.major, lintResult, settings };
   }, launch);
   const target = tryTarget(plan, options);
   return {
@@ -108,5 +109,6 @@ export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchO
     lint: lintResult,
     writers: writerSummary(results, options),
     appended: options.out ? results.length : 0,
+    settings,
   };
 }

@@ -5,6 +5,7 @@ import type { MeasuredFigures } from '../measure/measure-case.js';
 import type { Migration, ReadHistoryOptions, TransactionGroup, TransactionMode } from '../migrations/index.js';
 
 export type { ForeignKeyAdded } from '../migrations/index.js';
+import type { SettingsPlan } from './settings.js';
 import type { SizeRun, TryVerdicts } from './verdict.js';
 
 /** Everything `pgmb try` can be told; see `pgmb try --help`. */
@@ -111,4 +112,6 @@ export interface TryOutcome {
   writers?: WriterSummary;
   /** Size results appended to TryOptions.out. */
   appended: number;
+  /** Production's settings: those set for the migration's session, and the server-wide ones not matched. */
+  settings: SettingsPlan;
 }

@@ -281,3 +281,14 @@ testNeedingCreatedb("--setting: a session setting is set for the migration's con
   t.is(unknown.status, EXIT.usage, unknown.stderr);
   t.regex(unknown.stderr, /--setting no_such_setting: the server has no setting of that name/);
 });
+
+testNeedingCreatedb('--sizes auto: a timed 100k probe, then sizes up to a tenth of the target, said; without a target it is bad input', (t) => {
+  const dir = folder(t, 'CREATE INDEX CONCURRENTLY accounts_email ON accounts (email);\n');
+  const r = pgmbTry(dir, ['--sizes', 'auto', '--target-rows', '2m', '--budget', '5m', '--lint', 'none']);
+  t.is(r.status, EXIT.ok, r.stdout + r.stderr);
+  t.regex(r.stderr, /sizes auto: 100,000, 300,000 rows for a target of 2,000,000/);
+  t.deepEqual(Object.keys(r.verdicts!.statements[0]!.msBySize), ['100000', '300000']);
+  const untargeted = pgmbTry(dir, ['--sizes', 'auto']);
+  t.is(untargeted.status, EXIT.usage, untargeted.stderr);
+  t.regex(untargeted.stderr, /--sizes: auto chooses sizes from the target/);
+});

@@ -61,3 +61,28 @@ test('accuracy rows: each size predicted from two sizes a decade apart and from 
     'exactly linear points: log-log is exact',
   );
 });
+
+test('recorded series (results/extrapolation-0.8.0/raw.csv): a btree build whose sort spills past 1m shows the step in its upper end; a scan that stays in shared_buffers gets none and its range holds the measurement', (t) => {
+  // shared_buffers 256MB, maintenance_work_mem 64MB, 178 bytes a row: the sort's edge is about 1.5m rows.
+  const memory = { sharedBuffersBytes: 256 * 1024 ** 2, maintenanceWorkMemBytes: 64 * 1024 ** 2, bytesPerRow: 178 };
+  const build = [
+    { rows: 100_000, ms: 55 },
+    { rows: 300_000, ms: 149 },
+    { rows: 1_000_000, ms: 375 },
+  ];
+  const spilled = carry(build, 3_000_000, 'n log n', memory);
+  t.true(spilled.pastMemory);
+  t.true(spilled.high >= 2356, `upper end ${Math.round(spilled.high)} ms; measured 2,356 ms at 3m, 6.3x the time of 1m`);
+  t.true(spilled.ms < 2356, 'the fitted point alone misses the step');
+  const scan = carry(
+    [
+      { rows: 100_000, ms: 11 },
+      { rows: 300_000, ms: 25 },
+    ],
+    1_000_000,
+    'linear',
+    memory,
+  );
+  t.false(scan.pastMemory);
+  t.true(scan.low <= 71 && scan.high >= 71, `SET NOT NULL's scan: ${Math.round(scan.low)}-${Math.round(scan.high)} ms, measured 71 ms at 1m`);
+});

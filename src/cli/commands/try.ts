@@ -199,7 +199,8 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   }
   const { verdicts, lint, writers } = outcome;
   process.stdout.write(formatTry(verdicts, outcome.sizes, lint, writers));
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
+  if (o.json)
+    writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
   if (o.out) process.stderr.write(`appended ${outcome.appended} size(s) of rows to ${o.out}\n`);
   if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
   process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
