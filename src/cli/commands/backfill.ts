@@ -11,6 +11,7 @@ import {
   seesReplicationStats,
   STRATEGIES,
   throttleWhile,
+  type BackfillProgress,
   type BackfillResult,
   type EngineOptions,
   type HealthSignal,
@@ -147,13 +148,34 @@ async function healthLimits(client: pg.Client, f: BackfillFlags, command: Comman
 
 type BackfillView = ReturnType<typeof createBackfillView>;
 
-/** What every attempt of the backfill runs with; `signalNames` is filled with the health signals it uses. */
+/** What every attempt of the backfill runs with; `signalNames` is filled with the health signals it uses, `last` with its latest progress. */
 interface AttemptSetup {
   f: BackfillFlags;
   settings: Settings;
   health: Health;
   view: BackfillView;
   signalNames: string[];
+  last?: BackfillProgress;
+}
+
+/** The whole job over its attempts: what the attempts a lost connection ended had done (by their last progress), and since when. */
+interface JobTally {
+  startedAt: number;
+  attempts: number;
+  rows: number;
+  batches: number;
+  throttledMs: number;
+  largestBatch: number;
+}
+
+/** An attempt a lost connection ended, added to the job by the last progress it reported (batches it committed after that are not counted). */
+function tallyLost(job: JobTally, last: BackfillProgress | undefined): void {
+  job.attempts += 1;
+  if (!last) return;
+  job.rows += last.rowsDone;
+  job.batches += last.batches;
+  job.throttledMs += last.throttledMs;
+  job.largestBatch = Math.max(job.largestBatch, last.largestBatch);
 }
 
 /** The options checked, then the backfill run (again from its checkpoint after a lost connection), then its result. */
@@ -165,6 +187,7 @@ async function backfillAction(f: BackfillFlags, command: Command): Promise<void>
   const health = await healthLimits(client, f, command, settings);
   const view = createBackfillView();
   const setup: AttemptSetup = { f, settings, health, view, signalNames: [] };
+  const job: JobTally = { startedAt: performance.now(), attempts: 1, rows: 0, batches: 0, throttledMs: 0, largestBatch: 0 };
   const sizeBefore = await rowBytes(client, f.table);
   try {
     let r: BackfillResult;
@@ -174,6 +197,8 @@ async function backfillAction(f: BackfillFlags, command: Command): Promise<void>
         break;
       } catch (err) {
         if (!isConnectionLoss(err) || settings.reconnectMs === 0) throw err;
+        tallyLost(job, setup.last);
+        setup.last = undefined;
         view.log(`connection lost (${(err as Error).message}); reconnecting for up to ${formatDuration(settings.reconnectMs / 1000)}`);
         await client.end().catch(() => undefined);
         client = await reconnect(settings.database.url, settings.reconnectMs);
@@ -181,7 +206,7 @@ async function backfillAction(f: BackfillFlags, command: Command): Promise<void>
       }
     }
     view.stop();
-    await render(client, f, r, sizeBefore, setup.signalNames);
+    await render(client, f, wholeJob(r, job), sizeBefore, setup.signalNames, job.attempts);
   } finally {
     view.stop();
     await client.end().catch(() => undefined);
@@ -206,8 +231,10 @@ async function attempt(c: pg.Client, setup: AttemptSetup): Promise<BackfillResul
       backfill: { ...settings.options.backfill, throttle: signals.length ? throttleWhile(signals) : undefined },
       requirements: health.requirements,
       onEvent: (e) => {
-        if (e.type === 'backfill-progress') view.update(e.progress);
-        else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
+        if (e.type === 'backfill-progress') {
+          setup.last = e.progress;
+          view.update(e.progress);
+        } else if (e.type === 'backfill-waiting') view.log(`waiting: another backfill of this column is running (${e.holder})`);
         else if (e.type === 'backfill-relation-skipped') view.log(`skipped ${e.relation}: ${e.reason}`);
       },
     });
@@ -218,8 +245,20 @@ async function attempt(c: pg.Client, setup: AttemptSetup): Promise<BackfillResul
   }
 }
 
+/** The last attempt's result with what the earlier attempts of this run did added: the whole job, timed from its start. */
+function wholeJob(r: BackfillResult, job: JobTally): BackfillResult {
+  return {
+    ...r,
+    rowsUpdated: r.rowsUpdated + job.rows,
+    batches: r.batches + job.batches,
+    throttledMs: r.throttledMs + job.throttledMs,
+    largestBatch: Math.max(r.largestBatch, job.largestBatch),
+    ms: performance.now() - job.startedAt,
+  };
+}
+
 /** The table's growth and late leaves on stderr; stdout gets the result alone, for scripts. */
-async function render(client: pg.Client, f: BackfillFlags, r: BackfillResult, sizeBefore: number | undefined, signalNames: string[]): Promise<void> {
+async function render(client: pg.Client, f: BackfillFlags, r: BackfillResult, sizeBefore: number | undefined, signalNames: string[], attempts: number): Promise<void> {
   const sizeAfter = await rowBytes(client, f.table);
   if (sizeBefore !== undefined && sizeAfter !== undefined) {
     const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${(r.vacuumMs / 1000).toFixed(1)} s)` : '';
@@ -232,7 +271,8 @@ async function render(client: pg.Client, f: BackfillFlags, r: BackfillResult, si
     `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
       `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
       `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames.join(', ')})` : ''}` +
-      `${r.resumed ? ' (resumed from a checkpoint)' : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
+      `${attempts > 1 ? `, ${attempts} attempts (reconnected ${attempts - 1} time(s))` : ''}` +
+      `${r.resumed ? ` (resumed from a checkpoint${attempts > 1 ? '' : ' an earlier run left: the rows it filled are not counted here'})` : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
   );
 }
 
