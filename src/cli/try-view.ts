@@ -59,6 +59,64 @@ function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[]
   return (Object.keys(VERDICTS) as VerdictWord[]).filter((w) => shown.has(w) && 'todo' in VERDICTS[w]);
 }
 
+/** The footnote of figures carried to the target: how, past the memory edge, and too far. */
+function carriedLine(v: TryVerdicts): string | undefined {
+  const projections = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)];
+  const extrapolated = projections.find((p) => p.from);
+  if (!extrapolated) return undefined;
+  const far = v.target / (maxOf(extrapolated.from!) ?? v.target);
+  return (
+    `* carried to ${shortRows(v.target)} rows from ${extrapolated.from!.map(shortRows).join(', ')}: ` +
+    (extrapolated.assumed
+      ? 'one size measured, all of it assumed to grow (measure two sizes or more for a fitted range)'
+      : 'fixed and growing parts fitted (n log n for index builds, linear otherwise), a range; verdicts judge its upper end') +
+    (projections.some((p) => p.pastMemory)
+      ? `; past the size where the work leaves memory on this server (shared_buffers, maintenance_work_mem), the upper end allows for it (results/extrapolation-0.8.0)`
+      : '') +
+    (far > 10
+      ? `; carried ${Math.round(far)}x past the largest size measured, further than the accuracy table checks (10x): measure a larger size (--sizes auto --target-rows ${shortRows(v.target)}) before trusting it`
+      : '')
+  );
+}
+
+/** What the simulated traffic did, and the long query it was measured behind. */
+function trafficLines(v: TryVerdicts, sizes: number[], writers: WriterSummary | undefined): string[] {
+  const lines: string[] = [];
+  if (writers) {
+    const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
+    const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
+    lines.push(
+      `writers: ${writers.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`,
+    );
+    if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
+    const r = writers.readers;
+    if (r)
+      lines.push(
+        `readers: ${r.connections} simulated connections on each, reading a row by primary key or a short key range, ${r.reads} reads${r.errors ? `, ${r.errors} failed` : ''}; "readers held" is the longest a read waited`,
+      );
+  }
+  if (v.longQueryMs)
+    lines.push(
+      `long query: at ${shortRows(sizes.at(-1)!)} rows the migration ran again with a ${ms(v.longQueryMs)} query holding each touched table (ACCESS SHARE) from just before it; "waited behind" is how long a statement waited for its lock there, and what that added to traffic held is in the verdict`,
+    );
+  return lines;
+}
+
+/** The last line: FAIL with what failed, or OK with what was checked. */
+function verdictLine(v: TryVerdicts): string {
+  const count = (word: string) => v.groups.filter((g) => g.verdict === word).length;
+  const at = `>= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`;
+  const fails = [
+    count('blocks writers') && `${count('blocks writers')} of ${v.groups.length} transaction(s) hold writers ${at}`,
+    count('blocks readers and writers') && `${count('blocks readers and writers')} of ${v.groups.length} transaction(s) hold readers and writers ${at}`,
+    count('times out behind a long query') &&
+      `${count('times out behind a long query')} of ${v.groups.length} transaction(s) give up behind the long query (lock_timeout): the deploy fails without retries`,
+  ].filter(Boolean);
+  if (fails.length) return `FAIL: ${fails.join('; ')}`;
+  if (v.failed) return `FAIL: ${v.failed.verdict === 'failed' ? 'the migration failed on the synthetic data' : 'the migration deadlocked with the writers'}`;
+  return `OK: no statement or transaction holds writers or readers ${at}${v.longQueryMs ? ', quiet or behind the long query' : ''}`;
+}
+
 /** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
 export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined): string {
   const table = new Table({
@@ -80,55 +138,13 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   for (const s of v.statements) table.push(statementRow(s, v, sizes, lint));
   const lines = [table.toString()];
   for (const g of v.groups.filter((g) => g.inTransaction && g.statements.length > 1)) lines.push(groupLine(g, v));
-  const extrapolated = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].find((p) => p.from);
-  if (extrapolated) {
-    const past = [...v.statements.map((s) => s.atTarget), ...v.groups.map((g) => g.heldAtTarget)].some((p) => p.pastMemory);
-    const far = v.target / (maxOf(extrapolated.from!) ?? v.target);
-    lines.push(
-      `* carried to ${shortRows(v.target)} rows from ${extrapolated.from!.map(shortRows).join(', ')}: ` +
-        (extrapolated.assumed
-          ? 'one size measured, all of it assumed to grow (measure two sizes or more for a fitted range)'
-          : 'fixed and growing parts fitted (n log n for index builds, linear otherwise), a range; verdicts judge its upper end') +
-        (past ? `; past the size where the work leaves memory on this server (shared_buffers, maintenance_work_mem), the upper end allows for it (results/extrapolation-0.8.0)` : '') +
-        (far > 10
-          ? `; carried ${Math.round(far)}x past the largest size measured, further than the accuracy table checks (10x): measure a larger size (--sizes auto --target-rows ${shortRows(v.target)}) before trusting it`
-          : ''),
-    );
-  }
-  if (writers) {
-    const said = writers.errorMessages.map((m) => `"${m}"`).join('; ');
-    const failed = writers.errors ? `, ${writers.errors} of them failed (${said}; the migration may have changed what they write: their waits still count)` : '';
-    lines.push(
-      `writers: ${writers.connections} simulated connections ${writers.tables.length === 1 ? 'on' : 'on each of'} ${writers.tables.join(', ')}, inserting and updating, ${writers.writes} writes${failed}; "writers held" is the longest a write waited while the statement ran`,
-    );
-    if (writers.worst) lines.push(`worst write ${ms(writers.worst.ms)}, ${causeInWords(writers.worst.cause)}`);
-    const r = writers.readers;
-    if (r)
-      lines.push(
-        `readers: ${r.connections} simulated connections on each, reading a row by primary key or a short key range, ${r.reads} reads${r.errors ? `, ${r.errors} failed` : ''}; "readers held" is the longest a read waited`,
-      );
-  }
-  if (v.longQueryMs)
-    lines.push(
-      `long query: at ${shortRows(sizes.at(-1)!)} rows the migration ran again with a ${ms(v.longQueryMs)} query holding each touched table (ACCESS SHARE) from just before it; "waited behind" is how long a statement waited for its lock there, and what that added to traffic held is in the verdict`,
-    );
+  const carried = carriedLine(v);
+  if (carried) lines.push(carried);
+  for (const line of trafficLines(v, sizes, writers)) lines.push(line);
   if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
   if (v.failed) lines.push(`${v.failed.verdict === 'failed' ? 'FAILED' : 'DEADLOCK'} at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
   for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
-  const count = (word: string) => v.groups.filter((g) => g.verdict === word).length;
-  const fails = [
-    count('blocks writers') && `${count('blocks writers')} of ${v.groups.length} transaction(s) hold writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
-    count('blocks readers and writers') && `${count('blocks readers and writers')} of ${v.groups.length} transaction(s) hold readers and writers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`,
-    count('times out behind a long query') &&
-      `${count('times out behind a long query')} of ${v.groups.length} transaction(s) give up behind the long query (lock_timeout): the deploy fails without retries`,
-  ].filter(Boolean);
-  lines.push(
-    fails.length
-      ? `FAIL: ${fails.join('; ')}`
-      : v.failed
-        ? `FAIL: ${v.failed.verdict === 'failed' ? 'the migration failed on the synthetic data' : 'the migration deadlocked with the writers'}`
-        : `OK: no statement or transaction holds writers or readers >= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows${v.longQueryMs ? ', quiet or behind the long query' : ''}`,
-  );
+  lines.push(verdictLine(v));
   return `${lines.join('\n')}\n`;
 }
 
