@@ -14,9 +14,9 @@ export function shortRows(n: number): string {
   return String(n);
 }
 
-const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+export const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 /** A figure at the target: measured, or carried there as a range (`1.9-2.9 s*`). */
-const projected = (p: Projection) => (p.from && p.low !== undefined && p.high !== undefined ? `${ms(p.low)}-${ms(p.high)}*` : ms(p.ms));
+export const projected = (p: Projection) => (p.from && p.low !== undefined && p.high !== undefined ? `${ms(p.low)}-${ms(p.high)}*` : ms(p.ms));
 
 /** The lock a statement took; in a transaction that already held a stronger one, nothing new shows. */
 function lockCell(s: StatementVerdict, v: TryVerdicts): string {
@@ -52,7 +52,7 @@ function groupLine(g: GroupVerdict, v: TryVerdicts): string {
 }
 
 /** The verdict words this report shows that have something to do, in the catalogue's order. */
-function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[] {
+export function shownWords(v: TryVerdicts, lint: LintResult | undefined): VerdictWord[] {
   const shown = new Set<string>(v.statements.map((s) => s.verdict));
   if (v.failed) shown.add(v.failed.verdict);
   for (const cell of v.statements.flatMap((s) => lintCell(s, lint))) shown.add(cell);
@@ -103,7 +103,7 @@ function trafficLines(v: TryVerdicts, sizes: number[], writers: WriterSummary | 
 }
 
 /** The last line: FAIL with what failed, or OK with what was checked. */
-function verdictLine(v: TryVerdicts): string {
+export function verdictLine(v: TryVerdicts): string {
   const count = (word: string) => v.groups.filter((g) => g.verdict === word).length;
   const at = `>= ${ms(v.maxBlockMs)} at ${shortRows(v.target)} rows`;
   const fails = [

@@ -2,6 +2,8 @@ import { InputError } from '../core/errors.js';
 import { shapeLabel } from '../fixtures/shape/ddl.js';
 import type { ShapeFile } from '../fixtures/shape/types.js';
 import { MigrationFileError, parseMigration, readHistory, readSources, transactionGroups, type Migration } from '../migrations/index.js';
+import { resolve } from 'node:path';
+import { changedFiles } from './changed-files.js';
 import { unknownSkips } from './schema.js';
 import type { TryOptions, TryPlan, TryTarget } from './types.js';
 
@@ -33,9 +35,17 @@ function matching(all: Migration[], pattern: string, option: string): number[] {
   throw new InputError('NOTHING_TO_MEASURE', `${option} ${pattern} matches no migration's name or path (${names.length} migrations: ${shown})`);
 }
 
-/** The measured slice [first, last) of the migrations: --measure, or the range --measure-from .. --measure-to. */
-export function measuredRange(all: Migration[], options: Pick<TryOptions, 'measure' | 'measureFrom' | 'measureTo'>): [number, number] {
+/**
+ * The measured slice [first, last) of the migrations: --measure, the range --measure-from ..
+ * --measure-to, or from the first to the last migration whose file `changed` holds (--changed-since;
+ * an empty slice when none did).
+ */
+export function measuredRange(all: Migration[], options: Pick<TryOptions, 'measure' | 'measureFrom' | 'measureTo'>, changed?: ReadonlySet<string>): [number, number] {
   const { measure, measureFrom, measureTo } = options;
+  if (changed) {
+    const hits = all.flatMap((m, i) => (changed.has(resolve(m.path)) ? [i] : []));
+    return hits.length ? [hits[0]!, hits.at(-1)! + 1] : [all.length, all.length];
+  }
   if (measureFrom !== undefined || measureTo !== undefined) {
     const first = measureFrom === undefined ? 0 : matching(all, measureFrom, '--measure-from')[0]!;
     const last = measureTo === undefined ? all.length : matching(all, measureTo, '--measure-to').at(-1)! + 1;
@@ -52,13 +62,15 @@ export function measuredRange(all: Migration[], options: Pick<TryOptions, 'measu
  * Read and parse everything before any SQL runs (every problem here exits 2 with file:line), and
  * split the migrations: the measured ones run on the schema the earlier ones (and --schema) build.
  */
-export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'measureFrom' | 'measureTo' | 'transaction' | 'shape' | 'read' | 'skip'>): Promise<TryPlan> {
+export async function planTry(options: Pick<TryOptions, 'paths' | 'schema' | 'measure' | 'measureFrom' | 'measureTo' | 'changedSince' | 'transaction' | 'shape' | 'read' | 'skip'>): Promise<TryPlan> {
   const read = options.read ?? {};
   const extra = await Promise.all(readSources(options.schema, { placeholders: read.placeholders }).map(parseMigration));
   const history = readHistory(options.paths, read);
   const all = await Promise.all(history.sources.map(parseMigration));
-  const [first, last] = measuredRange(all, options);
+  const changed = options.changedSince === undefined ? undefined : changedFiles(options.paths[0] ?? '.', options.changedSince);
+  const [first, last] = measuredRange(all, options, changed);
   const measured = all.slice(first, last);
+  if (!measured.length) return { schema: [], notApplied: [], measured, readAs: history.readAs, notes: history.notes, groups: [] };
   const statements = measured.flatMap((m) => m.statements.filter((s) => !s.control));
   if (!statements.length) throw new MigrationFileError({ file: measured[0]!.path, line: 1, col: 1 }, 'no statements to measure in this migration');
   const earlier = all.slice(0, first);

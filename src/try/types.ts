@@ -23,6 +23,8 @@ export interface TryOptions {
   /** A range of migrations instead: from this one (default: the first) to that one (default: the last). */
   measureFrom?: string;
   measureTo?: string;
+  /** Measure the migrations a branch adds or changes since this git ref (a pull request's), from the first to the last of them. */
+  changedSince?: string;
   /** Statements of the earlier migrations not run when building the schema (--skip FILE:LINE). */
   skip?: ReadonlySet<string>;
   /** How the history is read: --tool, --placeholder. */

@@ -1,5 +1,6 @@
 /** `pgmb try` end to end on the test server: a real process, exit codes, the verdicts it writes as JSON. */
 import test, { type ExecutionContext } from 'ava';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -291,4 +292,36 @@ testNeedingCreatedb('--sizes auto: a timed 100k probe, then sizes up to a tenth 
   const untargeted = pgmbTry(dir, ['--sizes', 'auto']);
   t.is(untargeted.status, EXIT.usage, untargeted.stderr);
   t.regex(untargeted.stderr, /--sizes: auto chooses sizes from the target/);
+});
+
+testNeedingCreatedb('--changed-since: only the migrations a branch adds are measured, the earlier ones build the schema; none changed: exit 0 with one line; --markdown writes the PR report', (t) => {
+  const dir = folder(t, 'CREATE INDEX accounts_email ON accounts (email);\n');
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+    t.is(r.status, 0, r.stderr);
+  };
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-q', '-m', 'history');
+  git('checkout', '-q', '-b', 'feature');
+  const none = pgmbTry(dir, ['--changed-since', 'main', '--sizes', '2k', '--lint', 'none']);
+  t.is(none.status, EXIT.ok, none.stderr);
+  t.is(none.stdout, 'no migration changed since main: nothing to measure\n');
+
+  writeFileSync(join(dir, '3_name_index.up.sql'), 'CREATE INDEX CONCURRENTLY accounts_name ON accounts (name);\n');
+  const md = join(dir, 'report.md');
+  const r = pgmbTry(dir, ['--changed-since', 'main', '--sizes', '2k', '--lint', 'none', '--markdown', md]);
+  t.is(r.status, EXIT.ok, r.stderr);
+  t.deepEqual(
+    r.verdicts!.statements.map((s) => s.kind),
+    ['CREATE INDEX CONCURRENTLY'],
+    'the untracked new migration alone; 2_change built the schema',
+  );
+  const report = readFileSync(md, 'utf8');
+  t.regex(report, /^### pgmb try: OK: no statement or transaction holds writers or readers >= 1000 ms at 2k rows/);
+  t.regex(report, /\| `[^`]*3_name_index\.up\.sql` \| ok \| 1 \|/);
+  t.regex(report, /<details><summary><code>[^<]*3_name_index\.up\.sql:1<\/code> CREATE INDEX CONCURRENTLY: <b>ok<\/b><\/summary>/);
+  const bad = pgmbTry(dir, ['--changed-since', 'no-such-ref', '--sizes', '2k']);
+  t.is(bad.status, EXIT.usage, bad.stderr);
+  t.regex(bad.stderr, /--changed-since: git merge-base no-such-ref HEAD failed/);
 });

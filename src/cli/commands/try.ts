@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
 import { DEFAULT_READERS } from '../../measure/workloads/reads.js';
@@ -19,6 +19,7 @@ import { InvalidOptionError } from '../../core/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
+import { tryMarkdown } from '../try-markdown.js';
 import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,6 +35,7 @@ interface RawOptions {
   measure: string;
   measureFrom?: string;
   measureTo?: string;
+  changedSince?: string;
   tool?: string;
   placeholder: string[];
   skip: string[];
@@ -52,6 +54,7 @@ interface RawOptions {
   lint: string;
   out?: string;
   json?: string;
+  markdown?: string;
   scratchUrl?: string;
 }
 
@@ -69,6 +72,7 @@ export function tryCommand(): Command {
     )
     .option('--measure-from <name>', 'measure a range: from this migration (name or glob) ...')
     .option('--measure-to <name>', '... to this one (default: the newest)')
+    .option('--changed-since <ref>', 'measure the migrations this branch adds or changes since a git ref (e.g. origin/main), the earlier ones build the schema; none changed: exit 0')
     .option('--skip <file:line>', 'a statement of an earlier migration not to run when building the schema (one the empty scratch database refuses), as the error names it (repeatable)', collect, [])
     .option('--tool <name>', `read the history as this tool's, whatever detection says: ${MIGRATION_FORMATS.join(', ')}`)
     .option('--placeholder <name=value>', "a value for a placeholder in the migration files (Flyway's, goose's ENVSUB), e.g. --placeholder schema=public (repeatable)", collect, [])
@@ -90,6 +94,7 @@ export function tryCommand(): Command {
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
     .option('--out <file.csv>', 'append one row per statement, transaction and size (suite "try") for compare and report')
     .option('--json <file>', 'write the verdicts as JSON')
+    .option('--markdown <file>', 'write a compact report for a pull request comment (under GitHub Actions it is also added to the job summary, $GITHUB_STEP_SUMMARY)')
     .option('--scratch-url <url>', 'the server to make scratch databases on, as a role with CREATEDB (default: TEST_DATABASE_URL, DATABASE_URL, else an embedded server)')
     .addHelpText(
       'after',
@@ -129,6 +134,7 @@ function tryOptions(paths: string[], o: RawOptions): TryOptions {
     measure: o.measure,
     measureFrom: o.measureFrom,
     measureTo: o.measureTo,
+    changedSince: o.changedSince,
     skip: new Set(o.skip),
     read: {
       tool: o.tool === undefined ? undefined : parseChoices('--tool', o.tool, MIGRATION_FORMATS)[0],
@@ -188,6 +194,10 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   const options = longQueryFromShape(tryOptions(paths, o), o);
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
+  if (!plan.measured.length) {
+    process.stdout.write(`no migration changed since ${options.changedSince}: nothing to measure\n`);
+    return;
+  }
   if (options.budgetMs !== undefined && tryTarget(plan, options).from === 'largest size')
     throw new InvalidOptionError('--sizes', 'auto chooses sizes from the target: give --target-rows, or a --shape whose tables hold it');
   for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
@@ -201,6 +211,11 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   process.stdout.write(formatTry(verdicts, outcome.sizes, lint, writers));
   if (o.json)
     writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
+  if (o.markdown || process.env.GITHUB_STEP_SUMMARY) {
+    const md = tryMarkdown(outcome);
+    if (o.markdown) writeFileSync(o.markdown, md);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
+  }
   if (o.out) process.stderr.write(`appended ${outcome.appended} size(s) of rows to ${o.out}\n`);
   if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
   process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
