@@ -48,7 +48,7 @@ export function tryMarkdown(o: TryOutcome): string {
     '',
   ];
   if (v.failed) out.push(`**${v.failed.verdict}** at ${shortRows(v.failed.rows)} rows: \`${v.failed.key}\`: ${cell(v.failed.error)}`, '');
-  for (const s of v.statements) out.push(...statementDetails(s, o.sizes, v.target, o.lint), '');
+  for (const s of v.statements) for (const line of [...statementDetails(s, o.sizes, v.target, o.lint), '']) out.push(line);
   for (const w of shownWords(v, o.lint)) out.push(`- **${w}**: ${(VERDICTS[w] as { todo: string }).todo}`);
   return `${out
     .join('\n')
