@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Table from 'cli-table3';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
@@ -148,17 +149,37 @@ export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | un
   return `${lines.join('\n')}\n`;
 }
 
-/** `::error file=...,line=...::` lines for GitHub Actions: each blocking statement and a failure. */
-export function githubAnnotations(v: TryVerdicts): string[] {
-  const at = (key: string) => {
-    const i = key.lastIndexOf(':');
-    return `file=${key.slice(0, i)},line=${key.slice(i + 1)}`;
-  };
+/** What a CI system shows on a line of a file: each failing statement, and a failure on the synthetic rows. */
+export interface TryFinding {
+  file: string;
+  line: number;
+  verdict: string;
+  message: string;
+}
+
+export function tryFindings(v: TryVerdicts): TryFinding[] {
+  const at = (key: string) => ({ file: key.slice(0, key.lastIndexOf(':')), line: Number(key.slice(key.lastIndexOf(':') + 1)) });
   const out = v.statements
     .filter((s) => FAILING.includes(s.verdict))
-    .map((s) => `::error ${at(s.key)}::pgmb try: ${s.kind} ${s.verdict}: ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})`);
-  if (v.failed) out.push(`::error ${at(v.failed.key)}::pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}`);
+    .map((s) => ({ ...at(s.key), verdict: s.verdict, message: `pgmb try: ${s.kind} ${s.verdict}: ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})` }));
+  if (v.failed) out.push({ ...at(v.failed.key), verdict: v.failed.verdict, message: `pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}` });
   return out;
+}
+
+/** `::error file=...,line=...::` lines for GitHub Actions. */
+export function githubAnnotations(v: TryVerdicts): string[] {
+  return tryFindings(v).map((f) => `::error file=${f.file},line=${f.line}::${f.message}`);
+}
+
+/** GitLab's code quality report (a JSON array): each finding on its line, blocking readers and writers the most severe. */
+export function gitlabCodeQuality(v: TryVerdicts): unknown[] {
+  return tryFindings(v).map((f) => ({
+    description: f.message,
+    check_name: `pgmb-try/${f.verdict.replace(/ /g, '-')}`,
+    fingerprint: createHash('sha256').update(`${f.file}:${f.line}:${f.verdict}`).digest('hex'),
+    severity: f.verdict === 'blocks readers and writers' ? 'blocker' : 'critical',
+    location: { path: f.file, lines: { begin: f.line } },
+  }));
 }
 
 /** The verdicts as JSON: Maps as objects keyed by row count. */

@@ -20,7 +20,7 @@ import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
 import { tryMarkdown } from '../try-markdown.js';
-import { formatTry, githubAnnotations, tryJson } from '../try-view.js';
+import { formatTry, githubAnnotations, gitlabCodeQuality, tryJson } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -55,6 +55,7 @@ interface RawOptions {
   out?: string;
   json?: string;
   markdown?: string;
+  gitlab?: string;
   scratchUrl?: string;
 }
 
@@ -94,6 +95,7 @@ export function tryCommand(): Command {
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
     .option('--out <file.csv>', 'append one row per statement, transaction and size (suite "try") for compare and report')
     .option('--json <file>', 'write the verdicts as JSON')
+    .option('--gitlab <file>', "write GitLab's code quality report (JSON): each failing statement on its line")
     .option('--markdown <file>', 'write a compact report for a pull request comment (under GitHub Actions it is also added to the job summary, $GITHUB_STEP_SUMMARY)')
     .option('--scratch-url <url>', 'the server to make scratch databases on, as a role with CREATEDB (default: TEST_DATABASE_URL, DATABASE_URL, else an embedded server)')
     .addHelpText(
@@ -211,6 +213,7 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   process.stdout.write(formatTry(verdicts, outcome.sizes, lint, writers));
   if (o.json)
     writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
+  if (o.gitlab) writeFileSync(o.gitlab, `${JSON.stringify(gitlabCodeQuality(verdicts), null, 2)}\n`);
   if (o.markdown || process.env.GITHUB_STEP_SUMMARY) {
     const md = tryMarkdown(outcome);
     if (o.markdown) writeFileSync(o.markdown, md);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { tryMarkdown } from '../../src/cli/try-markdown.js';
+import { githubAnnotations, gitlabCodeQuality } from '../../src/cli/try-view.js';
 import { tryVerdicts, type SizeRun } from '../../src/try/verdict.js';
 
 const run = (rows: number, scale: number): SizeRun => ({
@@ -36,4 +37,13 @@ test('the PR report: the verdict first, a line per migration file with its worst
     /<details><summary><code>db\/5_index\.sql:1<\/code> CREATE INDEX: <b>blocks writers<\/b><\/summary>\n\nits ShareLock held writers 780 ms\.\n\n- lock ShareLock; 100k: 80 ms, 1m: 800 ms; at 1m: 800 ms\n- writers held 780 ms, readers held 2 ms\n- lint \(squawk\): require-concurrent-index-creation: confirmed\n\n<\/details>/,
   );
   t.regex(md, /- \*\*blocks writers\*\*: build indexes CONCURRENTLY/);
+});
+
+test("GitLab's code quality report and GitHub's annotations: the same findings, each on its file and line", (t) => {
+  const verdicts = tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500);
+  const report = gitlabCodeQuality(verdicts) as { check_name: string; severity: string; fingerprint: string; location: { path: string; lines: { begin: number } }; description: string }[];
+  t.is(report.length, 1);
+  t.like(report[0], { check_name: 'pgmb-try/blocks-writers', severity: 'critical', location: { path: 'db/5_index.sql', lines: { begin: 1 } } });
+  t.regex(report[0]!.fingerprint, /^[0-9a-f]{64}$/);
+  t.deepEqual(githubAnnotations(verdicts), [`::error file=db/5_index.sql,line=1::${report[0]!.description}`]);
 });
