@@ -1,8 +1,8 @@
 /** `pgmb` as a user runs it: a process of its own, from the project root, with this run's environment. */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
-/** This run's environment (npm test's URL included), not on GitHub Actions, with `env` over it ('' unsets a URL). */
-const environment = (env: Record<string, string>) => ({ ...process.env, GITHUB_ACTIONS: '', ...env });
+/** This run's environment (npm test's URL included), not on GitHub Actions (no annotations, no job summary), with `env` over it ('' unsets a URL). */
+const environment = (env: Record<string, string>) => ({ ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env });
 
 /** Run `pgmb ARGS` and wait for it. */
 export function pgmb(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): SpawnSyncReturns<string> {
