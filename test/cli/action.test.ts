@@ -34,7 +34,7 @@ testNeedingCreatedb("action.yml's step: on a pull request's branch it measures t
     GITHUB_OUTPUT: output,
     RUNNER_TEMP: repo,
   };
-  const r = spawnSync('bash', ['ci/pgmb-try-action.sh'], { env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('bash', ['action/pgmb-try.sh'], { env, encoding: 'utf8', timeout: 300_000 });
   refusedWithoutCreatedb(r);
   t.is(r.status, EXIT.failure, `a plain CREATE INDEX holds writers past 1ms: ${r.stdout}${r.stderr}`);
   t.regex(r.stdout, /^::error file=.*2_email_index\.up\.sql,line=1::pgmb try: CREATE INDEX blocks writers/m);
@@ -42,5 +42,5 @@ testNeedingCreatedb("action.yml's step: on a pull request's branch it measures t
   const out = readFileSync(output, 'utf8');
   t.regex(out, /^report<<PGMB_REPORT\n### pgmb try: FAIL/);
   t.notRegex(out, /1_accounts/, 'the migration on main built the schema and was not measured');
-  t.regex(readFileSync('action.yml', 'utf8'), /run: bash "\$GITHUB_ACTION_PATH\/ci\/pgmb-try-action\.sh"/, 'the script tested is the one the action runs');
+  t.regex(readFileSync('action.yml', 'utf8'), /run: bash "\$GITHUB_ACTION_PATH\/action\/pgmb-try\.sh"/, 'the script tested is the one the action runs');
 });
