@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import Table from 'cli-table3';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { WriterSummary } from '../try/types.js';
-import { FAILING, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../try/verdict.js';
+import { renderTable, wrap, type TableColumn, type TableRow } from './try-table.js';
+import { FAILING, upperEnd, type GroupVerdict, type Projection, type StatementVerdict, type TryVerdicts } from '../try/verdict.js';
 import { VERDICTS, type VerdictWord } from '../results/verdicts.js';
 
 /** `1000000` -> `1m`, `250000` -> `250k`. */
@@ -15,34 +15,88 @@ export function shortRows(n: number): string {
   return String(n);
 }
 
-export const ms = (n: number | undefined) => (n === undefined ? '' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
-/** A figure at the target: measured, or carried there as a range (`1.9-2.9 s*`). */
-export const projected = (p: Projection) => (p.from && p.low !== undefined && p.high !== undefined ? `${ms(p.low)}-${ms(p.high)}*` : ms(p.ms));
+/** A duration in ms, in seconds from `secondsFrom` on: `683 ms`, `12.6 s`. */
+const duration = (n: number | undefined, secondsFrom: number) => (n === undefined ? '' : n >= secondsFrom ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+/** In a sentence: ms up to 10 s. */
+export const ms = (n: number | undefined) => duration(n, 10_000);
 
-/** The lock a statement took; in a transaction that already held a stronger one, nothing new shows. */
+/** In a table cell, where width counts: seconds from 1 s. */
+const short = (n: number | undefined) => duration(n, 1000);
+/** A range in a table cell, one unit where both ends share it: `300-400 ms`, `3.1-12.6 s`, `800 ms-1.2 s`. */
+function shortRange(low: number, high: number): string {
+  if (high < 1000) return `${Math.round(low)}-${Math.round(high)} ms`;
+  if (low >= 1000) return `${(low / 1000).toFixed(1)}-${(high / 1000).toFixed(1)} s`;
+  return `${short(low)}-${short(high)}`;
+}
+/** A figure at the target in a table cell: measured, or the range it was carried to, marked `*`. */
+export const projected = (p: Projection) => (p.from && p.low !== undefined && p.high !== undefined ? `${shortRange(p.low, p.high)}*` : short(p.ms));
+
+/** The lock a statement took, without the `Lock` every mode ends with; in a transaction that already held a stronger one, nothing new shows. */
 function lockCell(s: StatementVerdict, v: TryVerdicts): string {
-  if (s.lock) return s.lock;
+  if (s.lock) return s.lock.replace(/Lock$/, '');
   const group = v.groups.find((g) => g.statements.includes(s.key));
-  return group?.holder && group.statements.indexOf(group.holder) < group.statements.indexOf(s.key) ? '(already held)' : '';
+  return group?.holder && group.statements.indexOf(group.holder) < group.statements.indexOf(s.key) ? '(held)' : '';
 }
 
-/** A failing verdict loud, with why: `BLOCKS readers and writers: waited 3.0 s ...`. */
-const verdictCell = (s: StatementVerdict) => (s.verdict === 'ok' || !s.reason ? s.verdict : `${s.verdict.replace(/^blocks/, 'BLOCKS').replace(/^times out/, 'TIMES OUT')}: ${s.reason}`);
+/** A verdict in plain words, its first word loud when it fails: `BLOCKS readers and writers`. */
+const verdictCell = (s: StatementVerdict) => s.verdict.replace(/^blocks/, 'BLOCKS').replace(/^times out/, 'TIMES OUT');
 
-function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): string[] {
-  return [
-    s.key,
-    s.kind,
-    lockCell(s, v),
-    s.rewritten ? 'yes' : 'no',
-    ...sizes.map((n) => ms(s.msBySize.get(n))),
-    projected(s.atTarget),
-    ms(s.heldMs),
-    ms(s.readersHeldMs),
-    ...(v.longQueryMs ? [ms(s.waitedBehindMs)] : []),
-    verdictCell(s),
-    lintCell(s, lint).join('\n'),
+/** A lint rule as its initials (`require-concurrent-index-creation` -> `RCIC`). */
+const initials = (rule: string) =>
+  rule
+    .split('-')
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+
+/** The lint cell in short codes: `RCIC confirmed, +3 style`. */
+const lintShort = (cells: string[]) => cells.map((c) => (c.includes(': ') ? `${initials(c.slice(0, c.indexOf(': ')))} ${c.slice(c.indexOf(': ') + 2)}` : c)).join(', ');
+
+/** The lint codes a report uses, spelled out. */
+function lintLegend(v: TryVerdicts, lint: LintResult | undefined): string | undefined {
+  const rules = [
+    ...new Set(
+      v.statements
+        .flatMap((s) => lintCell(s, lint))
+        .filter((c) => c.includes(': '))
+        .map((c) => c.slice(0, c.indexOf(': '))),
+    ),
   ];
+  return rules.length ? `lint (squawk): ${rules.map((r) => `${initials(r)} ${r}`).join(', ')}` : undefined;
+}
+
+/** The table's columns: sizes only when more than one was measured, the wait only behind a long query. */
+function columnsOf(v: TryVerdicts, sizes: number[]): TableColumn[] {
+  return [
+    { head: 'verdict' },
+    { head: 'statement' },
+    { head: 'lock', dropRank: 3 },
+    ...(sizes.length > 1 ? sizes.map((n): TableColumn => ({ head: shortRows(n), right: true, dropRank: 1 })) : []),
+    { head: `at ${shortRows(v.target)}`, right: true },
+    { head: 'writers', right: true },
+    { head: 'readers', right: true, dropRank: 5 },
+    ...(v.longQueryMs ? [{ head: 'waited', right: true, dropRank: 4 }] : []),
+    { head: 'lint', dropRank: 2 },
+  ];
+}
+
+function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): TableRow {
+  const at = s.key.lastIndexOf(':');
+  return {
+    group: s.key.slice(0, at),
+    failing: FAILING.includes(s.verdict),
+    notes: s.reason ? [s.reason] : [],
+    cells: [
+      verdictCell(s),
+      `${s.key.slice(at)} ${s.kind}${s.rewritten ? ' (rewrites)' : ''}`,
+      lockCell(s, v),
+      ...(sizes.length > 1 ? sizes.map((n) => short(s.msBySize.get(n))) : []),
+      projected(s.atTarget),
+      short(s.heldMs),
+      short(s.readersHeldMs),
+      ...(v.longQueryMs ? [short(s.waitedBehindMs)] : []),
+      lintShort(lintCell(s, lint)),
+    ],
+  };
 }
 
 function groupLine(g: GroupVerdict, v: TryVerdicts): string {
@@ -98,7 +152,7 @@ function trafficLines(v: TryVerdicts, sizes: number[], writers: WriterSummary | 
   }
   if (v.longQueryMs)
     lines.push(
-      `long query: at ${shortRows(sizes.at(-1)!)} rows the migration ran again with a ${ms(v.longQueryMs)} query holding each touched table (ACCESS SHARE) from just before it; "waited behind" is how long a statement waited for its lock there, and what that added to traffic held is in the verdict`,
+      `long query: at ${shortRows(sizes.at(-1)!)} rows the migration ran again with a ${ms(v.longQueryMs)} query holding each touched table (ACCESS SHARE) from just before it; "waited" is how long a statement waited for its lock there, and what that added to traffic held is in the verdict`,
     );
   return lines;
 }
@@ -118,33 +172,39 @@ export function verdictLine(v: TryVerdicts): string {
   return `OK: no statement or transaction holds writers or readers ${at}${v.longQueryMs ? ', quiet or behind the long query' : ''}`;
 }
 
-/** The terminal report: a row per statement, a line per multi-statement transaction, the verdict last. */
-export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined): string {
-  const table = new Table({
-    head: [
-      'statement',
-      'kind',
-      'lock',
-      'rewrite',
-      ...sizes.map((n) => `${shortRows(n)} rows`),
-      `at ${shortRows(v.target)}`,
-      'writers held',
-      'readers held',
-      ...(v.longQueryMs ? ['waited behind'] : []),
-      'verdict',
-      'lint (squawk)',
-    ],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const s of v.statements) table.push(statementRow(s, v, sizes, lint));
-  const lines = [table.toString()];
-  for (const g of v.groups.filter((g) => g.inTransaction && g.statements.length > 1)) lines.push(groupLine(g, v));
-  const carried = carriedLine(v);
-  if (carried) lines.push(carried);
-  for (const line of trafficLines(v, sizes, writers)) lines.push(line);
-  if (lint && 'unavailable' in lint) lines.push(`lint: ${lint.unavailable} (measurement unaffected)`);
+/** How the terminal report is drawn: the width to fit, and whether to colour the verdicts. */
+export interface TableStyle {
+  width: number;
+  colour: boolean;
+}
+
+/** For scripts: a tab-separated line per statement (file:line, verdict, kind, lock, ms at the target as the verdict judges it, writers and readers held), then the verdict line. */
+export function formatPlain(v: TryVerdicts): string {
+  const lines = v.statements.map((s) => [s.key, s.verdict, s.kind, s.lock ?? '', Math.round(upperEnd(s.atTarget)), Math.round(s.heldMs ?? 0), Math.round(s.readersHeldMs ?? 0)].join('\t'));
+  return `${[...lines, verdictLine(v)].join('\n')}\n`;
+}
+
+/** The terminal report: a heading per file and a line per statement, a line per multi-statement transaction, the verdict last. */
+export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined, style: TableStyle = { width: 120, colour: false }): string {
+  const table = renderTable(
+    columnsOf(v, sizes),
+    v.statements.map((s) => statementRow(s, v, sizes, lint)),
+    style.width,
+    style.colour,
+  );
+  const lines = [...table];
+  const legend = lintLegend(v, lint);
+  if (legend) lines.push(legend);
+  // Sentences are wrapped to the width; the failure and verdict lines stay whole, for grep.
+  const said = [
+    ...v.groups.filter((g) => g.inTransaction && g.statements.length > 1).map((g) => groupLine(g, v)),
+    carriedLine(v),
+    ...trafficLines(v, sizes, writers),
+    lint && 'unavailable' in lint ? `lint: ${lint.unavailable} (measurement unaffected)` : undefined,
+    ...shownWords(v, lint).map((w) => `${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`),
+  ];
+  for (const sentence of said) if (sentence) for (const l of wrap(sentence, style.width, '')) lines.push(l);
   if (v.failed) lines.push(`${v.failed.verdict === 'failed' ? 'FAILED' : 'DEADLOCK'} at ${shortRows(v.failed.rows)} rows: ${v.failed.key}: ${v.failed.error}`);
-  for (const w of shownWords(v, lint)) lines.push(`${w}: what to do: ${(VERDICTS[w] as { todo: string }).todo}`);
   lines.push(verdictLine(v));
   return `${lines.join('\n')}\n`;
 }

@@ -20,9 +20,12 @@ import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
 import { tryMarkdown } from '../try-markdown.js';
-import { formatTry, githubAnnotations, gitlabCodeQuality, tryJson } from '../try-view.js';
+import { formatPlain, formatTry, githubAnnotations, gitlabCodeQuality, tryJson, type TableStyle } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Writes a line said on the way: to stdout, or to stderr when stdout carries JSON. */
+type Say = (line: string) => void;
 
 /** `--value accounts.email=SQL`, repeated: the table.column before the first `=`, the expression after. */
 export const parseValues = (items: string[]): Map<string, string> =>
@@ -54,6 +57,7 @@ interface RawOptions {
   lint: string;
   out?: string;
   json?: string;
+  format: 'table' | 'plain' | 'json';
   markdown?: string;
   gitlab?: string;
   scratchUrl?: string;
@@ -94,6 +98,11 @@ export function tryCommand(): Command {
     .option('--value <table.column=SQL>', 'the value of a column, as SQL over the row number g, where the generated one does not fit (repeatable)', collect, [])
     .option('--lint <linter>', 'squawk | none: lint beside the measurement', 'squawk')
     .option('--out <file.csv>', 'append one row per statement, transaction and size (suite "try") for compare and report')
+    .option(
+      '--format <format>',
+      'what stdout gets: table (for people: a line per statement, fit to the terminal, coloured on a TTY unless NO_COLOR), plain (tab-separated, for scripts), json (the --json document)',
+      'table',
+    )
     .option('--json <file>', 'write the verdicts as JSON')
     .option('--gitlab <file>', "write GitLab's code quality report (JSON): each failing statement on its line")
     .option('--markdown <file>', 'write a compact report for a pull request comment (under GitHub Actions it is also added to the job summary, $GITHUB_STEP_SUMMARY)')
@@ -166,18 +175,18 @@ function launchOptions(o: RawOptions, options: TryOptions): LaunchOptions {
 }
 
 /** What a shape file stands for, said before anything is measured. */
-function sayShape(file: string, options: TryOptions, plan: TryPlan): void {
+function sayShape(file: string, options: TryOptions, plan: TryPlan, say: Say): void {
   const shape = options.shape!;
   const fromShape = options.targetRows === undefined && shapeTarget(plan, shape);
   const applied = plan.notApplied.length ? `; ${plan.notApplied.length} earlier migration(s) not applied, the shape stands for them` : '';
-  process.stdout.write(`schema: ${shape.tables.length} table(s) from ${file}, captured on PostgreSQL ${shape.server.major}${applied}\n`);
-  if (fromShape) process.stdout.write(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${file}\n`);
+  say(`schema: ${shape.tables.length} table(s) from ${file}, captured on PostgreSQL ${shape.server.major}${applied}\n`);
+  if (fromShape) say(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${file}\n`);
 }
 
 const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Without --long-query, the longest query the shape saw holding one of its tables, when there is one: said. */
-function longQueryFromShape(options: TryOptions, o: RawOptions): TryOptions {
+function longQueryFromShape(options: TryOptions, o: RawOptions, say: Say): TryOptions {
   if (o.longQuery !== undefined || !options.shape) return options;
   const held = options.shape.tables.map((t) => ({ t, ms: longestQueryMs(t.queries) })).filter((x): x is { t: TableShape; ms: number } => x.ms !== undefined);
   const longest = held.sort((a, b) => b.ms - a.ms)[0];
@@ -185,34 +194,43 @@ function longQueryFromShape(options: TryOptions, o: RawOptions): TryOptions {
   const seen = `${secondsText(longest.ms)}, the longest seen holding ${shapeLabel(longest.t)} when the shape was captured`;
   // A moment's snapshot that saw only short queries does not prove there are no long ones: never under the default.
   if (longest.ms <= options.longQueryMs) {
-    process.stdout.write(`long query: ${secondsText(options.longQueryMs)}, the default (the shape saw ${seen})\n`);
+    say(`long query: ${secondsText(options.longQueryMs)}, the default (the shape saw ${seen})\n`);
     return options;
   }
-  process.stdout.write(`long query: ${seen} (--long-query sets another)\n`);
+  say(`long query: ${seen} (--long-query sets another)\n`);
   return { ...options, longQueryMs: longest.ms };
 }
 
+/** The terminal's width and whether it takes colour: a TTY, and NO_COLOR unset; a log (CI) gets 120 columns and none. */
+function terminalStyle(): TableStyle {
+  const tty = process.stdout.isTTY === true;
+  return { width: tty ? process.stdout.columns || 120 : 120, colour: tty && !process.env.NO_COLOR };
+}
+
 async function tryAction(paths: string[], o: RawOptions): Promise<void> {
-  const options = longQueryFromShape(tryOptions(paths, o), o);
+  parseChoices('--format', o.format, ['table', 'plain', 'json'] as const);
+  const say: Say = (line) => void (o.format === 'json' ? process.stderr : process.stdout).write(line);
+  const options = longQueryFromShape(tryOptions(paths, o), o, say);
   const launch = launchOptions(o, options);
   const plan = await planTry(options);
   if (!plan.measured.length) {
-    process.stdout.write(`no migration changed since ${options.changedSince}: nothing to measure\n`);
+    if (o.format === 'json') process.stdout.write(`${JSON.stringify({ changed_since: options.changedSince, measured: [] })}\n`);
+    else process.stdout.write(`no migration changed since ${options.changedSince}: nothing to measure\n`);
     return;
   }
   if (options.budgetMs !== undefined && tryTarget(plan, options).from === 'largest size')
     throw new InvalidOptionError('--sizes', 'auto chooses sizes from the target: give --target-rows, or a --shape whose tables hold it');
-  for (const line of plan.readAs) process.stdout.write(`reading ${line}\n`);
+  for (const line of plan.readAs) say(`reading ${line}\n`);
   for (const line of plan.notes) process.stderr.write(`note: ${line}\n`);
-  if (o.shape) sayShape(o.shape, options, plan);
+  if (o.shape) sayShape(o.shape, options, plan, say);
   const outcome = await runTry(plan, options, launch, createReporter);
   if (options.shape && options.shape.server.major !== outcome.pgMajor) {
     process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${outcome.pgMajor}\n`);
   }
   const { verdicts, lint, writers } = outcome;
-  process.stdout.write(formatTry(verdicts, outcome.sizes, lint, writers));
-  if (o.json)
-    writeFileSync(o.json, `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`);
+  const document = () => `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`;
+  process.stdout.write(o.format === 'json' ? document() : o.format === 'plain' ? formatPlain(verdicts) : formatTry(verdicts, outcome.sizes, lint, writers, terminalStyle()));
+  if (o.json) writeFileSync(o.json, document());
   if (o.gitlab) writeFileSync(o.gitlab, `${JSON.stringify(gitlabCodeQuality(verdicts), null, 2)}\n`);
   if (o.markdown || process.env.GITHUB_STEP_SUMMARY) {
     const md = tryMarkdown(outcome);
@@ -220,6 +238,6 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
   }
   if (o.out) process.stderr.write(`appended ${outcome.appended} size(s) of rows to ${o.out}\n`);
-  if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
+  if (process.env.GITHUB_ACTIONS && o.format !== 'json') for (const line of githubAnnotations(verdicts)) process.stdout.write(`${line}\n`);
   process.exitCode = verdicts.failing ? EXIT.failure : EXIT.ok;
 }
