@@ -52,17 +52,18 @@ export function wrap(text: string, width: number, indent: string): string[] {
 
 /**
  * Which columns stay at `width`, and how wide: the statement column (index 1) is first cut to
- * SOFT_CUT, then columns are dropped by rank, then the statement column is cut down to MIN_CUT.
+ * SOFT_CUT, then columns are dropped by rank (a rank's all at once), then the statement column is cut down to MIN_CUT.
  */
 function fitColumns(columns: TableColumn[], natural: number[], width: number): { keep: number[]; widths: number[] } {
   let keep = columns.map((_, i) => i);
   const ws = [...natural];
   const over = () => keep.reduce((n, i) => n + ws[i]! + GAP, 2) - width;
   if (over() > 0) ws[1] = Math.max(Math.min(ws[1]!, SOFT_CUT), ws[1]! - over());
-  const ranked = columns.flatMap((c, i) => (c.dropRank === undefined ? [] : [{ i, rank: c.dropRank }])).sort((a, b) => a.rank - b.rank);
-  for (const { i } of ranked) {
+  // Columns of one rank go together (every size, not the smaller ones alone).
+  const ranks = [...new Set(columns.flatMap((c) => (c.dropRank === undefined ? [] : [c.dropRank])))].sort((a, b) => a - b);
+  for (const rank of ranks) {
     if (over() <= 0) break;
-    keep = keep.filter((k) => k !== i);
+    keep = keep.filter((k) => columns[k]!.dropRank !== rank);
   }
   if (over() > 0) ws[1] = Math.max(MIN_CUT, ws[1]! - over());
   return { keep, widths: ws };
