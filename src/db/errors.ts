@@ -24,6 +24,9 @@ export class EmbeddedServerError extends Error {
   }
 }
 
+/** SQLSTATE 55P03: lock_timeout (or NOWAIT) ended a wait for a lock. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+
 /** SQLSTATEs (and Node socket codes) that mean the connection is gone: a restart, a failover, a kill. */
 const CONNECTION_LOST = /^(08...|57P0[123])$/;
 const SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);

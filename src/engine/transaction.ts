@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { LockTimeoutError } from '../core/errors.js';
 import type { StepContext } from './types.js';
+import { LOCK_NOT_AVAILABLE } from '../db/errors.js';
 
-const LOCK_NOT_AVAILABLE = '55P03';
 const MAX_BACKOFF_MS = 10_000;
 
 /**

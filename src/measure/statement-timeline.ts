@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Statement, TransactionGroup } from '../migrations/types.js';
 import { locksHeld, type LockWatcher } from './locks.js';
+import { LOCK_NOT_AVAILABLE } from '../db/errors.js';
 
 /** What one statement of a migration did, as measured while it ran. */
 export interface StatementRun {
@@ -35,8 +36,6 @@ export interface RunOptions {
   retries: number;
 }
 
-/** lock_timeout ran out: the statement gave up waiting for its lock. */
-export const LOCK_NOT_AVAILABLE = '55P03';
 /** The first retry's pause, doubled for each next one up to RETRY_MAX_MS (pgroll's and strong_migrations' backoff, shortened). */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { InvalidOptionError } from '../../core/errors.js';
 import type { Leaf } from '../relations.js';
+import { LOCK_NOT_AVAILABLE } from '../../db/errors.js';
 
 /** `off`, `auto` (the engine picks how often from the growth it measures), or a round every N batches. */
 export type VacuumPolicy = 'off' | 'auto' | number;
@@ -30,7 +31,6 @@ const GROWING = 0.05;
  */
 const LEAF_SHARE = 50;
 const LEAST_CAPPED_BATCH = 1000;
-const LOCK_NOT_AVAILABLE = '55P03';
 
 export interface VacuumFigures {
   /** Rounds that ran. */
