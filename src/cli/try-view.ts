@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { tenthsOfSecond } from '../core/format.js';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
@@ -16,7 +17,7 @@ export function shortRows(n: number): string {
 }
 
 /** A duration in ms, in seconds from `secondsFrom` on: `683 ms`, `12.6 s`. */
-const duration = (n: number | undefined, secondsFrom: number) => (n === undefined ? '' : n >= secondsFrom ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+const duration = (n: number | undefined, secondsFrom: number) => (n === undefined ? '' : n >= secondsFrom ? tenthsOfSecond(n) : `${Math.round(n)} ms`);
 /** In a sentence: ms up to 10 s. */
 export const ms = (n: number | undefined) => duration(n, 10_000);
 

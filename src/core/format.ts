@@ -7,3 +7,6 @@ export function formatDuration(seconds: number | undefined): string {
   const sec = s % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
+
+/** Milliseconds as seconds to a tenth: `3.0 s`. */
+export const tenthsOfSecond = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

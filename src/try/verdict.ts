@@ -1,4 +1,6 @@
+import { tenthsOfSecond as seconds } from '../core/format.js';
 import { LOCK_MODES } from '../core/lock-modes.js';
+import { LOCK_NOT_AVAILABLE } from '../db/errors.js';
 import { carry, growthOf, type Growth, type MemoryLimits } from '../results/growth.js';
 import type { StatementVerdictWord } from '../results/verdicts.js';
 
@@ -156,12 +158,9 @@ export interface TryVerdicts {
   failing: boolean;
 }
 
-/** lock_timeout ran out (SQLSTATE 55P03). */
-const LOCK_NOT_AVAILABLE = '55P03';
 /** Verdicts that fail the run (exit 1). */
 export const FAILING: readonly TryVerdict[] = ['blocks writers', 'blocks readers and writers', 'times out behind a long query'];
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const shown = (ms: number, p: Projection) => `${Math.round(ms)} ms${p.from ? ' (upper end, extrapolated)' : ''}`;
 
 /** A group behind the long query: what its wait added to the quiet run's figures, carried to the target. */

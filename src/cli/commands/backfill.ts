@@ -27,7 +27,7 @@ import { parseVacuum } from '../../engine/backfill/vacuum-behind.js';
 import { strategyNamed } from '../../engine/backfill/strategies/index.js';
 import { treeMembers } from '../../engine/relations.js';
 import { tableBytes } from '../../measure/table-stats.js';
-import { formatDuration } from '../../core/format.js';
+import { formatDuration, tenthsOfSecond } from '../../core/format.js';
 import { createBackfillView } from '../progress-view.js';
 
 interface BackfillFlags {
@@ -261,16 +261,16 @@ function wholeJob(r: BackfillResult, job: JobTally): BackfillResult {
 async function render(client: pg.Client, f: BackfillFlags, r: BackfillResult, sizeBefore: number | undefined, signalNames: string[], attempts: number): Promise<void> {
   const sizeAfter = await rowBytes(client, f.table);
   if (sizeBefore !== undefined && sizeAfter !== undefined) {
-    const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${(r.vacuumMs / 1000).toFixed(1)} s)` : '';
+    const vacuumed = r.vacuums ? `, ${r.vacuums} vacuum rounds behind the walk (${tenthsOfSecond(r.vacuumMs)})` : '';
     process.stderr.write(`table size: ${mb(sizeBefore)} before, ${mb(sizeAfter)} after (${(sizeAfter / Math.max(1, sizeBefore)).toFixed(2)}x)${vacuumed}\n`);
   }
   for (const late of r.lateRelations) {
     process.stderr.write(`warning: ${late} joined ${f.table} after the final sweep began and was not walked; run again to fill it\n`);
   }
   process.stdout.write(
-    `${r.rowsUpdated} rows updated in ${(r.ms / 1000).toFixed(1)} s, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
+    `${r.rowsUpdated} rows updated in ${tenthsOfSecond(r.ms)}, ${r.batches} batches (largest ${r.largestBatch} rows), ${r.workers} worker(s)` +
       `${r.relations > 1 ? `, ${r.relations} leaves` : ''}` +
-      `${r.throttledMs > 0 ? `, ${(r.throttledMs / 1000).toFixed(1)} s paused for health (${signalNames.join(', ')})` : ''}` +
+      `${r.throttledMs > 0 ? `, ${tenthsOfSecond(r.throttledMs)} paused for health (${signalNames.join(', ')})` : ''}` +
       `${attempts > 1 ? `, ${attempts} attempts (reconnected ${attempts - 1} time(s))` : ''}` +
       `${r.resumed ? ` (resumed from a checkpoint${attempts > 1 ? '' : ' an earlier run left: the rows it filled are not counted here'})` : ''}; ${r.nullsLeft} NULLs left (counted)\n`,
   );

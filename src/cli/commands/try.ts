@@ -16,6 +16,7 @@ import { runTry } from '../../try/run.js';
 import type { TryOptions, TryPlan } from '../../try/types.js';
 import { verdictHelp } from '../../results/verdicts.js';
 import { InvalidOptionError } from '../../core/errors.js';
+import { tenthsOfSecond } from '../../core/format.js';
 import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
@@ -183,18 +184,16 @@ function sayShape(file: string, options: TryOptions, plan: TryPlan, say: Say): v
   if (fromShape) say(`target: ${fromShape.rows.toLocaleString('en-US')} rows, the reltuples of ${fromShape.table} in ${file}\n`);
 }
 
-const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 /** Without --long-query, the longest query the shape saw holding one of its tables, when there is one: said. */
 function longQueryFromShape(options: TryOptions, o: RawOptions, say: Say): TryOptions {
   if (o.longQuery !== undefined || !options.shape) return options;
   const held = options.shape.tables.map((t) => ({ t, ms: longestQueryMs(t.queries) })).filter((x): x is { t: TableShape; ms: number } => x.ms !== undefined);
   const longest = held.sort((a, b) => b.ms - a.ms)[0];
   if (!longest) return options;
-  const seen = `${secondsText(longest.ms)}, the longest seen holding ${shapeLabel(longest.t)} when the shape was captured`;
+  const seen = `${tenthsOfSecond(longest.ms)}, the longest seen holding ${shapeLabel(longest.t)} when the shape was captured`;
   // A moment's snapshot that saw only short queries does not prove there are no long ones: never under the default.
   if (longest.ms <= options.longQueryMs) {
-    say(`long query: ${secondsText(options.longQueryMs)}, the default (the shape saw ${seen})\n`);
+    say(`long query: ${tenthsOfSecond(options.longQueryMs)}, the default (the shape saw ${seen})\n`);
     return options;
   }
   say(`long query: ${seen} (--long-query sets another)\n`);
