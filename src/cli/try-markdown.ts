@@ -1,4 +1,5 @@
 import type { LintResult } from '../lint/squawk.js';
+import { keyLocation } from '../migrations/index.js';
 import { VERDICTS } from '../results/verdicts.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { TryOutcome } from '../try/types.js';
@@ -6,7 +7,7 @@ import { FAILING, type StatementVerdict } from '../try/verdict.js';
 import { ms, projected, shortRows, shownWords, verdictLine } from './try-view.js';
 
 /** `dir/1_add.sql:12` -> `dir/1_add.sql`: the migration file a statement is in. */
-const fileOf = (key: string) => key.slice(0, key.lastIndexOf(':'));
+const fileOf = (key: string) => keyLocation(key).file;
 const worst = (ss: StatementVerdict[]) => ss.find((s) => FAILING.includes(s.verdict))?.verdict ?? ss.find((s) => s.verdict !== 'ok')?.verdict ?? 'ok';
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 

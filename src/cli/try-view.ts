@@ -3,6 +3,7 @@ import { tenthsOfSecond } from '../core/format.js';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
+import { keyLocation } from '../migrations/index.js';
 import { lintCell } from '../try/lint-agreement.js';
 import type { WriterSummary } from '../try/types.js';
 import { renderTable, wrap, type TableColumn, type TableRow } from './try-table.js';
@@ -81,14 +82,14 @@ function columnsOf(v: TryVerdicts, sizes: number[]): TableColumn[] {
 }
 
 function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): TableRow {
-  const at = s.key.lastIndexOf(':');
+  const { file, line } = keyLocation(s.key);
   return {
-    group: s.key.slice(0, at),
+    group: file,
     failing: FAILING.includes(s.verdict),
     notes: s.reason ? [s.reason] : [],
     cells: [
       verdictCell(s),
-      `${s.key.slice(at)} ${s.kind}${s.rewritten ? ' (rewrites)' : ''}`,
+      `:${line} ${s.kind}${s.rewritten ? ' (rewrites)' : ''}`,
       lockCell(s, v),
       ...(sizes.length > 1 ? sizes.map((n) => short(s.msBySize.get(n))) : []),
       projected(s.atTarget),
@@ -219,11 +220,10 @@ export interface TryFinding {
 }
 
 export function tryFindings(v: TryVerdicts): TryFinding[] {
-  const at = (key: string) => ({ file: key.slice(0, key.lastIndexOf(':')), line: Number(key.slice(key.lastIndexOf(':') + 1)) });
   const out = v.statements
     .filter((s) => FAILING.includes(s.verdict))
-    .map((s) => ({ ...at(s.key), verdict: s.verdict, message: `pgmb try: ${s.kind} ${s.verdict}: ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})` }));
-  if (v.failed) out.push({ ...at(v.failed.key), verdict: v.failed.verdict, message: `pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}` });
+    .map((s) => ({ ...keyLocation(s.key), verdict: s.verdict, message: `pgmb try: ${s.kind} ${s.verdict}: ${s.reason} at ${shortRows(v.target)} rows (max ${ms(v.maxBlockMs)})` }));
+  if (v.failed) out.push({ ...keyLocation(v.failed.key), verdict: v.failed.verdict, message: `pgmb try: ${v.failed.verdict} at ${shortRows(v.failed.rows)} synthetic rows: ${v.failed.error}` });
   return out;
 }
 

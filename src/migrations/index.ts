@@ -4,5 +4,5 @@ export { FORMAT_TITLES } from './formats/index.js';
 export { parseMigration } from './parse.js';
 export { transactionGroups } from './transactions.js';
 export { MigrationFileError } from './errors.js';
-export { statementKey, where } from './location.js';
+export { keyLocation, statementKey, where } from './location.js';
 export * from './types.js';
