@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { quoteIdent } from '../core/identifiers.js';
 import type pg from 'pg';
-import { withClient } from './connect.js';
+import { serverVersion, withClient } from './connect.js';
 
 /** Scratch databases are named so `pgmb clean` and a person can tell them apart. */
 export const SCRATCH_PREFIX = 'pgmb_try_';
@@ -39,7 +39,7 @@ export async function createScratchDatabase(url: string, template?: string, opti
   const name = await withClient(url, async (c) => {
     const name = `${SCRATCH_PREFIX}${(await serverEpoch(c)).toString(36)}_${randomBytes(4).toString('hex')}`;
     // A filled database copied as files (PostgreSQL 15+ would otherwise write every block to WAL).
-    const fileCopy = options.fileCopy && Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) >= 150000;
+    const fileCopy = options.fileCopy && (await serverVersion(c)).major >= 15;
     try {
       await c.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}${fileCopy ? ' STRATEGY FILE_COPY' : ''}`);
     } catch (err) {
