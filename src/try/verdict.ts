@@ -242,7 +242,9 @@ function statementReason(s: { key: string; lock?: string; waitedBehindMs?: numbe
  * for --max-block or longer, gives up behind the long query, or a statement failed.
  */
 export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number, behind?: BehindRun): TryVerdicts {
-  const failedRun = runs.find((r) => r.failed) ?? (behind?.run.failed?.code !== LOCK_NOT_AVAILABLE ? behind?.run : undefined);
+  // Behind the long query, a lock_timeout is a verdict (judged per group), not a failure.
+  const failedBehind = behind?.run.failed && behind.run.failed.code !== LOCK_NOT_AVAILABLE ? behind.run : undefined;
+  const failedRun = runs.find((r) => r.failed) ?? failedBehind;
   const complete = runs.filter((r) => !r.failed);
   const out: TryVerdicts = { target, maxBlockMs, longQueryMs: behind?.longQueryMs, statements: [], groups: [], failing: !!failedRun?.failed };
   if (failedRun?.failed) {
