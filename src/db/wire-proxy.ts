@@ -1,0 +1,270 @@
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { FrontendMessageCode, MessageBuffer } from 'pg-gateway';
+import { BufferReader } from 'pg-protocol/dist/buffer-reader.js';
+import { Parser } from 'pg-protocol/dist/parser.js';
+import type { BackendKeyDataMessage, BackendMessage, CommandCompleteMessage, DatabaseError, ReadyForQueryMessage } from 'pg-protocol/dist/messages.js';
+
+/** A transaction status as ReadyForQuery says it: idle, in a transaction block, in a failed one. */
+export type TransactionStatus = 'I' | 'T' | 'E';
+
+/** A statement the client sent, as it starts: on which connection (and server process), its text and bound parameters. */
+export interface WireStatementStart {
+  /** The proxy's count of connections, from 1. */
+  connection: number;
+  /** The server process serving that connection (BackendKeyData). */
+  pid: number;
+  sql: string;
+  /** Text-format parameters as bound ($1..); a binary one is kept as null. */
+  params: (string | null)[];
+  /** The connection's status when it was sent: 'I' means it runs alone (autocommit), unless it is BEGIN. */
+  statusBefore: TransactionStatus;
+  /** performance.now() when it reached the proxy. */
+  startedAt: number;
+}
+
+/** A statement once the server answered it. */
+export interface WireStatement extends WireStatementStart {
+  endedAt: number;
+  /** CommandComplete's tag: `UPDATE 1000`, `CREATE INDEX`, `BEGIN`. */
+  tag?: string;
+  error?: { message: string; code?: string };
+  /** The status at the next ReadyForQuery: 'I' after COMMIT or an autocommitted statement. */
+  statusAfter?: TransactionStatus;
+}
+
+/** Called before a statement goes to the server and after its answer, before the client sees it: measuring holds both. */
+export interface ProxyHooks {
+  beforeStatement?(s: WireStatementStart): Promise<void>;
+  afterStatement?(s: WireStatement): Promise<void>;
+}
+
+// Requests a client may send before its startup message (protocol 3.0).
+const CANCEL_REQUEST = 80877102;
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+
+/** One client connection's view: prepared statements and portals, the executes awaiting an answer, the last status. */
+class ProxiedConnection {
+  private readonly prepared = new Map<string, string>();
+  private readonly portals = new Map<string, { sql: string; params: (string | null)[] }>();
+  private readonly pending: WireStatement[] = [];
+  private readonly answered: WireStatement[] = [];
+  /** Statements sent as a simple Query: answered once per statement in it, done at ReadyForQuery. */
+  private readonly simple = new WeakSet<WireStatementStart>();
+  private status: TransactionStatus = 'I';
+  private pid = 0;
+  private readonly upstream: Socket;
+  private readonly parser = new Parser();
+  private readonly frames = new MessageBuffer();
+  private started = false;
+  /** Chunks each way are handled one after another, each passed on once its hooks have run. */
+  private frontendChain: Promise<void> = Promise.resolve();
+  private backendChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly id: number,
+    private readonly client: Socket,
+    upstream: { host: string; port: number },
+    private readonly hooks: ProxyHooks,
+    private readonly record: (s: WireStatement) => void,
+  ) {
+    this.upstream = tcpConnect(upstream.port, upstream.host);
+    this.upstream.on('data', (chunk) => {
+      this.upstream.pause();
+      this.backendChain = this.backendChain.then(() => this.fromBackend(chunk)).finally(() => this.upstream.resume());
+    });
+    client.on('data', (chunk) => {
+      client.pause();
+      this.frontendChain = this.frontendChain.then(() => this.fromClient(chunk)).finally(() => client.resume());
+    });
+    this.upstream.on('error', () => client.destroy());
+    this.upstream.on('close', () => client.end());
+    client.on('close', () => this.upstream.end());
+    client.on('error', () => this.upstream.destroy());
+  }
+
+  /** A chunk from the client, framed into messages (pg-gateway's MessageBuffer), each passed on in turn. */
+  private async fromClient(chunk: Buffer): Promise<void> {
+    this.frames.mergeBuffer(chunk);
+    for await (const frame of this.frames.processMessages(this.started)) {
+      const message = Buffer.from(frame);
+      if (this.started) await this.message(message);
+      else this.beforeStartup(message);
+    }
+  }
+
+  /**
+   * SSL and GSS encryption are refused (the tool goes on in plain text, as `sslmode=prefer` does);
+   * the startup message is passed on as it came, and the server authenticates the tool itself.
+   */
+  private beforeStartup(message: Buffer): void {
+    const code = message.length >= 8 ? message.readInt32BE(4) : 0;
+    if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+      this.client.write('N');
+      return;
+    }
+    if (code === CANCEL_REQUEST) this.client.destroy();
+    else this.started = true;
+    this.upstream.write(message);
+  }
+
+  /** A frontend message after startup: noted where it starts a statement, then passed on. */
+  private async message(buffer: Buffer): Promise<void> {
+    const started = this.readFrontend(buffer);
+    if (started) {
+      await this.hooks.beforeStatement?.(started);
+      started.startedAt = performance.now();
+      this.pending.push(started as WireStatement);
+    }
+    this.upstream.write(buffer);
+  }
+
+  private readFrontend(buffer: Buffer): WireStatementStart | undefined {
+    const reader = new BufferReader(5);
+    reader.setBuffer(5, buffer);
+    const statement = (sql: string, params: (string | null)[]): WireStatementStart => ({
+      connection: this.id,
+      pid: this.pid,
+      sql,
+      params,
+      statusBefore: this.status,
+      startedAt: performance.now(),
+    });
+    switch (buffer[0]) {
+      case FrontendMessageCode.Query: {
+        const query = statement(reader.cstring(), []);
+        this.simple.add(query);
+        return query;
+      }
+      case FrontendMessageCode.Parse: {
+        const name = reader.cstring();
+        this.prepared.set(name, reader.cstring());
+        return undefined;
+      }
+      case FrontendMessageCode.Bind: {
+        const portal = reader.cstring();
+        const sql = this.prepared.get(reader.cstring()) ?? '';
+        const formats = Array.from({ length: reader.int16() }, () => reader.int16());
+        const params = Array.from({ length: reader.int16() }, (_, i) => {
+          const length = reader.int32();
+          if (length < 0) return null;
+          const value = reader.bytes(length);
+          return (formats.length === 1 ? formats[0] : (formats[i] ?? 0)) === 0 ? value.toString('utf8') : null;
+        });
+        this.portals.set(portal, { sql, params });
+        return undefined;
+      }
+      case FrontendMessageCode.Execute: {
+        const bound = this.portals.get(reader.cstring());
+        return bound && statement(bound.sql, bound.params);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A chunk from the server: statements answered, hooks run, then the chunk goes to the client as it came. */
+  private async fromBackend(chunk: Buffer): Promise<void> {
+    const done: WireStatement[] = [];
+    this.parser.parse(chunk, (m) => this.note(m, done));
+    for (const s of done) await this.hooks.afterStatement?.(s);
+    this.client.write(chunk);
+  }
+
+  /** The server's answer to the oldest statement waiting for one; a simple query (perhaps several statements) is done at ReadyForQuery. */
+  private note(m: BackendMessage, done: WireStatement[]): void {
+    const head = this.pending[0];
+    const finish = () => {
+      this.pending.shift();
+      head!.endedAt = performance.now();
+      this.answered.push(head!);
+      this.record(head!);
+      done.push(head!);
+    };
+    const answer = (patch: Partial<WireStatement>) => {
+      if (!head) return;
+      Object.assign(head, patch);
+      if (!this.simple.has(head)) finish();
+    };
+    switch (m.name) {
+      case 'backendKeyData':
+        this.pid = (m as BackendKeyDataMessage).processID;
+        break;
+      case 'commandComplete':
+        answer({ tag: (m as CommandCompleteMessage).text });
+        break;
+      case 'emptyQuery':
+      case 'portalSuspended':
+        answer({});
+        break;
+      case 'error': {
+        const e = m as DatabaseError;
+        answer({ error: { message: e.message, code: e.code } });
+        break;
+      }
+      case 'readyForQuery': {
+        if (head && this.simple.has(head)) finish();
+        this.status = (m as ReadyForQueryMessage).status as TransactionStatus;
+        for (const s of this.answered.splice(0)) s.statusAfter = this.status;
+        // What a failed pipeline sent after the error never ran.
+        this.pending.splice(0);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * A PostgreSQL wire-protocol proxy in front of one server, for a migration tool to connect to: it
+ * passes every byte on unchanged (authentication included: the tool talks to the server's own)
+ * and records each statement the tool runs, in order, with its parameters, timing, answer and
+ * transaction status. pg-gateway frames the client's messages, pg-protocol reads the server's.
+ * (pg-gateway 0.3: 0.2.4's framing loses every message after the first of a pipelined chunk.)
+ */
+export class WireProxy {
+  private readonly server: Server;
+  private readonly recorded: WireStatement[] = [];
+  private readonly sockets = new Set<Socket>();
+  private connections = 0;
+
+  private constructor(
+    private readonly upstreamUrl: URL,
+    private readonly hooks: ProxyHooks,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  static async start(upstreamUrl: string, hooks: ProxyHooks = {}): Promise<WireProxy> {
+    const proxy = new WireProxy(new URL(upstreamUrl), hooks);
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', resolve);
+    });
+    return proxy;
+  }
+
+  /** The server's URL with the proxy's address: same user, password and database. */
+  get url(): string {
+    const u = new URL(this.upstreamUrl);
+    u.hostname = '127.0.0.1';
+    u.port = String((this.server.address() as { port: number }).port);
+    return u.toString();
+  }
+
+  /** Every statement answered so far, in the order the answers came. */
+  statements(): WireStatement[] {
+    return [...this.recorded];
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    const upstream = { host: this.upstreamUrl.hostname || 'localhost', port: Number(this.upstreamUrl.port || 5432) };
+    new ProxiedConnection(++this.connections, socket, upstream, this.hooks, (s) => this.recorded.push(s));
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
