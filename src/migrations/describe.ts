@@ -2,7 +2,7 @@ import type { ForeignKeyAdded, RelationName } from './types.js';
 
 /** A parse-tree node: `{ NodeName: fields }`, as libpg-query returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's parse tree is untyped JSON, walked by node name
-type Node = Record<string, any>;
+export type Node = Record<string, any>;
 
 export interface Description {
   kind: string;

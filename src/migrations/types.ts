@@ -12,9 +12,12 @@ export type TransactionMode = (typeof TRANSACTION_MODES)[number];
 export type { Location };
 
 /** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
+/** A file tool's format, or `command`: statements captured from the team's own migrate command (try --command). */
+export type HistoryFormat = MigrationFormat | 'command';
+
 export interface SourceFile {
   path: string;
-  format: MigrationFormat;
+  format: HistoryFormat;
   /** The migration's name as its tool names it (Prisma: its folder; golang-migrate: `1_accounts`; plain: the file name). */
   name: string;
   /** The file's text with everything that is not "up" replaced by spaces (newlines kept). */
@@ -56,11 +59,13 @@ export interface Statement extends Location {
   addsForeignKeys?: ForeignKeyAdded[];
   /** Last line of the statement, for mapping lint findings. */
   endLine: number;
+  /** Bound parameters ($1..), as a tool's command sent them (try --command); a file's statements have none. */
+  params?: (string | null)[];
 }
 
 export interface Migration {
   path: string;
-  format: MigrationFormat;
+  format: HistoryFormat;
   /** The migration's name as its tool names it (see SourceFile). */
   name: string;
   noTransaction: boolean;

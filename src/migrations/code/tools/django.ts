@@ -1,0 +1,10 @@
+import type { CodeTool } from './tool.js';
+
+/** Django: `django_migrations(app, name, applied)`; a migration is named `app.name`, as `manage.py migrate app name` takes it. */
+export const django: CodeTool = {
+  name: 'django',
+  title: 'Django',
+  history: 'django_migrations',
+  bookkeeping: ['django_content_type', 'auth_permission'],
+  nameOf: (r) => (r.name ? `${r.app ?? '?'}.${r.name}` : undefined),
+};
