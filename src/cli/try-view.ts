@@ -89,7 +89,7 @@ function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint
     notes: s.reason ? [s.reason] : [],
     cells: [
       verdictCell(s),
-      `:${line} ${s.kind}${s.rewritten ? ' (rewrites)' : ''}`,
+      `:${line} ${s.kind}${s.executions ? ` x${s.executions}` : ''}${s.rewritten ? ' (rewrites)' : ''}`,
       lockCell(s, v),
       ...(sizes.length > 1 ? sizes.map((n) => short(s.msBySize.get(n))) : []),
       projected(s.atTarget),
@@ -252,7 +252,7 @@ export function tryJson(v: TryVerdicts, lint: LintResult | undefined, writers: W
     failing: v.failing,
     failed: v.failed,
     writers,
-    statements: v.statements.map((s) => ({ ...s, msBySize: obj(s.msBySize), lint: lintCell(s, lint) })),
+    statements: v.statements.map((s) => ({ ...s, msBySize: obj(s.msBySize), rowsBySize: s.rowsBySize && obj(s.rowsBySize), lint: lintCell(s, lint) })),
     transactions: v.groups.map((g) => ({ ...g, msBySize: obj(g.msBySize), heldBySize: obj(g.heldBySize) })),
     lint: lint && 'unavailable' in lint ? { unavailable: lint.unavailable } : (lint?.findings ?? []).map((f: LintFinding) => f),
   };

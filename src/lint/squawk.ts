@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { statementKey } from '../migrations/location.js';
 import type { Statement } from '../migrations/types.js';
@@ -81,6 +84,31 @@ export async function lint(files: string[], statements: Statement[], pgMajor: nu
       return { rule: f.rule_name, message: f.message, statement: s ? statementKey(s) : undefined };
     }),
   };
+}
+
+/**
+ * Statements that have no file of their own (a command's, captured): written one after another to
+ * a temporary file for squawk, its findings put back on the statements' own keys.
+ */
+export async function lintStatements(statements: Statement[], pgMajor: number): Promise<LintResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmb-lint-'));
+  const file = join(dir, 'statements.sql');
+  try {
+    let line = 1;
+    const placed = statements.map((s) => {
+      const lines = s.sql.split('\n').length;
+      const at = { ...s, file, line, endLine: line + lines - 1 };
+      line += lines;
+      return at;
+    });
+    writeFileSync(file, statements.map((s) => `${s.sql};\n`).join(''));
+    const result = await lint([file], placed, pgMajor);
+    if ('unavailable' in result) return result;
+    const own = new Map(placed.map((p, i) => [statementKey(p), statementKey(statements[i]!)]));
+    return { findings: result.findings.map((f) => ({ ...f, statement: f.statement && own.get(f.statement) })) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const sameFile = (a: string, b: string) => a === b || b.endsWith(`/${a}`) || a.endsWith(`/${b}`);

@@ -3,9 +3,12 @@ import { connect } from '../db/connect.js';
 import { strongestLock } from '../core/lock-modes.js';
 import { Poller } from './poller.js';
 
-/** The locks this session holds now on the given tables: exact, for an operation run inside a transaction. */
-export async function locksHeld(client: pg.Client, tableOids: number[]): Promise<string[]> {
-  const { rows } = await client.query<{ mode: string }>("SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation = ANY($1::oid[]) AND granted", [tableOids]);
+/** The locks this session (or the backend `pid`) holds now on the given tables: exact, for an operation run inside a transaction. */
+export async function locksHeld(client: pg.Client, tableOids: number[], pid?: number): Promise<string[]> {
+  const { rows } = await client.query<{ mode: string }>("SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = COALESCE($2, pg_backend_pid()) AND relation = ANY($1::oid[]) AND granted", [
+    tableOids,
+    pid ?? null,
+  ]);
   return rows.map((r) => r.mode);
 }
 

@@ -16,7 +16,7 @@ export interface SlowWriteCause {
 }
 
 /** The connections that run the measured migration: a bench case, pgmb backfill, pgmb try. */
-const MIGRATION_APP = /^pgmb-(bench|backfill|try)(-worker)?$/;
+const MIGRATION_APP = /^pgmb-(bench|backfill|try)(-worker|-command)?$/;
 const isVacuum = (b: BackendSample) => b.backendType === 'autovacuum worker' || (b.state === 'active' && /^\s*vacuum\b/i.test(b.query));
 /** The checkpointer outside its idle wait: a checkpoint is being written. */
 const checkpointing = (b: BackendSample) => b.backendType === 'checkpointer' && b.wait !== 'CheckpointerMain';

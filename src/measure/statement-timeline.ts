@@ -15,6 +15,13 @@ export interface StatementRun {
   rewritten: boolean;
   /** How long it waited for a lock (a table's, or older transactions' end) before it could go on. */
   waitedMs: number;
+  /**
+   * A statement a command ran (try --command): the rows its answers counted; where its code ran it
+   * in a loop, how often and for how long in all (startedAt..endedAt then spans the loop).
+   */
+  rows?: number;
+  executions?: number;
+  busyMs?: number;
 }
 
 export interface GroupRun {
@@ -41,12 +48,12 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 export const retryDelayMs = (retry: number) => Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (retry - 1));
 
-async function fileNodes(client: pg.Client, relations: number[]): Promise<Map<number, number>> {
+export async function fileNodes(client: pg.Client, relations: number[]): Promise<Map<number, number>> {
   const { rows } = await client.query<{ oid: number; node: number }>('SELECT oid::int AS oid, relfilenode::int AS node FROM pg_class WHERE oid = ANY($1::oid[])', [relations]);
   return new Map(rows.map((r) => [r.oid, r.node]));
 }
 
-const changed = (a: Map<number, number>, b: Map<number, number>) => [...a].some(([oid, node]) => b.has(oid) && b.get(oid) !== node);
+export const changed = (a: Map<number, number>, b: Map<number, number>) => [...a].some(([oid, node]) => b.has(oid) && b.get(oid) !== node);
 
 /**
  * One attempt at a group as the team's tool runs it: a transaction group between BEGIN and COMMIT

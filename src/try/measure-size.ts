@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { formatDuration } from '../core/format.js';
 import { connect } from '../db/connect.js';
 import { createScratchDatabase, type ScratchDatabase } from '../db/scratch.js';
@@ -12,7 +13,7 @@ import { LongQuery } from '../measure/long-query.js';
 import { measureCase, type MeasureContext } from '../measure/measure-case.js';
 import { ReplicaLagReader } from '../measure/replica-lag.js';
 import { fillProgress, type Reporter } from '../measure/reporter.js';
-import { runGroups, type GroupRun } from '../measure/statement-timeline.js';
+import type { GroupRun } from '../measure/statement-timeline.js';
 import type { WriteTarget } from '../measure/workloads/writes.js';
 import { keysToCome, withKeysToCome } from './keys-to-come.js';
 import { resolveTargets } from './schema.js';
@@ -21,11 +22,18 @@ import { applySettings, memoryLimits, type SettingsPlan } from './settings.js';
 import { sizeRun } from './size-run.js';
 import type { ScenarioResult, SizeResult, TryOptions, TryPlan } from './types.js';
 
-/** What every size of one `pgmb try` shares: the server, the schema's template, the plan, and the session settings. */
+/**
+ * How the measured migration runs in a filled database at `url`: a file's groups by runGroups on
+ * `client`, or the team's command through the proxy (`client` then only observes).
+ */
+export type MigrationRunner = (client: pg.Client, watcher: LockWatcher, relations: number[], url: string) => Promise<GroupRun[]>;
+
+/** What every size of one `pgmb try` shares: the server, the schema's template, the plan, how it runs, and the session settings. */
 export interface SizeContext {
   url: string;
   template: SchemaTemplate;
   plan: TryPlan;
+  runner: MigrationRunner;
   options: TryOptions;
   reporter: Reporter;
   settings: SettingsPlan;
@@ -105,7 +113,7 @@ async function measureScenario(size: SizeContext, url: string, t: FilledTargets,
             )
           : undefined;
         try {
-          const runs = await runGroups(client, watcher, plan.groups, table.relations, { retries: options.retries });
+          const runs = await size.runner(client, watcher, table.relations, url);
           return { locks: runs.flatMap((g) => g.statements.flatMap((s) => s.locks)), detail: runs };
         } finally {
           await long?.finish();

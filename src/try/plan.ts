@@ -94,10 +94,10 @@ export function shapeTarget(plan: TryPlan, shape: ShapeFile): { rows: number; ta
   return tables[0] && { rows: tables[0].rows, table: shapeLabel(tables[0]) };
 }
 
-/** The size the verdict is for: --target-rows, else the shape's largest touched table, else the largest size. */
-export function tryTarget(plan: TryPlan, options: Pick<TryOptions, 'targetRows' | 'shape' | 'sizes'>): TryTarget {
+/** The size the verdict is for: --target-rows, else the shape's largest touched table (once the plan is known), else the largest size. */
+export function tryTarget(plan: TryPlan | undefined, options: Pick<TryOptions, 'targetRows' | 'shape' | 'sizes'>): TryTarget {
   if (options.targetRows !== undefined) return { rows: options.targetRows, from: '--target-rows' };
-  const fromShape = options.shape && shapeTarget(plan, options.shape);
+  const fromShape = plan && options.shape && shapeTarget(plan, options.shape);
   if (fromShape) return { rows: fromShape.rows, from: `reltuples of ${fromShape.table}` };
   return { rows: options.sizes[options.sizes.length - 1]!, from: 'largest size' };
 }

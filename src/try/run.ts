@@ -1,31 +1,44 @@
 import { withClient } from '../db/connect.js';
 import { withDatabase, type LaunchOptions } from '../db/launcher.js';
-import { lint } from '../lint/squawk.js';
+import { lint, lintStatements } from '../lint/squawk.js';
 import type { Reporter, ReporterFactory } from '../measure/reporter.js';
 import { keepErrorMessages } from '../measure/traffic-probe.js';
 import { appendCsv } from '../results/csv.js';
 import { runMetadata } from '../results/metadata.js';
 import { toRow } from '../results/row.js';
 import { tryRows } from './csv-rows.js';
-import { measureSize } from './measure-size.js';
+import { runGroups } from '../measure/statement-timeline.js';
+import { captureCommand, commandRunner, type CommandSource } from './command-plan.js';
+import { measureSize, type MigrationRunner } from './measure-size.js';
 import { schemaTemplate } from './schema-template.js';
 import { PROBE_ROWS, nextSizes } from './auto-sizes.js';
 import { tryTarget } from './plan.js';
-import { planSettings, settingsLines, type SettingsPlan } from './settings.js';
+import { planSettings, sessionOptions, settingsLines, type SettingsPlan } from './settings.js';
 import type { SizeResult, TryOptions, TryOutcome, TryPlan, WriterSummary } from './types.js';
 import { tryVerdicts } from './verdict.js';
+
+/** What `pgmb try` measures: migration files read and planned before any SQL ran, or the team's command, captured first. */
+export type TrySource = { plan: TryPlan } | { command: CommandSource };
+
+/** The plan and how it runs: the files' groups by runGroups, or the command captured on an empty database and run again. */
+async function planned(url: string, source: TrySource, options: TryOptions, settings: SettingsPlan, reporter: Reporter): Promise<{ plan: TryPlan; runner: MigrationRunner }> {
+  if ('plan' in source) return { plan: source.plan, runner: (client, watcher, relations) => runGroups(client, watcher, source.plan.groups, relations, { retries: options.retries }) };
+  const captured = await captureCommand(url, source.command, reporter);
+  return { plan: captured.plan, runner: commandRunner(source.command, captured.newest, sessionOptions(settings, options.lockTimeoutMs)) };
+}
 
 /**
  * Each size in turn, up to the first the migration fails on. With --sizes auto, a probe of
  * PROBE_ROWS first, timed, then the sizes nextSizes picks from it and the budget.
  */
-async function measureSizes(url: string, plan: TryPlan, options: TryOptions, reporter: Reporter, settings: SettingsPlan): Promise<SizeResult[]> {
+async function measureSizes(url: string, source: TrySource, options: TryOptions, reporter: Reporter, settings: SettingsPlan): Promise<{ plan: TryPlan; results: SizeResult[] }> {
   const results: SizeResult[] = [];
   const started = performance.now();
   try {
+    const { plan, runner } = await planned(url, source, options, settings, reporter);
     const template = await schemaTemplate(url, plan, options, reporter);
     for (const line of settingsLines(settings)) reporter.log(line);
-    const size = { url, template, plan, options, reporter, settings };
+    const size = { url, template, plan, runner, options, reporter, settings };
     const target = tryTarget(plan, options).rows;
     const sizes = options.budgetMs === undefined ? [...options.sizes] : [Math.min(PROBE_ROWS, target)];
     for (let i = 0; i < sizes.length; i++) {
@@ -44,10 +57,10 @@ async function measureSizes(url: string, plan: TryPlan, options: TryOptions, rep
         );
       }
     }
+    return { plan, results };
   } finally {
     reporter.stop();
   }
-  return results;
 }
 
 /** The simulated writers over every size; the worst write is the largest size's, when one was explained (over 100 ms). */
@@ -70,13 +83,14 @@ function writerSummary(results: SizeResult[], options: TryOptions): WriterSummar
  * `pgmb try` once the plan is read: every size measured on the server `launch` gives (scratch
  * databases on it), the CSV rows appended, the migration linted, and the verdicts at the target.
  */
-export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchOptions, newReporter: ReporterFactory): Promise<TryOutcome> {
-  const { results, pgMajor, lintResult, settings } = await withDatabase(async ({ url, info }) => {
+export async function runTry(source: TrySource, options: TryOptions, launch: LaunchOptions, newReporter: ReporterFactory): Promise<TryOutcome> {
+  const { plan, results, pgMajor, lintResult, settings } = await withDatabase(async ({ url, info }) => {
     // Production's settings sorted out before anything is built: an unknown name is bad input.
     const settings = await withClient(url, (c) => planSettings(c, options.settings));
     // --sizes auto: as many sizes as an unlimited budget would pick; the budget may stop it sooner.
-    const count = options.budgetMs === undefined ? options.sizes.length : 1 + nextSizes(tryTarget(plan, options).rows, { rows: PROBE_ROWS, ms: 0 }, Infinity).sizes.length;
-    const results = await measureSizes(url, plan, options, newReporter(count), settings);
+    const count =
+      options.budgetMs === undefined ? options.sizes.length : 1 + nextSizes(tryTarget('plan' in source ? source.plan : undefined, options).rows, { rows: PROBE_ROWS, ms: 0 }, Infinity).sizes.length;
+    const { plan, results } = await measureSizes(url, source, options, newReporter(count), settings);
     if (options.out) {
       const meta = await withClient(url, runMetadata);
       appendCsv(
@@ -85,15 +99,9 @@ export async function runTry(plan: TryPlan, options: TryOptions, launch: LaunchO
       );
     }
     const statements = plan.measured.flatMap((m) => m.statements);
-    const lintResult =
-      options.lint === 'squawk'
-        ? await lint(
-            plan.measured.map((m) => m.path),
-            statements,
-            info.major,
-          )
-        : undefined;
-    return { results, pgMajor: info.major, lintResult, settings };
+    const files = plan.measured.map((m) => m.path);
+    const lintResult = options.lint === 'squawk' ? await ('command' in source ? lintStatements(statements, info.major) : lint(files, statements, info.major)) : undefined;
+    return { plan, results, pgMajor: info.major, lintResult, settings };
   }, launch);
   const target = tryTarget(plan, options);
   return {

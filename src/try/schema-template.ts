@@ -17,7 +17,7 @@ export interface SchemaTemplate {
 /** The content the build depends on: every schema statement, what is skipped, the shape, and pgmb's version (how it builds). */
 function buildHash(plan: TryPlan, options: Pick<TryOptions, 'shape' | 'skip'>, version: string): string {
   const h = createHash('sha256').update(version);
-  for (const m of plan.schema) for (const s of m.statements) h.update(`\0${s.sql}`);
+  for (const m of plan.schema) for (const s of m.statements) h.update(`\0${s.sql}${s.params ? JSON.stringify(s.params) : ''}`);
   h.update(`\0skip:${[...(options.skip ?? [])].sort().join(',')}`);
   if (options.shape) h.update(`\0shape:${JSON.stringify(options.shape)}`);
   return h.digest('hex').slice(0, 16);

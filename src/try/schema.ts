@@ -32,7 +32,7 @@ export async function buildSchema(client: pg.Client, schema: Migration[], skip: 
     for (const s of m.statements) {
       if (s.control || s.aboutRoles || skip.has(statementKey(s))) continue;
       try {
-        await client.query(s.sql);
+        await client.query(s.sql, s.params);
       } catch (err) {
         // A lost connection is not the file's fault: it exits as the server's error.
         if (isConnectionLoss(err)) throw err;

@@ -31,6 +31,15 @@ export async function applySettings(client: pg.Client, plan: SettingsPlan): Prom
   for (const [name, value] of plan.session) await client.query('SELECT set_config($1, $2, false)', [name, value]);
 }
 
+/**
+ * The session's settings for a command's own connections: libpq's and node-postgres's PGOPTIONS
+ * (`-c name=value`, spaces and backslashes escaped), --lock-timeout last.
+ */
+export function sessionOptions(plan: SettingsPlan, lockTimeoutMs?: number): string {
+  const pairs = [...plan.session, ...(lockTimeoutMs === undefined ? [] : [['lock_timeout', `${Math.round(lockTimeoutMs)}ms`] as [string, string]])];
+  return pairs.map(([n, v]) => `-c ${n}=${v.replace(/([\\ ])/g, '\\$1')}`).join(' ');
+}
+
 /** The plan as lines for the terminal. */
 export function settingsLines(plan: SettingsPlan): string[] {
   const out: string[] = [];

@@ -38,12 +38,14 @@ export function sizeRun(rows: number, runs: GroupRun[], held: TrafficHeld): Size
       statements.push({
         key: statementKey(s.statement),
         kind: s.statement.kind,
-        ms: s.endedAt - s.startedAt,
+        ms: s.busyMs ?? s.endedAt - s.startedAt,
         lock: strongestLock(s.locks),
         rewritten: s.rewritten,
         heldMs: held.writers(s.startedAt, s.endedAt) ?? 0,
         readersHeldMs: held.readers?.(s.startedAt, s.endedAt) ?? 0,
         waitedMs: s.waitedMs,
+        executions: s.executions,
+        rows: s.rows,
       });
     }
     if (g.failed) {

@@ -23,6 +23,9 @@ export interface MeasuredStatement {
   readersHeldMs?: number;
   /** How long it waited for its lock (or for older transactions to end). */
   waitedMs?: number;
+  /** A statement a tool's code ran in a loop (try --command): how often, and the rows its answers counted. */
+  executions?: number;
+  rows?: number;
 }
 
 /** One transaction group (or autocommitted statement) at one size. */
@@ -108,6 +111,10 @@ export interface StatementVerdict {
   lock?: string;
   rewritten: boolean;
   msBySize: Map<number, number>;
+  /** Rows its answers counted (UPDATE 1000, ...), where a command ran it: by size. */
+  rowsBySize?: Map<number, number>;
+  /** How often a command's code ran it, at the largest size (a loop's batches), when more than once. */
+  executions?: number;
   atTarget: Projection;
   /** Writers held while it ran, at the largest size. */
   heldMs?: number;
@@ -267,6 +274,8 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number,
       lock,
       rewritten: sizes.some(({ item }) => item.rewritten),
       msBySize: new Map(sizes.map(({ rows, item }) => [rows, item.ms])),
+      rowsBySize: s.rows === undefined ? undefined : new Map(sizes.map(({ rows, item }) => [rows, item.rows ?? 0])),
+      executions: s.executions,
       atTarget: project(
         sizes.map(({ rows, item }) => ({ rows, driver: item.ms, value: item.ms })),
         target,

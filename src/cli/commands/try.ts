@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
 import { DEFAULT_READERS } from '../../measure/workloads/reads.js';
@@ -13,7 +14,9 @@ import { FORMAT_TITLES, MIGRATION_FORMATS } from '../../migrations/index.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
 import { planTry, shapeTarget, tryTarget } from '../../try/plan.js';
 import { runTry } from '../../try/run.js';
-import type { TryOptions, TryPlan } from '../../try/types.js';
+import type { TryOptions, TryOutcome, TryPlan } from '../../try/types.js';
+import type { CommandSource } from '../../try/command-plan.js';
+import { CODE_TOOLS, customTool } from '../../migrations/code/tools/index.js';
 import { verdictHelp } from '../../results/verdicts.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import { tenthsOfSecond } from '../../core/format.js';
@@ -62,6 +65,10 @@ interface RawOptions {
   markdown?: string;
   gitlab?: string;
   scratchUrl?: string;
+  command?: string;
+  cwd?: string;
+  env: string[];
+  historyTable?: string;
 }
 
 export function tryCommand(): Command {
@@ -107,10 +114,21 @@ export function tryCommand(): Command {
     .option('--json <file>', 'write the verdicts as JSON')
     .option('--gitlab <file>', "write GitLab's code quality report (JSON): each failing statement on its line")
     .option('--markdown <file>', 'write a compact report for a pull request comment (under GitHub Actions it is also added to the job summary, $GITHUB_STEP_SUMMARY)')
+    .option(
+      '--command <cmd>',
+      'measure what your own migrate command does (knex migrate:latest, manage.py migrate, alembic upgrade head, rake db:migrate, ...): its newest migration, run again on filled tables',
+    )
+    .option('--cwd <dir>', 'with --command: the folder to run it in (default: here)')
+    .option('--env <name=value>', 'with --command: a variable for it, beside DATABASE_URL and PG* (repeatable)', collect, [])
+    .option('--history-table <name>', `with --command: the table your tool records applied migrations in, when it is none of ${CODE_TOOLS.map((t) => t.history).join(', ')}`)
     .option('--scratch-url <url>', 'the server to make scratch databases on, as a role with CREATEDB (default: TEST_DATABASE_URL, DATABASE_URL, else an embedded server)')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', tryHelp())
+    .action(tryAction);
+}
+
+/** What `pgmb try --help` says after the options: scratch databases, --command, verdicts, exit codes, examples. */
+function tryHelp(): string {
+  return `
 Each size gets a scratch database (pgmb_try_*, dropped after; the role needs CREATEDB, or use
 --scratch-url): the earlier migrations build the
 schema, the tables the measured migration touches are filled by the server with values made from
@@ -126,10 +144,19 @@ Exit codes: 0 nothing holds writers or readers >= --max-block at the target size
 gives up behind the long query (lock_timeout without retries) or the migration failed on the
 synthetic rows, 2 bad input (nothing ran), 3 database unreachable.
 
-Example:
-  pgmb try db/migrations --sizes 100k,1m --target-rows 20m --max-block 500ms`,
-    )
-    .action(tryAction);
+With --command, pgmb runs your tool through a wire-protocol proxy that records what it sends: once
+on an empty database, where its writes to its history table split the run into migrations:
+${CODE_TOOLS.map((t) => `  ${t.title}: ${t.history}`).join('\n')}
+  (another tool: --history-table NAME)
+Then once per size, on a database where the earlier ones were replayed and the tables filled, so the
+tool applies the newest alone and its code (a loop over rows) does its real work. It reads its
+database from DATABASE_URL and libpq's PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD,
+PGDATABASE; PGOPTIONS carries --setting and --lock-timeout). A command that is missing or fails on
+its own exits 2 with its last lines.
+
+Examples:
+  pgmb try db/migrations --sizes 100k,1m --target-rows 20m --max-block 500ms
+  pgmb try --command "npx knex migrate:latest" --sizes 100k,1m --target-rows 20m`;
 }
 
 /** The long query a busy table has at least: a report, a slow page, a session left in a transaction. */
@@ -211,6 +238,7 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   const say: Say = (line) => void (o.format === 'json' ? process.stderr : process.stdout).write(line);
   const options = longQueryFromShape(tryOptions(paths, o), o, say);
   const launch = launchOptions(o, options);
+  if (o.command !== undefined) return report(await runTry({ command: commandSource(paths, o) }, options, launch, createReporter), options, o);
   const plan = await planTry(options);
   if (!plan.measured.length) {
     if (o.format === 'json') process.stdout.write(`${JSON.stringify({ changed_since: options.changedSince, measured: [] })}\n`);
@@ -222,7 +250,29 @@ async function tryAction(paths: string[], o: RawOptions): Promise<void> {
   for (const line of plan.readAs) say(`reading ${line}\n`);
   for (const line of plan.notes) process.stderr.write(`note: ${line}\n`);
   if (o.shape) sayShape(o.shape, options, plan, say);
-  const outcome = await runTry(plan, options, launch, createReporter);
+  report(await runTry({ plan }, options, launch, createReporter), options, o);
+}
+
+/** The command, where to run it and with what, and the history tables that name its migrations; bad input before anything runs. */
+function commandSource(paths: string[], o: RawOptions): CommandSource {
+  if (paths.length > 1 || (paths[0] ?? '.') !== '.') throw new InvalidOptionError('--command', 'measures what the command applies: give no migration paths beside it');
+  for (const [flag, given] of [
+    ['--changed-since', o.changedSince],
+    ['--shape', o.shape],
+    ['--measure-from', o.measureFrom],
+    ['--measure-to', o.measureTo],
+  ] as const) {
+    if (given !== undefined) throw new InvalidOptionError(flag, 'is not read with --command, which measures the newest migration the command applies');
+  }
+  if (!o.command!.trim()) throw new InvalidOptionError('--command', 'is empty');
+  const cwd = resolve(o.cwd ?? '.');
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new InvalidOptionError('--cwd', `${o.cwd} is not a folder`);
+  const tools = o.historyTable === undefined ? CODE_TOOLS : [customTool(o.historyTable), ...CODE_TOOLS];
+  return { command: o.command!, cwd, env: Object.fromEntries(parsePairs('--env', o.env, 'NAME=value')), tools };
+}
+
+/** The outcome as asked: the table, plain lines or JSON on stdout, the files beside, and the exit code. */
+function report(outcome: TryOutcome, options: TryOptions, o: RawOptions): void {
   if (options.shape && options.shape.server.major !== outcome.pgMajor) {
     process.stderr.write(`note: the shape was captured on PostgreSQL ${options.shape.server.major}; this run measures on ${outcome.pgMajor}\n`);
   }
