@@ -69,6 +69,9 @@ class ProxiedConnection {
     private readonly record: (s: WireStatement) => void,
   ) {
     this.upstream = tcpConnect(upstream.port, upstream.host);
+    // Each message is written as it is let through: Nagle's algorithm would hold the small ones for an ACK.
+    this.upstream.setNoDelay(true);
+    client.setNoDelay(true);
     this.upstream.on('data', (chunk) => {
       this.upstream.pause();
       this.backendChain = this.backendChain.then(() => this.fromBackend(chunk)).finally(() => this.upstream.resume());
