@@ -5,7 +5,7 @@
  * through the proxy with the measuring hooks try runs (locks polled per statement).
  *   tsx src/cli/with-database.ts -- tsx scripts/capture-overhead.ts --out results/capture-overhead-0.9.0
  */
-import { cpSync, mkdtempSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,12 @@ const TOOLS: Record<string, string> = {
   rails: 'rake db:migrate',
 };
 
+/** The projects copied for the runs, removed at the end. */
+const made: string[] = [];
+
 function project(tool: string, variant: string): string {
   const dir = mkdtempSync(join(tmpdir(), `pgmb-overhead-${tool}-`));
+  made.push(dir);
   cpSync(resolve('test/code-projects', tool, 'base'), dir, { recursive: true });
   cpSync(resolve('test/code-projects', tool, 'variants', variant), dir, { recursive: true });
   if (existsSync(join(dir, 'package.json'))) symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
@@ -70,7 +74,7 @@ async function loop(url: string, measured: boolean): Promise<{ ms: number; state
     if (!measured) return { ms: (await runCommand(cmd, scratch.url)).ms, statements: 0 };
     const oid = await withClient(scratch.url, async (c) => (await c.query<{ oid: number }>("SELECT 'accounts'::regclass::oid::int AS oid")).rows[0]!.oid);
     const started = performance.now();
-    const run = await withClient(scratch.url, (c) => measureCommand(cmd, scratch.url, c, [oid], new MeasuredStatements('loop', CODE_TOOLS)));
+    const run = await withClient(scratch.url, (c) => measureCommand(cmd, scratch.url, c, [oid], new MeasuredStatements('loop', CODE_TOOLS).run()));
     return { ms: performance.now() - started, statements: run.statements.length };
   } finally {
     await scratch.drop();
@@ -117,3 +121,4 @@ if (values.out) {
   );
   writeFileSync(join(values.out, 'overhead.csv'), csv);
 }
+for (const dir of made) rmSync(dir, { recursive: true, force: true });

@@ -43,11 +43,16 @@ const CANCEL_REQUEST = 80877102;
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
+/** Where a Sync (or a simple Query's end) falls among the statements sent: the server answers up to it with ReadyForQuery. */
+const SYNC = Symbol('sync');
+
 /** One client connection's view: prepared statements and portals, the executes awaiting an answer, the last status. */
 class ProxiedConnection {
   private readonly prepared = new Map<string, string>();
   private readonly portals = new Map<string, { sql: string; params: (string | null)[] }>();
-  private readonly pending: WireStatement[] = [];
+  /** Statements sent and not yet answered, with the Syncs between them (a pipelining client sends several before the first answer). */
+  private readonly pending: (WireStatement | typeof SYNC)[] = [];
+  /** Statements answered since the last ReadyForQuery: their status after is known there. */
   private readonly answered: WireStatement[] = [];
   /** Statements sent as a simple Query: answered once per statement in it, done at ReadyForQuery. */
   private readonly simple = new WeakSet<WireStatementStart>();
@@ -67,6 +72,7 @@ class ProxiedConnection {
     upstream: { host: string; port: number },
     private readonly hooks: ProxyHooks,
     private readonly record: (s: WireStatement) => void,
+    private readonly failed: (err: unknown) => void,
   ) {
     this.upstream = tcpConnect(upstream.port, upstream.host);
     // Each message is written as it is let through: Nagle's algorithm would hold the small ones for an ACK.
@@ -74,17 +80,25 @@ class ProxiedConnection {
     client.setNoDelay(true);
     this.upstream.on('data', (chunk) => {
       this.upstream.pause();
-      this.backendChain = this.backendChain.then(() => this.fromBackend(chunk)).finally(() => this.upstream.resume());
+      this.backendChain = this.backendChain.then(() => this.fromBackend(chunk)).then(() => void this.upstream.resume(), this.broken);
     });
     client.on('data', (chunk) => {
       client.pause();
-      this.frontendChain = this.frontendChain.then(() => this.fromClient(chunk)).finally(() => client.resume());
+      this.frontendChain = this.frontendChain.then(() => this.fromClient(chunk)).then(() => void client.resume(), this.broken);
     });
     this.upstream.on('error', () => client.destroy());
-    this.upstream.on('close', () => client.end());
-    client.on('close', () => this.upstream.end());
+    // Each side is ended once what it sent has been passed on (a FATAL message last of all).
+    this.upstream.on('close', () => void this.backendChain.then(() => client.end()));
+    client.on('close', () => void this.frontendChain.then(() => this.upstream.end()));
     client.on('error', () => this.upstream.destroy());
   }
+
+  /** A hook that threw: both sides closed (the tool sees its connection lost, never a hang), the error kept for the caller. */
+  private readonly broken = (err: unknown) => {
+    this.failed(err);
+    this.client.destroy();
+    this.upstream.destroy();
+  };
 
   /** A chunk from the client, framed into messages (pg-gateway's MessageBuffer), each passed on in turn. */
   private async fromClient(chunk: Buffer): Promise<void> {
@@ -119,6 +133,7 @@ class ProxiedConnection {
       started.startedAt = performance.now();
       this.pending.push(started as WireStatement);
     }
+    if (buffer[0] === FrontendMessageCode.Query || buffer[0] === FrontendMessageCode.Sync) this.pending.push(SYNC);
     this.upstream.write(buffer);
   }
 
@@ -174,20 +189,21 @@ class ProxiedConnection {
     this.client.write(chunk);
   }
 
-  /** The server's answer to the oldest statement waiting for one; a simple query (perhaps several statements) is done at ReadyForQuery. */
+  /**
+   * The server's answer to the oldest statement waiting for one (a simple query, perhaps several
+   * statements, is answered at ReadyForQuery). At ReadyForQuery the statements answered since the
+   * last one learn the status after them, are recorded and go to afterStatement; what a failed
+   * pipeline sent before that Sync never ran.
+   */
   private note(m: BackendMessage, done: WireStatement[]): void {
-    const head = this.pending[0];
-    const finish = () => {
-      this.pending.shift();
-      head!.endedAt = performance.now();
-      this.answered.push(head!);
-      this.record(head!);
-      done.push(head!);
-    };
+    const head = this.pending[0] === SYNC ? undefined : this.pending[0];
     const answer = (patch: Partial<WireStatement>) => {
       if (!head) return;
       Object.assign(head, patch);
-      if (!this.simple.has(head)) finish();
+      if (this.simple.has(head)) return;
+      this.pending.shift();
+      head.endedAt = performance.now();
+      this.answered.push(head);
     };
     switch (m.name) {
       case 'backendKeyData':
@@ -206,11 +222,17 @@ class ProxiedConnection {
         break;
       }
       case 'readyForQuery': {
-        if (head && this.simple.has(head)) finish();
+        if (head && this.simple.has(head)) {
+          head.endedAt = performance.now();
+          this.answered.push(head);
+        }
         this.status = (m as ReadyForQueryMessage).status as TransactionStatus;
-        for (const s of this.answered.splice(0)) s.statusAfter = this.status;
-        // What a failed pipeline sent after the error never ran.
-        this.pending.splice(0);
+        this.pending.splice(0, this.pending.indexOf(SYNC) + 1);
+        for (const s of this.answered.splice(0)) {
+          s.statusAfter = this.status;
+          this.record(s);
+          done.push(s);
+        }
         break;
       }
     }
@@ -229,6 +251,8 @@ export class WireProxy {
   private readonly recorded: WireStatement[] = [];
   private readonly sockets = new Set<Socket>();
   private connections = 0;
+  /** The first error a hook threw: its connection was closed, and the caller should say why. */
+  failure?: Error;
 
   private constructor(
     private readonly upstreamUrl: URL,
@@ -249,6 +273,8 @@ export class WireProxy {
   /** The server's URL with the proxy's address: same user, password and database. */
   get url(): string {
     const u = new URL(this.upstreamUrl);
+    // The tool talks plain TCP to the proxy: no sslmode or host options of the server's URL.
+    u.search = '';
     u.hostname = '127.0.0.1';
     u.port = String((this.server.address() as { port: number }).port);
     return u.toString();
@@ -263,7 +289,16 @@ export class WireProxy {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     const upstream = { host: this.upstreamUrl.hostname || 'localhost', port: Number(this.upstreamUrl.port || 5432) };
-    new ProxiedConnection(++this.connections, socket, upstream, this.hooks, (s) => this.recorded.push(s));
+    new ProxiedConnection(
+      ++this.connections,
+      socket,
+      upstream,
+      this.hooks,
+      (s) => this.recorded.push(s),
+      (err) => {
+        this.failure ??= err instanceof Error ? err : new Error(String(err));
+      },
+    );
   }
 
   async close(): Promise<void> {

@@ -11,10 +11,10 @@ export type TransactionMode = (typeof TRANSACTION_MODES)[number];
 /** Where a statement or a problem is (file, 1-based line and column): defined beside `where`. */
 export type { Location };
 
-/** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
 /** A file tool's format, or `command`: statements captured from the team's own migrate command (try --command). */
 export type HistoryFormat = MigrationFormat | 'command';
 
+/** One migration file as its tool sees it: the up part only, the rest blanked so offsets stay. */
 export interface SourceFile {
   path: string;
   format: HistoryFormat;

@@ -11,11 +11,14 @@ import type { CodeTool } from '../migrations/code/tools/index.js';
 import { loadParser } from '../migrations/parse.js';
 import type { Migration } from '../migrations/types.js';
 import type { MigrationRunner } from './measure-size.js';
+import { migrationMatcher } from './plan.js';
 import type { TryPlan } from './types.js';
 
 /** The team's command and the tools whose history tables name its migrations (try --command). */
 export interface CommandSource extends CodeCommand {
   tools: readonly CodeTool[];
+  /** --measure: `last` (the newest of the team's own, not one the framework ships), or a migration's name or a glob. */
+  measure: string;
 }
 
 /** The command failed on its own (missing, non-zero exit, a question it asked): exit 2, with its last lines. */
@@ -30,18 +33,31 @@ export class CommandFailedError extends InputError {
 export interface CommandPlan {
   plan: TryPlan;
   newest: CapturedMigration;
+  /** The newest migration's statements, numbered as the capture saw them: each size's run numbers them the same. */
+  measured: MeasuredStatements;
 }
 
 /**
- * The migrations and the tool's bookkeeping as statements to replay: every earlier migration, then
- * what the tool did around the newest (its lock released, its metadata), so that the tool, run
- * again on the replayed schema, applies the newest alone.
+ * The migrations and the tool's bookkeeping as statements to replay: every other migration (a
+ * framework's own that the tool applied after the measured one too), then what the tool did around
+ * the measured one (its lock released, its metadata), so that the tool, run again on the replayed
+ * schema, applies the measured migration alone.
  */
-async function replayed(migrations: CapturedMigration[], after: WireStatement[], tools: readonly CodeTool[]): Promise<Migration[]> {
-  const newest = migrations.at(-1)!;
-  const around = [...newest.statements.slice(0, -1), ...after].filter((w) => !isControl(w) && isBookkeeping(w, tools));
-  const earlier = await Promise.all(migrations.slice(0, -1).map(replayMigration));
-  return around.length ? [...earlier, await replayMigration({ name: `${newest.tool.name} bookkeeping`, tool: newest.tool, statements: around })] : earlier;
+async function replayed(migrations: CapturedMigration[], measured: CapturedMigration, after: WireStatement[], tools: readonly CodeTool[]): Promise<Migration[]> {
+  const around = [...measured.statements.slice(0, -1), ...after].filter((w) => !isControl(w) && isBookkeeping(w, tools));
+  const others = await Promise.all(migrations.filter((m) => m !== measured).map(replayMigration));
+  return around.length ? [...others, await replayMigration({ name: `${measured.tool.name} bookkeeping`, tool: measured.tool, statements: around })] : others;
+}
+
+/** The migration --measure names (the last match), or the newest the team wrote. */
+function chosen(migrations: CapturedMigration[], measure: string): CapturedMigration {
+  const names = migrations.map((m) => m.name);
+  const newestFirst = [...migrations].reverse();
+  if (measure === 'last') return newestFirst.find((m) => !m.tool.shipped?.(m.name)) ?? migrations.at(-1)!;
+  const hit = migrationMatcher(measure);
+  const found = newestFirst.find((m) => hit({ name: m.name, path: m.name }));
+  if (!found) throw new InputError('NOTHING_TO_MEASURE', `--measure ${measure} matches no migration the command applied (${names.join(', ')})`);
+  return found;
 }
 
 /**
@@ -65,21 +81,22 @@ export async function captureCommand(url: string, source: CommandSource, reporte
   const { migrations, after } = splitMigrations(committed(statements), source.tools);
   const tables = source.tools.map((t) => t.history).join(', ');
   if (!migrations.length) throw new InputError('NOTHING_TO_MEASURE', `--command recorded no migration in a history table pgmb knows (${tables}): name yours with --history-table`);
-  const newest = migrations.at(-1)!;
+  const newest = chosen(migrations, source.measure);
   const measured = new MeasuredStatements(newest.name, source.tools);
-  for (const w of newest.statements) measured.of(w);
+  const statementOf = measured.run();
+  for (const w of newest.statements) statementOf(w);
   const statementsOfNewest = await measured.all();
   if (!statementsOfNewest.length) throw new InputError('NOTHING_TO_MEASURE', `--command: the newest migration, ${newest.name}, ran no statement but the tool's own bookkeeping`);
   const plan: TryPlan = {
-    schema: await replayed(migrations, after, source.tools),
+    schema: await replayed(migrations, newest, after, source.tools),
     notApplied: [],
     measured: [{ path: newest.name, format: 'command', name: newest.name, noTransaction: true, statements: statementsOfNewest }],
-    readAs: [`${source.command} as ${newest.tool.title}: ${migrations.length} migration(s), the newest measured (${newest.name})`],
+    readAs: [`${source.command} as ${newest.tool.title}: ${migrations.length} migration(s), ${newest === migrations.at(-1) ? 'the newest' : 'the newest of your own'} measured (${newest.name})`],
     notes: [],
     groups: [],
   };
   reporter.log(`reading ${plan.readAs[0]}`);
-  return { plan, newest };
+  return { plan, newest, measured };
 }
 
 /**
@@ -88,10 +105,10 @@ export async function captureCommand(url: string, source: CommandSource, reporte
  * failure on a statement is the migration's (a verdict); any other failure, or not applying the
  * newest migration, is the command's.
  */
-export function commandRunner(source: CommandSource, newest: CapturedMigration, options: string): MigrationRunner {
+export function commandRunner(source: CommandSource, { newest, measured }: CommandPlan, options: string): MigrationRunner {
   const command = options ? { ...source, env: { PGOPTIONS: options, ...source.env } } : source;
   return async (client, _watcher, relations, url) => {
-    const { runs, result, statements } = await measureCommand(command, url, client, relations, new MeasuredStatements(newest.name, source.tools));
+    const { runs, result, statements } = await measureCommand(command, url, client, relations, measured.run());
     if (runs.some((r) => r.failed)) return runs;
     if (result.code !== 0) throw new CommandFailedError('on the filled database', result);
     const applied = splitMigrations(committed(statements), source.tools).migrations.map((m) => m.name);

@@ -24,7 +24,7 @@ export type TrySource = { plan: TryPlan } | { command: CommandSource };
 async function planned(url: string, source: TrySource, options: TryOptions, settings: SettingsPlan, reporter: Reporter): Promise<{ plan: TryPlan; runner: MigrationRunner }> {
   if ('plan' in source) return { plan: source.plan, runner: (client, watcher, relations) => runGroups(client, watcher, source.plan.groups, relations, { retries: options.retries }) };
   const captured = await captureCommand(url, source.command, reporter);
-  return { plan: captured.plan, runner: commandRunner(source.command, captured.newest, sessionOptions(settings, options.lockTimeoutMs)) };
+  return { plan: captured.plan, runner: commandRunner(source.command, captured, sessionOptions(settings, options.lockTimeoutMs)) };
 }
 
 /**

@@ -24,6 +24,7 @@ import { EXIT } from '../exit-codes.js';
 import { parseChoices, parseDuration, parsePairs, parsePositiveInt, parseSize } from '../parse.js';
 import { createReporter } from '../progress-view.js';
 import { tryMarkdown } from '../try-markdown.js';
+import { trySarif } from '../try-sarif.js';
 import { formatPlain, formatTry, githubAnnotations, gitlabCodeQuality, tryJson, type TableStyle } from '../try-view.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -64,6 +65,7 @@ interface RawOptions {
   format: 'table' | 'plain' | 'json';
   markdown?: string;
   gitlab?: string;
+  sarif?: string;
   scratchUrl?: string;
   command?: string;
   cwd?: string;
@@ -113,6 +115,7 @@ export function tryCommand(): Command {
     )
     .option('--json <file>', 'write the verdicts as JSON')
     .option('--gitlab <file>', "write GitLab's code quality report (JSON): each failing statement on its line")
+    .option('--sarif <file>', 'write SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): each failing statement a result on its file and line, paths relative to here')
     .option('--markdown <file>', 'write a compact report for a pull request comment (under GitHub Actions it is also added to the job summary, $GITHUB_STEP_SUMMARY)')
     .option(
       '--command <cmd>',
@@ -227,10 +230,11 @@ function longQueryFromShape(options: TryOptions, o: RawOptions, say: Say): TryOp
   return { ...options, longQueryMs: longest.ms };
 }
 
-/** The terminal's width and whether it takes colour: a TTY, and NO_COLOR unset; a log (CI) gets 120 columns and none. */
-function terminalStyle(): TableStyle {
+/** The terminal's width and whether it takes colour: a TTY, and NO_COLOR unset; a log (CI) gets 120 columns and none. Files are shown from the project root given. */
+function terminalStyle(root: string | undefined): TableStyle {
   const tty = process.stdout.isTTY === true;
-  return { width: tty ? process.stdout.columns || 120 : 120, colour: tty && !process.env.NO_COLOR };
+  const dir = root !== undefined && existsSync(root) && statSync(root).isDirectory() ? root : undefined;
+  return { width: tty ? process.stdout.columns || 120 : 120, colour: tty && !process.env.NO_COLOR, root: dir };
 }
 
 async function tryAction(paths: string[], o: RawOptions): Promise<void> {
@@ -268,7 +272,7 @@ function commandSource(paths: string[], o: RawOptions): CommandSource {
   const cwd = resolve(o.cwd ?? '.');
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new InvalidOptionError('--cwd', `${o.cwd} is not a folder`);
   const tools = o.historyTable === undefined ? CODE_TOOLS : [customTool(o.historyTable), ...CODE_TOOLS];
-  return { command: o.command!, cwd, env: Object.fromEntries(parsePairs('--env', o.env, 'NAME=value')), tools };
+  return { command: o.command!, cwd, env: Object.fromEntries(parsePairs('--env', o.env, 'NAME=value')), tools, measure: o.measure };
 }
 
 /** The outcome as asked: the table, plain lines or JSON on stdout, the files beside, and the exit code. */
@@ -278,9 +282,16 @@ function report(outcome: TryOutcome, options: TryOptions, o: RawOptions): void {
   }
   const { verdicts, lint, writers } = outcome;
   const document = () => `${JSON.stringify({ pg_major: outcome.pgMajor, target_from: outcome.target.from, settings: outcome.settings, ...(tryJson(verdicts, lint, writers) as object) }, null, 2)}\n`;
-  process.stdout.write(o.format === 'json' ? document() : o.format === 'plain' ? formatPlain(verdicts) : formatTry(verdicts, outcome.sizes, lint, writers, terminalStyle()));
+  process.stdout.write(
+    o.format === 'json'
+      ? document()
+      : o.format === 'plain'
+        ? formatPlain(verdicts)
+        : formatTry(verdicts, outcome.sizes, lint, writers, terminalStyle(options.paths.length === 1 ? options.paths[0] : undefined)),
+  );
   if (o.json) writeFileSync(o.json, document());
   if (o.gitlab) writeFileSync(o.gitlab, `${JSON.stringify(gitlabCodeQuality(verdicts), null, 2)}\n`);
+  if (o.sarif) writeFileSync(o.sarif, `${JSON.stringify(trySarif(verdicts), null, 2)}\n`);
   if (o.markdown || process.env.GITHUB_STEP_SUMMARY) {
     const md = tryMarkdown(outcome);
     if (o.markdown) writeFileSync(o.markdown, md);

@@ -47,7 +47,10 @@ export function databaseVariables(url: string): Record<string, string> {
 export function runCommand(cmd: CodeCommand, url: string): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', cmd.command], { cwd: cmd.cwd, env: { ...process.env, ...databaseVariables(url), ...cmd.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = { ...process.env, ...databaseVariables(url), ...cmd.env };
+    // libpq prefers these to PGHOST and PGPORT: left in, they would lead the tool past the proxy.
+    for (const name of ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE']) if (!(name in cmd.env)) delete env[name];
+    const child = spawn('sh', ['-c', cmd.command], { cwd: cmd.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail: string[] = [];
     const keep = (chunk: Buffer) => {
       const lines = chunk

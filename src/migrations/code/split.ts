@@ -1,5 +1,6 @@
 import type { WireStatement } from '../../db/wire-proxy.js';
 import { historyWrite } from './history-write.js';
+import { OpenTransaction, placeOf } from './transactions.js';
 import type { CodeTool } from './tools/index.js';
 
 /** One migration as the tool applied it: everything it ran for it, in order, up to and with its history write. */
@@ -12,24 +13,25 @@ export interface CapturedMigration {
 const byStart = (a: WireStatement, b: WireStatement) => a.startedAt - b.startedAt;
 
 /**
- * The statements that took effect, in the order they started: failed ones and every statement of
- * a transaction that ended in ROLLBACK (or a COMMIT the server turned into one) are left out.
+ * The statements that took effect, in the order they started: failed ones, what a ROLLBACK TO
+ * SAVEPOINT took back, and every statement of a transaction that ended in ROLLBACK (or a COMMIT the
+ * server turned into one) are left out.
  */
 export function committed(statements: readonly WireStatement[]): WireStatement[] {
   const kept: WireStatement[] = [];
-  const open = new Map<number, WireStatement[]>();
+  const open = new Map<number, OpenTransaction<WireStatement>>();
   for (const s of [...statements].sort(byStart)) {
-    const after = s.statusAfter ?? 'I';
-    const inBlock = open.get(s.connection);
-    if (s.statusBefore === 'I' && after === 'I') {
+    const place = placeOf(s);
+    if (place === 'alone') {
       if (!s.error) kept.push(s);
-    } else if (s.statusBefore === 'I') {
-      open.set(s.connection, [s]);
-    } else if (after === 'I') {
+      continue;
+    }
+    if (place === 'opens') open.set(s.connection, new OpenTransaction());
+    const t = open.get(s.connection);
+    t?.add(s.sql, s.error ? undefined : s);
+    if (place === 'closes') {
       open.delete(s.connection);
-      if (s.tag === 'COMMIT' && inBlock) for (const x of [...inBlock, s]) kept.push(x);
-    } else if (inBlock && !s.error) {
-      inBlock.push(s);
+      if (s.tag === 'COMMIT' && t) for (const x of t.kept) kept.push(x);
     }
   }
   return kept.sort(byStart);

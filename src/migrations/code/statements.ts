@@ -1,19 +1,73 @@
 import type { WireStatement } from '../../db/wire-proxy.js';
+import { parseSync } from 'libpg-query';
+import type { Node } from '../describe.js';
 import { parseMigration } from '../parse.js';
 import type { Migration, Statement } from '../types.js';
-import { relationsIn } from './history-write.js';
+import { historyWrite, relationsIn } from './history-write.js';
 import type { CapturedMigration } from './split.js';
 import type { CodeTool } from './tools/index.js';
 
-const CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)\b/i;
 const READS_NOTHING = /^\s*(SELECT|SET|SHOW|RESET|DISCARD|DEALLOCATE)\b/i;
+const SETTINGS = /^\s*(SET|SHOW|RESET|DISCARD|DEALLOCATE)\b/i;
+/** Functions a tool calls for itself: its run's advisory lock, the server's version, a setting. */
+const TOOL_FUNCTIONS =
+  /^(pg_(try_)?advisory_(xact_)?(un)?lock(_shared)?|pg_advisory_unlock_all|version|current_setting|set_config|current_schema|current_database|pg_is_in_recovery|txid_current|pg_backend_pid|now)$/;
 const CATALOGS = new Set(['pg_catalog', 'information_schema']);
 
-/** A statement's text with each list of parameters as one ($1, $2, ... $1000 and $1, ... $7: a loop's full and last batch are one statement). */
-export const sameStatement = (sql: string) => sql.replace(/\$\d+(\s*,\s*\$\d+)+/g, '$n');
+const VALUE = '?';
 
-/** A transaction's BEGIN, COMMIT or savepoint: the tool's framing, not a migration's statement. */
-export const isControl = (w: Pick<WireStatement, 'sql'>) => CONTROL.test(w.sql);
+/** A parse tree with its values taken out: a constant or a parameter is one value, a list of them one value, positions dropped. */
+function shapeOf(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    const items = node.map(shapeOf);
+    return items.filter((x, i) => !(x === VALUE && items[i - 1] === VALUE));
+  }
+  if (!node || typeof node !== 'object') return node;
+  if ('A_Const' in node || 'ParamRef' in node) return VALUE;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== 'location' && k !== 'stmt_location' && k !== 'stmt_len')
+      .map(([k, v]) => [k, shapeOf(v)]),
+  );
+}
+
+/**
+ * What makes two executions one statement: its parse tree without values, so a loop's batches are
+ * one whether the tool binds them ($1 .. $1000, then $1 .. $7) or writes them into the text (psycopg2,
+ * ActiveRecord: `IN (1, 2, 3)`); the text itself where the parser refuses it.
+ */
+export function sameStatement(sql: string): string {
+  try {
+    return JSON.stringify(shapeOf(parseSync(sql)));
+  } catch {
+    return sql;
+  }
+}
+
+/** A transaction's BEGIN, COMMIT or savepoint alone (not `BEGIN; ...` sent as one): the tool's framing, not a migration's statement. */
+export function isControl(w: Pick<WireStatement, 'sql'>): boolean {
+  try {
+    const stmts = parseSync(w.sql).stmts ?? [];
+    return stmts.length === 1 && 'TransactionStmt' in stmts[0].stmt;
+  } catch {
+    return false;
+  }
+}
+
+/** The functions a statement calls, by name. */
+function functionsIn(sql: string): string[] {
+  const names: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) for (const x of n) walk(x);
+    else if (n && typeof n === 'object') {
+      const call = (n as Node).FuncCall;
+      if (call) names.push((call.funcname as Node[]).at(-1)?.String?.sval ?? '');
+      for (const x of Object.values(n)) walk(x);
+    }
+  };
+  walk(parseSync(sql));
+  return names;
+}
 
 /**
  * The tool's own work rather than the migration's: its history and bookkeeping tables, the
@@ -21,8 +75,9 @@ export const isControl = (w: Pick<WireStatement, 'sql'>) => CONTROL.test(w.sql);
  */
 export function isBookkeeping(w: Pick<WireStatement, 'sql'>, tools: readonly CodeTool[]): boolean {
   const relations = relationsIn(w.sql);
-  if (!relations) return true;
-  if (!relations.length) return READS_NOTHING.test(w.sql);
+  if (!relations) return false;
+  // A SELECT of no table is the tool's when every function it calls is one a tool calls for itself (not `SELECT backfill()`).
+  if (!relations.length) return SETTINGS.test(w.sql) || (READS_NOTHING.test(w.sql) && functionsIn(w.sql).every((f) => TOOL_FUNCTIONS.test(f)));
   const own = new Set(tools.flatMap((t) => [t.history, ...t.bookkeeping]));
   return relations.every((r) => own.has(r.name) || CATALOGS.has(r.schema ?? '') || r.name.startsWith('pg_'));
 }
@@ -60,30 +115,42 @@ export async function replayMigration(m: CapturedMigration): Promise<Migration> 
   return { path: m.name, format: 'command', name: m.name, noTransaction: true, statements };
 }
 
+/** Which statement a captured one is an execution of; undefined for the tool's own work and for what follows the newest migration. */
+export type StatementOf = (w: Pick<WireStatement, 'sql' | 'params'>) => Promise<Statement> | undefined;
+
 /**
- * The migration's statements as measured: one per distinct text in the order first run (a loop's
- * UPDATE run 100 times is one statement, `name:ordinal`), the tool's bookkeeping and framing left out.
+ * The measured migration's statements: one per distinct statement in the order first run (a loop's
+ * UPDATE run 100 times is one statement, `name:ordinal`), the tool's bookkeeping and framing left
+ * out; the same numbering for the capture and for every size's run.
  */
 export class MeasuredStatements {
-  private readonly byText = new Map<string, Promise<Statement>>();
+  private readonly byShape = new Map<string, Promise<Statement>>();
 
   constructor(
     readonly migration: string,
     private readonly tools: readonly CodeTool[],
   ) {}
 
-  /** The statement a captured one is an execution of; undefined for the tool's own work. */
-  of(w: Pick<WireStatement, 'sql' | 'params'>): Promise<Statement> | undefined {
-    if (isControl(w) || isBookkeeping(w, this.tools)) return undefined;
-    const text = sameStatement(w.sql);
-    const known = this.byText.get(text);
-    if (known) return known;
-    const made = statementOf(w, this.migration, this.byText.size + 1);
-    this.byText.set(text, made);
-    return made;
+  /**
+   * One run of the command: its statements up to the write that records the measured migration as
+   * applied (what the tool does after it, such as dumping the schema, is not the migration's).
+   */
+  run(): StatementOf {
+    let recorded = false;
+    return (w) => {
+      if (recorded) return undefined;
+      if (historyWrite(w.sql, w.params, this.tools)?.name === this.migration) recorded = true;
+      if (recorded || isControl(w) || isBookkeeping(w, this.tools)) return undefined;
+      const shape = sameStatement(w.sql);
+      const known = this.byShape.get(shape);
+      if (known) return known;
+      const made = statementOf(w, this.migration, this.byShape.size + 1);
+      this.byShape.set(shape, made);
+      return made;
+    };
   }
 
   async all(): Promise<Statement[]> {
-    return Promise.all(this.byText.values());
+    return Promise.all(this.byShape.values());
   }
 }

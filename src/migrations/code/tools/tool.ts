@@ -14,4 +14,6 @@ export interface CodeTool {
   bookkeeping: readonly string[];
   /** The migration's name from the row the tool wrote when it applied it. */
   nameOf(row: HistoryRow): string | undefined;
+  /** A migration the framework ships (Django's contrib apps): applied with the team's, never the one measured by default. */
+  shipped?(name: string): boolean;
 }
