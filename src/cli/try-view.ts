@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { tenthsOfSecond } from '../core/format.js';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
@@ -81,10 +82,10 @@ function columnsOf(v: TryVerdicts, sizes: number[]): TableColumn[] {
   ];
 }
 
-function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined): TableRow {
+function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint: LintResult | undefined, root: string | undefined): TableRow {
   const { file, line } = keyLocation(s.key);
   return {
-    group: file,
+    group: fromRoot(file, root),
     failing: FAILING.includes(s.verdict),
     notes: s.reason ? [s.reason] : [],
     cells: [
@@ -178,6 +179,15 @@ export function verdictLine(v: TryVerdicts): string {
 export interface TableStyle {
   width: number;
   colour: boolean;
+  /** The project root given: each file's heading is its path from there. */
+  root?: string;
+}
+
+/** A file under the project root as its path from the root (the heading shown once per file); one elsewhere as given. */
+export function fromRoot(file: string, root: string | undefined): string {
+  if (!root) return file;
+  const rel = relative(resolve(root), resolve(file));
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /** For scripts: a tab-separated line per statement (file:line, verdict, kind, lock, ms at the target as the verdict judges it, writers and readers held), then the verdict line. */
@@ -190,7 +200,7 @@ export function formatPlain(v: TryVerdicts): string {
 export function formatTry(v: TryVerdicts, sizes: number[], lint: LintResult | undefined, writers: WriterSummary | undefined, style: TableStyle = { width: 120, colour: false }): string {
   const table = renderTable(
     columnsOf(v, sizes),
-    v.statements.map((s) => statementRow(s, v, sizes, lint)),
+    v.statements.map((s) => statementRow(s, v, sizes, lint, style.root)),
     style.width,
     style.colour,
   );

@@ -43,5 +43,11 @@ testNeedingCreatedb("action.yml's step: on a pull request's branch it measures t
   const out = readFileSync(output, 'utf8');
   t.regex(out, /^report<<PGMB_REPORT\n### pgmb try: FAIL/);
   t.notRegex(out, /1_accounts/, 'the migration on main built the schema and was not measured');
+  const sarifFile = /^sarif=(.+)$/m.exec(out)?.[1];
+  const sarif = JSON.parse(readFileSync(sarifFile!, 'utf8')) as {
+    runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+  };
+  t.like(sarif.runs[0]!.results[0], { ruleId: 'pgmb-try/blocks-readers-and-writers' });
+  t.regex(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, /2_add_note\.up\.sql$/);
   t.regex(readFileSync('action.yml', 'utf8'), /run: bash "\$GITHUB_ACTION_PATH\/action\/pgmb-try\.sh"/, 'the script tested is the one the action runs');
 });

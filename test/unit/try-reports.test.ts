@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import test from 'ava';
+import { createRequire } from 'node:module';
+import { trySarif } from '../../src/cli/try-sarif.js';
 import { tryMarkdown } from '../../src/cli/try-markdown.js';
-import { githubAnnotations, gitlabCodeQuality } from '../../src/cli/try-view.js';
+import { fromRoot, githubAnnotations, gitlabCodeQuality } from '../../src/cli/try-view.js';
 import { tryVerdicts, type SizeRun } from '../../src/try/verdict.js';
 
 const run = (rows: number, scale: number): SizeRun => ({
@@ -46,4 +49,58 @@ test("GitLab's code quality report and GitHub's annotations: the same findings, 
   t.like(report[0], { check_name: 'pgmb-try/blocks-writers', severity: 'critical', location: { path: 'db/5_index.sql', lines: { begin: 1 } } });
   t.regex(report[0]!.fingerprint, /^[0-9a-f]{64}$/);
   t.deepEqual(githubAnnotations(verdicts), [`::error file=db/5_index.sql,line=1::${report[0]!.description}`]);
+});
+
+// ajv-draft-04 is CommonJS: required, its class is the module itself.
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+const Ajv = createRequire(import.meta.url)('ajv-draft-04') as new (options: Record<string, boolean>) => { compile(schema: object): Validate };
+/** The SARIF 2.1.0 schema (test/schemas/README.md says where it comes from), draft-04 as published: its language pattern is not valid with the u flag; formats (uri) are not checked. */
+const sarifSchema = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false }).compile(JSON.parse(readFileSync('test/schemas/sarif-2.1.0-rtm.5.json', 'utf8')));
+
+interface SarifLog {
+  version: string;
+  runs: {
+    tool: { driver: { name: string; rules: { id: string; help: { text: string } }[] } };
+    results: {
+      ruleId: string;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations?: { name: string }[] }[];
+    }[];
+  }[];
+}
+
+test('SARIF 2.1.0 for code scanning: schema-valid for a failing and a passing run, each failing statement on its file and line relative to the project root, a rule per verdict with what to do', (t) => {
+  const index = 'examples/golang-migrate/3_email_index.up.sql';
+  const failingRun = (rows: number, scale: number): SizeRun => {
+    const r = run(rows, scale);
+    return {
+      ...r,
+      statements: r.statements.map((s, i) => (i === 0 ? { ...s, key: `${index}:1` } : s)),
+      groups: r.groups.map((g, i) => (i === 0 ? { ...g, key: `${index}:1`, statements: [`${index}:1`], holder: `${index}:1` } : g)),
+    };
+  };
+  const failing = trySarif(tryVerdicts([failingRun(100_000, 1), failingRun(1_000_000, 10)], 1_000_000, 500)) as SarifLog;
+  t.true(sarifSchema(failing), JSON.stringify(sarifSchema.errors));
+  const [result] = failing.runs[0]!.results;
+  t.like(result, { ruleId: 'pgmb-try/blocks-writers', level: 'error' });
+  t.deepEqual(result!.locations[0]!.physicalLocation, { artifactLocation: { uri: index, uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+  t.regex(failing.runs[0]!.tool.driver.rules[0]!.help.text, /build indexes CONCURRENTLY/);
+
+  // A statement of a --command migration has no file of its own: it is named, not placed.
+  const command = trySarif(tryVerdicts([run(100_000, 1), run(1_000_000, 10)], 1_000_000, 500)) as SarifLog;
+  t.true(sarifSchema(command), JSON.stringify(sarifSchema.errors));
+  t.deepEqual(command.runs[0]!.results[0]!.locations[0]!.logicalLocations, [{ name: 'db/5_index.sql:1', kind: 'module' }]);
+
+  const passing = trySarif(tryVerdicts([run(100_000, 0.01), run(1_000_000, 0.1)], 1_000_000, 500)) as SarifLog;
+  t.true(sarifSchema(passing), JSON.stringify(sarifSchema.errors));
+  t.deepEqual(passing.runs[0]!.results, []);
+  // The check can fail: a log of another version is refused.
+  t.false(sarifSchema({ ...passing, version: '2.0.0' }));
+});
+
+test("the table's file headings are paths from the project root given; a file outside it, or no root, as given", (t) => {
+  t.is(fromRoot('../steering/shop/prisma/migrations/19_add_session_replay/migration.sql', '../steering/shop'), 'prisma/migrations/19_add_session_replay/migration.sql');
+  t.is(fromRoot('/elsewhere/db/1_a.sql', '.'), '/elsewhere/db/1_a.sql');
+  t.is(fromRoot('db/1_a.sql', undefined), 'db/1_a.sql');
 });
