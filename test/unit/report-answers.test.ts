@@ -2,6 +2,7 @@
 import test from 'ava';
 import { answersOf, whatChanged, whatIsUnsafe } from '../../src/results/answers.js';
 import { chooseBackfill } from '../../src/results/backfill-choice.js';
+import { chartTable } from '../../src/results/chart-table.js';
 import type { ReadRow } from '../../src/results/csv.js';
 import { steps } from '../../src/results/history.js';
 import { namer, shortReleaseNames } from '../../src/results/names.js';
@@ -84,4 +85,24 @@ test('names: two batch sizes of one strategy are told apart; release names lose 
   t.deepEqual(shortReleaseNames(['baseline-0.3.0', 'baseline-0.4.0']), ['0.3.0', '0.4.0']);
   t.deepEqual(shortReleaseNames(['v0.1.0', 'v0.2.0']), ['v0.1.0', 'v0.2.0']);
   t.deepEqual(shortReleaseNames(['only']), ['only']);
+});
+
+test("a chart's table view: a row per x, a column per line, empty where a line has no point", (t) => {
+  const table = chartTable({
+    id: 'x',
+    group: 'g',
+    title: '',
+    type: 'line',
+    xTitle: 'rows',
+    yTitle: 'rows/s',
+    xScale: 'logarithmic',
+    datasets: [
+      { label: 'v1', data: [{ x: 1000, y: 1234.5 }], color: '#000', dash: [] },
+      { label: 'v2 <b>', data: [{ x: 10_000, y: 2.345 }], color: '#000', dash: [] },
+    ],
+  });
+  t.is(
+    table,
+    '<table class="numbers"><caption>rows/s</caption><tr><th>rows</th><th>v1</th><th>v2 &lt;b&gt;</th></tr>\n<tr><td>1,000</td><td class="num">1,235</td><td class="num"></td></tr>\n<tr><td>10,000</td><td class="num"></td><td class="num">2.35</td></tr></table>',
+  );
 });
