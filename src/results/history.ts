@@ -1,3 +1,4 @@
+import { percentile } from '../core/numbers.js';
 import { caseKey, compareRuns, failures, seriesKey, type CompareOptions } from './compare.js';
 import { cellsLabel, num, type ReadRow } from './csv.js';
 import { POLICY_COLUMNS } from './row.js';
@@ -20,6 +21,8 @@ export interface Step {
   complexity: string[];
   inconclusive: number;
   cases: number;
+  /** The median case's time over its time in the release before; undefined when no case is in both. */
+  medianTimeRatio?: number;
 }
 
 /** Each release against the one before it, as `pgmb compare` would judge them. */
@@ -38,6 +41,10 @@ export function steps(releases: Release[], options: Partial<CompareOptions> = {}
       complexity: [...new Set(to.rows.filter((r) => seriesKeys.has(seriesKey(r))).map(caseKey))],
       inconclusive: f.inconclusive,
       cases: v.cases.length,
+      medianTimeRatio: percentile(
+        v.cases.flatMap((c) => (c.delta === undefined ? [] : [1 + c.delta])),
+        50,
+      ),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { num, type ReadRow } from './csv.js';
-import { PALETTE, type ChartSpec } from './charts.js';
+import type { ChartSpec } from './charts.js';
+import { PALETTE } from './colours.js';
 
 /** One DDL operation on one PostgreSQL major. */
 export interface MajorCell {
@@ -47,7 +48,8 @@ export function majorsTable(rows: ReadRow[]): MajorsTable | undefined {
 export function majorsChart(t: MajorsTable): ChartSpec {
   return {
     id: 'ddl-majors',
-    title: 'DDL operations across PostgreSQL majors: mean time',
+    group: 'DDL operations across PostgreSQL majors: mean time',
+    title: '',
     type: 'bar',
     xTitle: 'operation',
     yTitle: 'ms (log)',

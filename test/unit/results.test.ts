@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendCsv, appendProblem, readCsv, toCsv, type ReadRow } from '../../src/results/csv.js';
-import { buildCharts } from '../../src/results/charts.js';
+import { buildCharts, MAX_SERIES, type ChartSpec } from '../../src/results/charts.js';
 import { steps } from '../../src/results/history.js';
 import { CSV_COLUMNS, toRow, type RunMetadata } from '../../src/results/row.js';
 
@@ -149,7 +149,7 @@ test('a throttled run is another experiment: compare and the report keep it apar
       ['workers=2 max_lag_ms=1000', 300, 'same'],
     ],
   );
-  const chart = buildCharts([
+  const charts = buildCharts([
     {
       name: 'v1',
       rows: [
@@ -157,54 +157,84 @@ test('a throttled run is another experiment: compare and the report keep it apar
         { ...throttled, rows_per_sec: '3' },
       ],
     },
-  ]).find((x) => x.id === 'backfill')!;
+  ]).filter((x) => x.id.startsWith('backfill-size'));
   t.deepEqual(
-    chart.datasets.map((d) => [d.label, d.data]),
+    charts.map((c) => [c.title, c.datasets.map((d) => d.data)]),
     [
-      ['ctid', [{ x: 1000, y: 10 }]],
-      ['ctid max_lag_ms=1000', [{ x: 1000, y: 3 }]],
+      ['ctid', [[{ x: 1000, y: 10 }]]],
+      ['ctid max_lag_ms=1000', [[{ x: 1000, y: 3 }]]],
     ],
   );
 });
 
-test('the report charts backfill rows/s over a log size axis: a strategy keeps its colour across releases, the release is the line style', (t) => {
-  const a = [row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }), row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' }), row('keyset', 10, 1, { rows: '1000', rows_per_sec: '50' })];
+test('the report charts backfill rows/s over a log size axis, a chart per strategy: a release keeps its colour in every chart, the layout is the line style', (t) => {
+  const a = [
+    row('ctid', 10, 1, { rows: '1000', rows_per_sec: '100' }),
+    row('ctid', 10, 1, { rows: '10000', rows_per_sec: '1000' }),
+    row('ctid', 10, 1, { rows: '1000', rows_per_sec: '80', partitions: '8' }),
+    row('keyset', 10, 1, { rows: '1000', rows_per_sec: '50' }),
+  ];
   const charts = buildCharts([
     { name: 'v1', rows: a },
     { name: 'v2', rows: a },
-  ]);
-  const backfill = charts.find((c) => c.id === 'backfill')!;
-  t.is(backfill.xScale, 'logarithmic');
+  ]).filter((c) => c.id.startsWith('backfill-size'));
   t.deepEqual(
-    backfill.datasets.map((d) => d.label),
-    ['v1: ctid', 'v1: keyset', 'v2: ctid', 'v2: keyset'],
+    charts.map((c) => c.title),
+    ['ctid', 'keyset'],
   );
-  t.deepEqual(backfill.datasets[0]!.data, [
+  const [ctid, keyset] = charts as [ChartSpec, ChartSpec];
+  t.is(ctid.xScale, 'logarithmic');
+  t.deepEqual(
+    ctid.datasets.map((d) => d.label),
+    ['v1 plain table', 'v1 8 partitions', 'v2 plain table', 'v2 8 partitions'],
+  );
+  t.deepEqual(ctid.datasets[0]!.data, [
     { x: 1000, y: 100 },
     { x: 10000, y: 1000 },
   ]);
-  const [v1ctid, v1keyset, v2ctid] = backfill.datasets;
-  t.is(v1ctid!.color, v2ctid!.color, 'one colour per strategy');
-  t.not(v1ctid!.color, v1keyset!.color);
-  t.deepEqual(v2ctid!.dash, [], 'the last release is solid');
-  t.notDeepEqual(v1ctid!.dash, [], 'an older release is dashed');
+  t.is(ctid.datasets[2]!.color, keyset.datasets[1]!.color, 'v2 has one colour in every chart');
+  t.not(ctid.datasets[0]!.color, ctid.datasets[2]!.color, 'each release its own');
+  t.deepEqual(ctid.datasets[2]!.dash, [], 'the plain table is solid');
+  t.notDeepEqual(ctid.datasets[3]!.dash, [], 'a partitioned one dashed');
   // Two runs of a point in one file are averaged, as compare does.
   const twice = buildCharts([{ name: 'v1', rows: [...a, row('ctid', 10, 1, { rows: '1000', rows_per_sec: '300' })] }]);
-  t.deepEqual(twice.find((c) => c.id === 'backfill')!.datasets[0]!.data, [
+  t.deepEqual(twice.find((c) => c.id === 'backfill-size-0')!.datasets[0]!.data, [
     { x: 1000, y: 200 },
     { x: 10000, y: 1000 },
   ]);
+});
+
+test('no chart has more than MAX_SERIES lines: one with more is cut into parts; a trend keeps one colour per name across layouts', (t) => {
+  const strategies = Array.from({ length: 11 }, (_, i) => `s${i}`);
+  const rows = (name: string) => strategies.flatMap((s) => [row(s, 10, 1, { run_id: name }), row(s, 10, 1, { run_id: name, partitions: '8' })]);
+  const charts = buildCharts([
+    { name: 'v1', rows: rows('v1') },
+    { name: 'v2', rows: rows('v2') },
+  ]);
+  t.true(charts.every((c) => c.datasets.length <= MAX_SERIES));
+  const trends = charts.filter((c) => c.id.startsWith('trend-backfill'));
+  t.deepEqual(
+    trends.map((c) => [c.title, c.datasets.length]),
+    [
+      ['plain table, 1,000 rows (part 1 of 2)', 8],
+      ['plain table, 1,000 rows (part 2 of 2)', 3],
+      ['8 partitions, 1,000 rows (part 1 of 2)', 8],
+      ['8 partitions, 1,000 rows (part 2 of 2)', 3],
+    ],
+  );
+  t.is(trends[0]!.datasets[0]!.color, trends[2]!.datasets[0]!.color, 's0 has one colour on both layouts');
 });
 
 test("the report charts the worst write and the worst read of each case; a CSV without the readers' columns has no readers chart", (t) => {
   const old = row('ctid', 10, 1, { writer_max_ms: '40' });
   const now = row('ctid', 10, 1, { writer_max_ms: '40', reader_max_ms: '3' });
   const ids = (rows: ReadRow[]) => buildCharts([{ name: 'v1', rows }]).map((c) => c.id);
-  t.deepEqual(ids([old]), ['backfill', 'writers']);
-  t.deepEqual(ids([now]), ['backfill', 'writers', 'readers']);
-  const readers = buildCharts([{ name: 'v1', rows: [now] }]).find((c) => c.id === 'readers')!;
+  t.deepEqual(ids([old]), ['writers-0']);
+  t.deepEqual(ids([now]), ['writers-0', 'readers-0']);
+  const readers = buildCharts([{ name: 'v1', rows: [now] }]).find((c) => c.id === 'readers-0')!;
   t.is(readers.yTitle, 'reader max ms');
-  t.deepEqual(readers.labels, ['backfill backfill ctid 1000']);
+  t.is(readers.title, 'backfill on the plain table');
+  t.deepEqual(readers.labels, ['ctid, 1k']);
   t.deepEqual(readers.datasets[0]!.data, [3]);
 });
 
@@ -222,7 +252,7 @@ test('history: each release against the one before; the step is marked at the re
       ['v2', 'v3', 0],
     ],
   );
-  const trend = buildCharts(releases, history).find((c) => c.id === 'trend-backfill')!;
+  const trend = buildCharts(releases, history).find((c) => c.id === 'trend-backfill-plain-table')!;
   t.deepEqual(trend.labels, ['v1', 'v2', 'v3']);
   const keyset = trend.datasets.find((d) => d.label.includes('keyset'))!;
   t.deepEqual(keyset.steps, [false, true, false]);
