@@ -228,7 +228,10 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
 }
 
 /** Why a statement carries its group's failing verdict, in words. */
-function statementReason(s: { key: string; lock?: string; waitedBehindMs?: number }, group: GroupVerdict, longQueryMs: number | undefined): string {
+/** A statement that writes rows: in a transaction that no table lock explains, its row locks are what writers wait for until COMMIT. */
+const WRITES_ROWS = /^(UPDATE|DELETE|INSERT|MERGE)\b/;
+
+function statementReason(s: { key: string; kind: string; lock?: string; waitedBehindMs?: number }, group: GroupVerdict, longQueryMs: number | undefined): string {
   const b = group.behind;
   const who = group.verdict === 'blocks readers and writers' ? 'readers and writers' : 'writers';
   if (group.verdict === 'times out behind a long query')
@@ -239,7 +242,8 @@ function statementReason(s: { key: string; lock?: string; waitedBehindMs?: numbe
   const held = shown(upperEnd(who === 'writers' ? group.heldAtTarget : group.readersHeldAtTarget), group.heldAtTarget);
   const last = group.statements[group.statements.length - 1];
   const untilCommit = group.inTransaction && last !== s.key ? `, until COMMIT after ${last}` : '';
-  if (group.holder === s.key || !group.holder) return `${blocksWriters(s.lock) ? `its ${s.lock}` : 'it'} held ${who} ${held}${untilCommit}`;
+  const holding = blocksWriters(s.lock) ? `its ${s.lock}` : WRITES_ROWS.test(s.kind) ? 'its row locks' : 'it';
+  if (group.holder === s.key || !group.holder) return `${holding} held ${who} ${held}${untilCommit}`;
   return `its ${s.lock} held ${who} too, inside the transaction whose lock ${group.holder} took (${who} held ${held})`;
 }
 
@@ -267,7 +271,8 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number,
     const lock = sizes.map(({ item }) => item.lock).find(Boolean);
     const waitedBehindMs = behindStatements.get(s.key)?.waitedMs;
     // In a failing group: the statements that took a lock writers wait for, the one that waited behind the long query, or the one statement alone.
-    const blames = FAILING.includes(group.verdict) && (blocksWriters(lock) || group.statements.length === 1 || (waitedBehindMs ?? 0) > 0);
+    const rowsHeld = !group.holder && group.inTransaction && WRITES_ROWS.test(s.kind);
+    const blames = FAILING.includes(group.verdict) && (blocksWriters(lock) || group.statements.length === 1 || (waitedBehindMs ?? 0) > 0 || rowsHeld);
     out.statements.push({
       key: s.key,
       kind: s.kind,
@@ -286,7 +291,7 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number,
       readersHeldMs: s.readersHeldMs,
       waitedBehindMs,
       verdict: blames ? group.verdict : 'ok',
-      reason: blames ? statementReason({ key: s.key, lock, waitedBehindMs }, group, behind?.longQueryMs) : undefined,
+      reason: blames ? statementReason({ key: s.key, kind: s.kind, lock, waitedBehindMs }, group, behind?.longQueryMs) : undefined,
     });
   }
   out.failing ||= out.groups.some((g) => FAILING.includes(g.verdict));

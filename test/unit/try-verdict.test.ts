@@ -157,3 +157,25 @@ test('--sizes auto: ladder steps after the probe up to the first within 10x of t
   t.deepEqual(budget.sizes, [300_000, 1_000_000]);
   t.regex(budget.short!, /^3,000,000 rows would take about 30 s, more than the 7 s left of --budget$/);
 });
+
+test("tryVerdicts: a data migration's loop in one transaction holds writers on the rows it wrote: its UPDATE carries the verdict, its SELECT does not", (t) => {
+  const loop = (rows: number): SizeRun => ({
+    rows,
+    statements: [
+      { key: 'm:1', kind: 'SELECT', ms: rows / 100, lock: 'AccessShareLock', rewritten: false, heldMs: rows / 10, executions: rows / 1000 },
+      { key: 'm:2', kind: 'UPDATE', ms: rows / 30, lock: 'RowExclusiveLock', rewritten: false, heldMs: rows / 10, executions: rows / 1000, rows },
+    ],
+    groups: [{ key: 'm:1', statements: ['m:1', 'm:2'], inTransaction: true, ms: rows / 20, heldMs: rows / 10 }],
+  });
+  const v = tryVerdicts([loop(10_000), loop(30_000)], 1_000_000, 1000);
+  t.is(v.groups[0]!.verdict, 'blocks writers');
+  t.deepEqual(
+    v.statements.map((s) => [s.key, s.verdict]),
+    [
+      ['m:1', 'ok'],
+      ['m:2', 'blocks writers'],
+    ],
+  );
+  t.regex(v.statements[1]!.reason!, /^its row locks held writers \d+ ms/);
+  t.deepEqual(Object.fromEntries(v.statements[1]!.rowsBySize!), { 10000: 10_000, 30000: 30_000 });
+});
