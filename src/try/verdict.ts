@@ -168,7 +168,8 @@ export interface TryVerdicts {
 /** Verdicts that fail the run (exit 1). */
 export const FAILING: readonly TryVerdict[] = ['blocks writers', 'blocks readers and writers', 'times out behind a long query'];
 
-const shown = (ms: number, p: Projection) => `${Math.round(ms)} ms${p.from ? ' (upper end, extrapolated)' : ''}`;
+/** A time in a reason: milliseconds under a second, tenths of a second above. */
+const shown = (ms: number, p: Projection) => `${ms < 1000 ? `${Math.round(ms)} ms` : seconds(ms)}${p.from ? ' (upper end, extrapolated)' : ''}`;
 
 /** A group behind the long query: what its wait added to the quiet run's figures, carried to the target. */
 function groupBehind(key: string, quiet: MeasuredGroup, behind: BehindRun | undefined, at: { held: number; readers: number }): GroupBehind | undefined {

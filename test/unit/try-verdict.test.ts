@@ -176,6 +176,6 @@ test("tryVerdicts: a data migration's loop in one transaction holds writers on t
       ['m:2', 'blocks writers'],
     ],
   );
-  t.regex(v.statements[1]!.reason!, /^its row locks held writers \d+ ms/);
+  t.regex(v.statements[1]!.reason!, /^its row locks held writers \d+\.\d s/);
   t.deepEqual(Object.fromEntries(v.statements[1]!.rowsBySize!), { 10000: 10_000, 30000: 30_000 });
 });
