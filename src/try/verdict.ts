@@ -1,5 +1,6 @@
 import { tenthsOfSecond as seconds } from '../core/format.js';
 import { LOCK_MODES } from '../core/lock-modes.js';
+import { maxOf } from '../core/numbers.js';
 import { LOCK_NOT_AVAILABLE } from '../db/errors.js';
 import { carry, growthOf, type Growth, type MemoryLimits } from '../results/growth.js';
 import type { StatementVerdictWord } from '../results/verdicts.js';
@@ -203,13 +204,18 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
     const sizes = complete.map((r) => ({ rows: r.rows, item: r.groups.find((x) => x.key === g.key)! }));
     // The group grows as its longest statement does.
     const longest = largest.statements.filter((s) => g.statements.includes(s.key)).sort((a, b) => b.ms - a.ms)[0];
-    const carried = (pick: (m: MeasuredGroup) => number | undefined) =>
-      project(
-        sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: pick(item) ?? 0 })),
-        target,
-        growthOf(longest?.kind ?? ''),
-        largest.memory,
-      );
+    // Traffic waits on a lock the group holds, or on rows it wrote, as long as it runs: that grows with the rows. Without
+    // either (a concurrent build, a batch committed alone), what traffic waited is the load beside it: taken as measured.
+    const holds = !!g.holder || (g.inTransaction && largest.statements.some((s) => g.statements.includes(s.key) && WRITES_ROWS.test(s.kind)));
+    const carried = (pick: (m: MeasuredGroup) => number | undefined): Projection =>
+      holds
+        ? project(
+            sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: pick(item) ?? 0 })),
+            target,
+            growthOf(longest?.kind ?? ''),
+            largest.memory,
+          )
+        : { ms: maxOf(sizes.map(({ item }) => pick(item) ?? 0)) ?? 0 };
     const heldAtTarget = carried((m) => m.heldMs);
     const readersHeldAtTarget = carried((m) => m.readersHeldMs);
     const b = groupBehind(g.key, g, behind, { held: upperEnd(heldAtTarget), readers: upperEnd(readersHeldAtTarget) });

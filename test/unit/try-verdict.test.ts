@@ -179,3 +179,15 @@ test("tryVerdicts: a data migration's loop in one transaction holds writers on t
   t.regex(v.statements[1]!.reason!, /^its row locks held writers \d+\.\d s/);
   t.deepEqual(Object.fromEntries(v.statements[1]!.rowsBySize!), { 10000: 10_000, 30000: 30_000 });
 });
+
+test('tryVerdicts: what writers waited beside a concurrent build (no lock held against them) is taken as measured, not carried with its time to the target', (t) => {
+  const build = (rows: number, held: number): SizeRun => ({
+    rows,
+    statements: [{ key: 'i:1', kind: 'CREATE INDEX CONCURRENTLY', ms: rows / 1000, lock: 'ShareUpdateExclusiveLock', rewritten: false, heldMs: held }],
+    groups: [{ key: 'i:1', statements: ['i:1'], inTransaction: false, ms: rows / 1000, heldMs: held }],
+  });
+  const v = tryVerdicts([build(100_000, 5), build(1_000_000, 13)], 20_000_000, 500);
+  t.deepEqual(v.groups[0]!.heldAtTarget, { ms: 13 });
+  t.is(v.groups[0]!.verdict, 'ok');
+  t.true(upperEnd(v.statements[0]!.atTarget) > 10_000, 'its own time is still carried');
+});
