@@ -40,6 +40,20 @@ test('the PR report: the verdict first, a line per migration file with its worst
     /<details><summary><code>db\/5_index\.sql:1<\/code> CREATE INDEX: <b>blocks writers<\/b><\/summary>\n\nits ShareLock held writers 780 ms\.\n\n- lock ShareLock; 100k: 80 ms, 1m: 800 ms; at 1m: 800 ms\n- writers held 780 ms, readers held 2 ms\n- lint \(squawk\): require-concurrent-index-creation: confirmed\n\n<\/details>/,
   );
   t.regex(md, /- \*\*blocks writers\*\*: build indexes CONCURRENTLY/);
+
+  // A passing run: the verdict line says OK, every file ok, nothing to do.
+  const passing = tryMarkdown({
+    pgMajor: 17,
+    target: { rows: 1_000_000, from: 'largest size' },
+    verdicts: tryVerdicts([run(100_000, 0.01), run(1_000_000, 0.1)], 1_000_000, 500),
+    sizes: [100_000, 1_000_000],
+    lint: undefined,
+    appended: 0,
+    settings: { session: [], unmatched: [] },
+  });
+  t.regex(passing.split('\n')[0]!, /^### pgmb try: OK: /);
+  t.true(passing.includes('| `db/5_index.sql` | ok | 1 |'));
+  t.notRegex(passing, /what to do|\*\*blocks/);
 });
 
 test("GitLab's code quality report and GitHub's annotations: the same findings, each on its file and line", (t) => {
@@ -49,6 +63,10 @@ test("GitLab's code quality report and GitHub's annotations: the same findings, 
   t.like(report[0], { check_name: 'pgmb-try/blocks-writers', severity: 'critical', location: { path: 'db/5_index.sql', lines: { begin: 1 } } });
   t.regex(report[0]!.fingerprint, /^[0-9a-f]{64}$/);
   t.deepEqual(githubAnnotations(verdicts), [`::error file=db/5_index.sql,line=1::${report[0]!.description}`]);
+  // A passing run: nothing to report on any line.
+  const passing = tryVerdicts([run(100_000, 0.01), run(1_000_000, 0.1)], 1_000_000, 500);
+  t.deepEqual(gitlabCodeQuality(passing), []);
+  t.deepEqual(githubAnnotations(passing), []);
 });
 
 // ajv-draft-04 is CommonJS: required, its class is the module itself.
