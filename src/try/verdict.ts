@@ -193,10 +193,10 @@ function judgeGroup(writers: number, readers: number, behind: GroupBehind | unde
 }
 
 /**
- * Each group's verdict at the target. Traffic held is carried to the target along the growth of
- * the group's lock-holding window (from the holder's start to COMMIT), or of the whole group when
- * no statement took a lock writers wait for (row locks of a long UPDATE hold them too); behind the
- * long query, the wait it added is added to that.
+ * Each group's verdict at the target. Traffic a lock holds is carried to the target along the growth
+ * of the group's lock-holding window (from the holder's start to COMMIT); writers held by the rows a
+ * transaction wrote, along the whole group's; readers only by ACCESS EXCLUSIVE. What traffic waited
+ * with nothing holding it is taken as measured. Behind the long query, the wait it added is added.
  */
 function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, behind: BehindRun | undefined): GroupVerdict[] {
   const largest = complete[complete.length - 1]!;
@@ -204,11 +204,12 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
     const sizes = complete.map((r) => ({ rows: r.rows, item: r.groups.find((x) => x.key === g.key)! }));
     // The group grows as its longest statement does.
     const longest = largest.statements.filter((s) => g.statements.includes(s.key)).sort((a, b) => b.ms - a.ms)[0];
-    // Traffic waits on a lock the group holds, or on rows it wrote, as long as it runs: that grows with the rows. Without
-    // either (a concurrent build, a batch committed alone), what traffic waited is the load beside it: taken as measured.
+    // Traffic waits on a lock the group holds, or writers on rows it wrote, as long as it runs: that grows with the rows.
+    // Without either (a concurrent build, a batch committed alone), what traffic waited is the load beside it.
     const holds = !!g.holder || (g.inTransaction && largest.statements.some((s) => g.statements.includes(s.key) && WRITES_ROWS.test(s.kind)));
-    const carried = (pick: (m: MeasuredGroup) => number | undefined): Projection =>
-      holds
+    const holdsReaders = largest.statements.some((s) => g.statements.includes(s.key) && s.lock === 'AccessExclusiveLock');
+    const carried = (pick: (m: MeasuredGroup) => number | undefined, grows: boolean): Projection =>
+      grows
         ? project(
             sizes.map(({ rows, item }) => ({ rows, driver: item.holdMs ?? item.ms, value: pick(item) ?? 0 })),
             target,
@@ -216,8 +217,8 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
             largest.memory,
           )
         : { ms: maxOf(sizes.map(({ item }) => pick(item) ?? 0)) ?? 0 };
-    const heldAtTarget = carried((m) => m.heldMs);
-    const readersHeldAtTarget = carried((m) => m.readersHeldMs);
+    const heldAtTarget = carried((m) => m.heldMs, holds);
+    const readersHeldAtTarget = carried((m) => m.readersHeldMs, holdsReaders);
     const b = groupBehind(g.key, g, behind, { held: upperEnd(heldAtTarget), readers: upperEnd(readersHeldAtTarget) });
     return {
       key: g.key,
@@ -234,10 +235,10 @@ function groupVerdicts(complete: SizeRun[], target: number, maxBlockMs: number, 
   });
 }
 
-/** Why a statement carries its group's failing verdict, in words. */
 /** A statement that writes rows: in a transaction that no table lock explains, its row locks are what writers wait for until COMMIT. */
 const WRITES_ROWS = /^(UPDATE|DELETE|INSERT|MERGE)\b/;
 
+/** Why a statement carries its group's failing verdict, in words. */
 function statementReason(s: { key: string; kind: string; lock?: string; waitedBehindMs?: number }, group: GroupVerdict, longQueryMs: number | undefined): string {
   const b = group.behind;
   const who = group.verdict === 'blocks readers and writers' ? 'readers and writers' : 'writers';

@@ -165,10 +165,12 @@ test("tryVerdicts: a data migration's loop in one transaction holds writers on t
       { key: 'm:1', kind: 'SELECT', ms: rows / 100, lock: 'AccessShareLock', rewritten: false, heldMs: rows / 10, executions: rows / 1000 },
       { key: 'm:2', kind: 'UPDATE', ms: rows / 30, lock: 'RowExclusiveLock', rewritten: false, heldMs: rows / 10, executions: rows / 1000, rows },
     ],
-    groups: [{ key: 'm:1', statements: ['m:1', 'm:2'], inTransaction: true, ms: rows / 20, heldMs: rows / 10 }],
+    groups: [{ key: 'm:1', statements: ['m:1', 'm:2'], inTransaction: true, ms: rows / 20, heldMs: rows / 10, readersHeldMs: 6 }],
   });
   const v = tryVerdicts([loop(10_000), loop(30_000)], 1_000_000, 1000);
   t.is(v.groups[0]!.verdict, 'blocks writers');
+  // Row locks stop writers, never readers: what readers waited is taken as measured.
+  t.deepEqual(v.groups[0]!.readersHeldAtTarget, { ms: 6 });
   t.deepEqual(
     v.statements.map((s) => [s.key, s.verdict]),
     [
