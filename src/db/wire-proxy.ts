@@ -1,5 +1,6 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { FrontendMessageCode, MessageBuffer } from 'pg-gateway';
+import { binaryValue } from './binary-values.js';
 import { BufferReader } from 'pg-protocol/dist/buffer-reader.js';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendKeyDataMessage, BackendMessage, CommandCompleteMessage, DatabaseError, ReadyForQueryMessage } from 'pg-protocol/dist/messages.js';
@@ -14,7 +15,7 @@ export interface WireStatementStart {
   /** The server process serving that connection (BackendKeyData). */
   pid: number;
   sql: string;
-  /** Text-format parameters as bound ($1..); a binary one is kept as null. */
+  /** Parameters as bound ($1..), as text; a binary one decoded by its type (db/binary-values.ts), null where unknown. */
   params: (string | null)[];
   /** The connection's status when it was sent: 'I' means it runs alone (autocommit), unless it is BEGIN. */
   statusBefore: TransactionStatus;
@@ -48,7 +49,8 @@ const SYNC = Symbol('sync');
 
 /** One client connection's view: prepared statements and portals, the executes awaiting an answer, the last status. */
 class ProxiedConnection {
-  private readonly prepared = new Map<string, string>();
+  /** Prepared statements by name: their text and the parameter types Parse gave (0 where the server infers one). */
+  private readonly prepared = new Map<string, { sql: string; types: number[] }>();
   private readonly portals = new Map<string, { sql: string; params: (string | null)[] }>();
   /** Statements sent and not yet answered, with the Syncs between them (a pipelining client sends several before the first answer). */
   private readonly pending: (WireStatement | typeof SYNC)[] = [];
@@ -156,18 +158,20 @@ class ProxiedConnection {
       }
       case FrontendMessageCode.Parse: {
         const name = reader.cstring();
-        this.prepared.set(name, reader.cstring());
+        const sql = reader.cstring();
+        this.prepared.set(name, { sql, types: Array.from({ length: reader.int16() }, () => reader.int32()) });
         return undefined;
       }
       case FrontendMessageCode.Bind: {
         const portal = reader.cstring();
-        const sql = this.prepared.get(reader.cstring()) ?? '';
+        const { sql, types } = this.prepared.get(reader.cstring()) ?? { sql: '', types: [] };
         const formats = Array.from({ length: reader.int16() }, () => reader.int16());
         const params = Array.from({ length: reader.int16() }, (_, i) => {
           const length = reader.int32();
           if (length < 0) return null;
           const value = reader.bytes(length);
-          return (formats.length === 1 ? formats[0] : (formats[i] ?? 0)) === 0 ? value.toString('utf8') : null;
+          const binary = (formats.length === 1 ? formats[0] : (formats[i] ?? 0)) === 1;
+          return binary ? binaryValue(types[i] ?? 0, value) : value.toString('utf8');
         });
         this.portals.set(portal, { sql, params });
         return undefined;

@@ -24,12 +24,15 @@ test('simple and extended queries, a pipelined parse-bind-execute, a transaction
   const several = await c.query(`SELECT 1 AS one; SELECT count(*)::int AS n FROM ${table}`);
   const refused = await c.query('SELECT * FROM no_such_table_here').catch((e: { code?: string }) => e.code);
   const read = await c.query(`SELECT v FROM ${table} WHERE id = $1`, [1]);
+  // node-postgres binds a Buffer in binary: recorded as the bytea text the server reads back.
+  const bytes = await c.query('SELECT $1::bytea AS b', [Buffer.from([1, 2])]);
   await c.end();
 
   t.deepEqual(inserted.rows, [{ id: 1 }, { id: 2 }]);
   t.deepEqual((several as unknown as pg.QueryResult[])[1]!.rows, [{ n: 2 }]);
   t.is(refused, '42P01');
   t.deepEqual(read.rows, [{ v: 'a' }]);
+  t.deepEqual(bytes.rows, [{ b: Buffer.from([1, 2]) }]);
   const recorded = proxy.statements();
   t.deepEqual(recorded.map(shown), [
     { sql: `CREATE TABLE ${table} (id int PRIMARY KEY, v text)`, params: [], tag: 'CREATE TABLE', code: undefined, before: 'I', after: 'I' },
@@ -40,6 +43,7 @@ test('simple and extended queries, a pipelined parse-bind-execute, a transaction
     { sql: `SELECT 1 AS one; SELECT count(*)::int AS n FROM ${table}`, params: [], tag: 'SELECT 1', code: undefined, before: 'I', after: 'I' },
     { sql: 'SELECT * FROM no_such_table_here', params: [], tag: undefined, code: '42P01', before: 'I', after: 'I' },
     { sql: `SELECT v FROM ${table} WHERE id = $1`, params: ['1'], tag: 'SELECT 1', code: undefined, before: 'I', after: 'I' },
+    { sql: 'SELECT $1::bytea AS b', params: ['\\x0102'], tag: 'SELECT 1', code: undefined, before: 'I', after: 'I' },
   ]);
   t.deepEqual(
     started,

@@ -69,12 +69,16 @@ for (const tool of Object.keys(COMMANDS) as Tool[]) {
   });
 }
 
-/** How each tool runs a data migration: Knex, Django, Rails and Alembic in one transaction (rows held until COMMIT), sequelize-cli without one (each batch commits). */
+/**
+ * How a tool runs a data migration: Knex and Django in one transaction (rows held until COMMIT),
+ * sequelize-cli without one (each batch commits). Knex binds a batch's ids ($1 .. $1000), Django
+ * (psycopg2) writes them into the text. Rails' and Alembic's loops write them into the text too
+ * (test/code-projects/<tool>/variants/backfill_loop); they passed these checks when added (issue 26) and
+ * are left out here for npm test's time: add them to the list to run them.
+ */
 const LOOPS: [Tool, boolean][] = [
   ['knex', true],
   ['django', true],
-  ['rails', true],
-  ['alembic', true],
   ['sequelize', false],
 ];
 
