@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { FrontendMessageCode, MessageBuffer } from 'pg-gateway';
 import { binaryValue } from './binary-values.js';
@@ -136,7 +137,7 @@ class ProxiedConnection {
       this.pending.push(started as WireStatement);
     }
     if (buffer[0] === FrontendMessageCode.Query || buffer[0] === FrontendMessageCode.Sync) this.pending.push(SYNC);
-    this.upstream.write(buffer);
+    if (!this.upstream.write(buffer)) await once(this.upstream, 'drain');
   }
 
   private readFrontend(buffer: Buffer): WireStatementStart | undefined {
@@ -190,7 +191,8 @@ class ProxiedConnection {
     const done: WireStatement[] = [];
     this.parser.parse(chunk, (m) => this.note(m, done));
     for (const s of done) await this.hooks.afterStatement?.(s);
-    this.client.write(chunk);
+    // A large result waits for the tool to read it, instead of piling up here.
+    if (!this.client.write(chunk)) await once(this.client, 'drain');
   }
 
   /**
