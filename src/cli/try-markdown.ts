@@ -23,6 +23,9 @@ function statementDetails(s: StatementVerdict, sizes: number[], target: number, 
   ];
   const l = lintCell(s, lint);
   if (l.length) lines.push(`- lint (squawk): ${l.join('; ')}`);
+  if (s.executions)
+    lines.push(`- run ${s.executions} times at ${shortRows(sizes.at(-1)!)} (a loop), rows ${sizes.map((n) => `${shortRows(n)}: ${(s.rowsBySize?.get(n) ?? 0).toLocaleString('en-US')}`).join(', ')}`);
+  if (s.sql) lines.push('', '```sql', s.sql, '```');
   return [...lines, '', '</details>'];
 }
 

@@ -87,7 +87,8 @@ function statementRow(s: StatementVerdict, v: TryVerdicts, sizes: number[], lint
   return {
     group: fromRoot(file, root),
     failing: FAILING.includes(s.verdict),
-    notes: s.reason ? [s.reason] : [],
+    // A command's statement has no file to open: its text, shortened, says which it is.
+    notes: [...(s.reason ? [s.reason] : []), ...(s.sql ? [excerpt(s.sql)] : [])],
     cells: [
       verdictCell(s),
       `:${line} ${s.kind}${s.executions ? ` x${s.executions}` : ''}${s.rewritten ? ' (rewrites)' : ''}`,
@@ -182,6 +183,14 @@ export interface TableStyle {
   /** The project root given: each file's heading is its path from there. */
   root?: string;
 }
+
+const EXCERPT_CHARS = 100;
+
+/** A statement's text on one line, cut to EXCERPT_CHARS. */
+export const excerpt = (sql: string) => {
+  const line = sql.replace(/\s+/g, ' ').trim();
+  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 3)}...` : line;
+};
 
 /** A file under the project root as its path from the root (the heading shown once per file); one elsewhere as given. */
 export function fromRoot(file: string, root: string | undefined): string {

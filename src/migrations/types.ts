@@ -61,6 +61,8 @@ export interface Statement extends Location {
   endLine: number;
   /** Bound parameters ($1..), as a tool's command sent them (try --command); a file's statements have none. */
   params?: (string | null)[];
+  /** Captured from a tool's command (try --command): no file holds it, its file:line is `migration:ordinal`. */
+  captured?: boolean;
 }
 
 export interface Migration {

@@ -38,6 +38,7 @@ export function sizeRun(rows: number, runs: GroupRun[], held: TrafficHeld): Size
       statements.push({
         key: statementKey(s.statement),
         kind: s.statement.kind,
+        sql: s.statement.captured ? s.statement.sql : undefined,
         ms: s.busyMs ?? s.endedAt - s.startedAt,
         lock: strongestLock(s.locks),
         rewritten: s.rewritten,

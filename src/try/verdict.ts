@@ -15,6 +15,8 @@ export const blocksWriters = (mode: string | undefined): boolean => mode !== und
 export interface MeasuredStatement {
   key: string;
   kind: string;
+  /** Its text: what a --command statement, which has no file to open, is. */
+  sql?: string;
   ms: number;
   lock?: string;
   rewritten: boolean;
@@ -109,6 +111,8 @@ const DEADLOCK = '40P01';
 export interface StatementVerdict {
   key: string;
   kind: string;
+  /** Its text, where it was measured from a command (no file holds it). */
+  sql?: string;
   lock?: string;
   rewritten: boolean;
   msBySize: Map<number, number>;
@@ -284,6 +288,7 @@ export function tryVerdicts(runs: SizeRun[], target: number, maxBlockMs: number,
     out.statements.push({
       key: s.key,
       kind: s.kind,
+      sql: s.sql,
       lock,
       rewritten: sizes.some(({ item }) => item.rewritten),
       msBySize: new Map(sizes.map(({ rows, item }) => [rows, item.ms])),

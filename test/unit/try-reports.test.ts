@@ -41,6 +41,35 @@ test('the PR report: the verdict first, a line per migration file with its worst
   );
   t.regex(md, /- \*\*blocks writers\*\*: build indexes CONCURRENTLY/);
 
+  // A statement a command ran in a loop: how often, its rows, and its text, since no file holds it.
+  const loop = (rows: number): SizeRun => ({
+    rows,
+    statements: [
+      {
+        key: 'accounts.0002_bump:1',
+        kind: 'UPDATE',
+        sql: 'UPDATE accounts SET score = score + 1 WHERE id IN (1, 2)',
+        ms: rows / 100,
+        lock: 'RowExclusiveLock',
+        rewritten: false,
+        heldMs: 3,
+        executions: rows / 1000,
+        rows,
+      },
+    ],
+    groups: [{ key: 'accounts.0002_bump:1', statements: ['accounts.0002_bump:1'], inTransaction: false, ms: rows / 100, heldMs: 3 }],
+  });
+  const coded = tryMarkdown({
+    pgMajor: 17,
+    target: { rows: 20_000, from: 'largest size' },
+    verdicts: tryVerdicts([loop(10_000), loop(20_000)], 20_000, 500),
+    sizes: [10_000, 20_000],
+    lint: undefined,
+    appended: 0,
+    settings: { session: [], unmatched: [] },
+  });
+  t.regex(coded, /- run 20 times at 20k \(a loop\), rows 10k: 10,000, 20k: 20,000\n\n```sql\nUPDATE accounts SET score = score \+ 1 WHERE id IN \(1, 2\)\n```/);
+
   // A passing run: the verdict line says OK, every file ok, nothing to do.
   const passing = tryMarkdown({
     pgMajor: 17,

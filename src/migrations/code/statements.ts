@@ -105,6 +105,7 @@ async function statementOf(w: Pick<WireStatement, 'sql' | 'params'>, migration: 
     needsNoTransaction: all.some((s) => s.needsNoTransaction),
     addsForeignKeys: all.flatMap((s) => s.addsForeignKeys ?? []),
     params: w.params.length ? w.params : undefined,
+    captured: true,
   };
 }
 
