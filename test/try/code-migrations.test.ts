@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExecutionContext } from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { refusedWithoutCreatedb, testNeedingCreatedb } from '../helpers/createdb.js';
 import { pgmb } from '../helpers/pgmb.js';
@@ -127,4 +127,17 @@ testNeedingCreatedb("knex: a migration that fails on the synthetic rows exits 1 
   t.is(r.status, EXIT.failure, r.stdout + r.stderr);
   t.is(r.verdicts!.failed!.key, '20240103000000_email_to_int.js:1');
   t.regex(r.verdicts!.failed!.error, /invalid input syntax for type integer/);
+});
+
+test('--command with migration paths, a --cwd that is no folder, or an option it does not read: one line, exit 2, before anything runs', (t) => {
+  const cases: [string[], RegExp][] = [
+    [['try', 'examples/knex', '--command', COMMANDS.knex], /^pgmb: --command: measures what the command applies: give no migration paths beside it\n$/],
+    [['try', '--command', COMMANDS.knex, '--cwd', 'no/such/folder'], /^pgmb: --cwd: no\/such\/folder is not a folder\n$/],
+    [['try', '--command', COMMANDS.knex, '--changed-since', 'main'], /^pgmb: --changed-since: is not read with --command/],
+  ];
+  for (const [args, said] of cases) {
+    const r = pgmb(args, { TEST_DATABASE_URL: '', DATABASE_URL: '' });
+    t.is(r.status, EXIT.usage, r.stderr);
+    t.regex(r.stderr, said);
+  }
 });
