@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { tenthsOfSecond } from '../core/format.js';
+import { oneLine, tenthsOfSecond } from '../core/format.js';
 import { maxOf } from '../core/numbers.js';
 import { causeInWords } from '../measure/slow-write.js';
 import type { LintFinding, LintResult } from '../lint/squawk.js';
@@ -187,8 +187,8 @@ export interface TableStyle {
 const EXCERPT_CHARS = 100;
 
 /** A statement's text on one line, cut to EXCERPT_CHARS. */
-export const excerpt = (sql: string) => {
-  const line = sql.replace(/\s+/g, ' ').trim();
+const excerpt = (sql: string) => {
+  const line = oneLine(sql);
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 3)}...` : line;
 };
 

@@ -8,5 +8,8 @@ export function formatDuration(seconds: number | undefined): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
+/** SQL (or any text) on one line, runs of whitespace as one space. */
+export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 /** Milliseconds as seconds to a tenth: `3.0 s`. */
 export const tenthsOfSecond = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { WireProxy, type WireStatement, type WireStatementStart } from '../db/wire-proxy.js';
 import { runCommand, type CodeCommand, type CommandResult } from '../migrations/code/command.js';
-import { isControl, type StatementOf } from '../migrations/code/statements.js';
+import type { StatementOf } from '../migrations/code/statements.js';
 import { OpenTransaction, placeOf } from '../migrations/code/transactions.js';
 import { statementKey } from '../migrations/location.js';
 import type { Statement } from '../migrations/types.js';
@@ -81,7 +81,8 @@ async function groupsOf(statements: WireStatement[], watches: Map<WireStatementS
     if (place === 'opens') open.set(s.connection, { group: { startedAt: s.startedAt, endedAt: s.endedAt, statements: [], inTransaction: true }, transaction: new OpenTransaction() });
     const t = open.get(s.connection);
     const w = watches.get(s);
-    const run = w?.run && !isControl(s) ? { statement: await w.statement, ...w.run } : undefined;
+    // Only the measured migration's statements were watched (never the tool's BEGIN and COMMIT).
+    const run = w?.run ? { statement: await w.statement, ...w.run } : undefined;
     t?.transaction.add(s.sql, run && !s.error ? run : undefined);
     if (run && !s.error && failure?.run.statement === run.statement) failure = undefined;
     const alone = run && !t ? keep(groups, { startedAt: run.startedAt, endedAt: run.endedAt, statements: [run], inTransaction: false }) : undefined;
@@ -143,13 +144,12 @@ export async function measureCommand(
       const w = watches.get(s);
       if (w) {
         await w.watcher.stop();
-        const waitedUntil = w.watcher.waitedUntil();
         const inTransaction = s.statusBefore !== 'I' || s.statusAfter !== 'I';
         const now = inTransaction ? await locksHeld(observer, relations, s.pid) : w.watcher.seen();
         const before = s.statusBefore === 'I' ? [] : (held.get(s.pid) ?? []);
         held.set(s.pid, now);
         const rewritten = changed(w.before, await fileNodes(observer, relations));
-        const waitedMs = waitedUntil === undefined ? 0 : Math.min(s.endedAt, waitedUntil) - s.startedAt;
+        const waitedMs = w.watcher.waitedMs(s.startedAt, s.endedAt);
         w.run = { startedAt: s.startedAt, endedAt: s.endedAt, locks: now.filter((m) => !before.includes(m)), rewritten, waitedMs, rows: tagRows(s.tag) };
       }
       if (s.statusAfter === 'I') held.delete(s.pid);

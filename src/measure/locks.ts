@@ -42,9 +42,9 @@ export class LockWatcher {
     }, everyMs);
   }
 
-  /** When the backend was last seen waiting for a lock since start() (performance.now()), if ever. */
-  waitedUntil(): number | undefined {
-    return this.lastWait;
+  /** How long the backend waited for a lock in a statement that ran from `startedAt` to `endedAt` (performance.now()): until it was last seen waiting. */
+  waitedMs(startedAt: number, endedAt: number): number {
+    return this.lastWait === undefined ? 0 : Math.min(endedAt, this.lastWait) - startedAt;
   }
 
   async stop(): Promise<string | undefined> {

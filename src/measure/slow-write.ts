@@ -1,3 +1,4 @@
+import { oneLine } from '../core/format.js';
 import type { BackendSample, Sample } from './wait-sampler.js';
 
 /** A write slower than this gets its cause looked for (and the CSV names the worst one's). */
@@ -23,7 +24,7 @@ const checkpointing = (b: BackendSample) => b.backendType === 'checkpointer' && 
 /** A migration connection inside its statement or its transaction (a batch between its UPDATE and its checkpoint write is idle in transaction). */
 const migrationWorking = (b: BackendSample) => MIGRATION_APP.test(b.app) && (b.state === 'active' || b.state.startsWith('idle in transaction'));
 const waitOf = (b: BackendSample) => (b.waitType ? `${b.waitType}/${b.wait}` : 'CPU');
-const short = (query: string) => query.replace(/\s+/g, ' ').trim().slice(0, 60);
+const short = (query: string) => oneLine(query).slice(0, 60);
 
 /** The most frequent value, ties to the first seen. */
 function commonest(xs: string[]): string | undefined {

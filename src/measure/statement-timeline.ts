@@ -77,12 +77,11 @@ async function runGroup(client: pg.Client, pid: number, watcher: LockWatcher, gr
         await watcher.stop();
       }
       const endedAt = performance.now();
-      const waitedUntil = watcher.waitedUntil();
       const now = new Set(group.inTransaction ? await locksHeld(client, relations) : watcher.seen());
       const locks = [...now].filter((m) => !held.has(m));
       held = now;
       const rewritten = changed(before, await fileNodes(client, relations));
-      run.statements.push({ statement, startedAt, endedAt, locks, rewritten, waitedMs: waitedUntil === undefined ? 0 : Math.min(endedAt, waitedUntil) - startedAt });
+      run.statements.push({ statement, startedAt, endedAt, locks, rewritten, waitedMs: watcher.waitedMs(startedAt, endedAt) });
     }
     if (group.inTransaction) await client.query('COMMIT');
   } catch (err) {

@@ -6,7 +6,7 @@ import { measureCommand } from '../measure/command-timeline.js';
 import type { Reporter } from '../measure/reporter.js';
 import { runCommand, type CodeCommand, type CommandResult } from '../migrations/code/command.js';
 import { committed, splitMigrations, type CapturedMigration } from '../migrations/code/split.js';
-import { isBookkeeping, isControl, MeasuredStatements, replayMigration } from '../migrations/code/statements.js';
+import { isBookkeeping, MeasuredStatements, replayMigration } from '../migrations/code/statements.js';
 import type { CodeTool } from '../migrations/code/tools/index.js';
 import { loadParser } from '../migrations/parse.js';
 import type { Migration } from '../migrations/types.js';
@@ -44,7 +44,8 @@ export interface CommandPlan {
  * schema, applies the measured migration alone.
  */
 async function replayed(migrations: CapturedMigration[], measured: CapturedMigration, after: WireStatement[], tools: readonly CodeTool[]): Promise<Migration[]> {
-  const around = [...measured.statements.slice(0, -1), ...after].filter((w) => !isControl(w) && isBookkeeping(w, tools));
+  // A BEGIN or COMMIT is no bookkeeping (it names no table and sets nothing): only the tool's own statements stay.
+  const around = [...measured.statements.slice(0, -1), ...after].filter((w) => isBookkeeping(w, tools));
   const others = await Promise.all(migrations.filter((m) => m !== measured).map(replayMigration));
   return around.length ? [...others, await replayMigration({ name: `${measured.tool.name} bookkeeping`, tool: measured.tool, statements: around })] : others;
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { WireStatement } from '../../src/db/wire-proxy.js';
 import { historyWrite, relationsIn } from '../../src/migrations/code/history-write.js';
+import { treeOf } from '../../src/migrations/code/parse-tree.js';
 import { committed, splitMigrations } from '../../src/migrations/code/split.js';
 import { isBookkeeping, sameStatement } from '../../src/migrations/code/statements.js';
 import { CODE_TOOLS, customTool } from '../../src/migrations/code/tools/index.js';
@@ -34,12 +35,12 @@ test("each tool's history write names its migration, from bound parameters or li
 });
 
 test('relations are found wherever the tree names them, bare or wrapped', (t) => {
-  t.deepEqual(relationsIn('insert into "knex_migrations_lock" ("is_locked") values ($1)'), [{ schema: undefined, name: 'knex_migrations_lock' }]);
+  t.deepEqual(relationsIn(treeOf('insert into "knex_migrations_lock" ("is_locked") values ($1)')), [{ schema: undefined, name: 'knex_migrations_lock' }]);
   t.deepEqual(
-    relationsIn('SELECT * FROM information_schema.tables t JOIN accounts a ON true')?.map((r) => r.name),
+    relationsIn(treeOf('SELECT * FROM information_schema.tables t JOIN accounts a ON true'))?.map((r) => r.name),
     ['tables', 'accounts'],
   );
-  t.is(relationsIn('not sql at all'), undefined);
+  t.is(relationsIn(treeOf('not sql at all')), undefined);
 });
 
 test("the tool's own work is bookkeeping; the migration's statements, reads of its tables included, are not", (t) => {

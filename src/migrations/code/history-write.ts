@@ -1,5 +1,5 @@
-import { parseSync } from 'libpg-query';
 import type { Node } from '../describe.js';
+import { collect, treeOf } from './parse-tree.js';
 import type { CodeTool, HistoryRow } from './tools/index.js';
 
 /** A literal or bound value as text: a string or number constant, $n from the parameters, through a cast. */
@@ -32,13 +32,7 @@ export function historyWrite(sql: string, params: readonly (string | null)[], to
   // Cheap before the parser: most statements name no history table at all.
   const named = tools.filter((t) => sql.includes(t.history));
   if (!named.length) return undefined;
-  let stmts: Node[];
-  try {
-    stmts = (parseSync(sql).stmts ?? []).map((s: Node) => s.stmt);
-  } catch {
-    return undefined;
-  }
-  for (const stmt of stmts) {
+  for (const { stmt } of treeOf(sql)?.stmts ?? []) {
     const written = writtenRow(stmt, params);
     const tool = written && named.find((t) => t.history === written.table);
     const name = tool?.nameOf(written!.row);
@@ -47,24 +41,8 @@ export function historyWrite(sql: string, params: readonly (string | null)[], to
   return undefined;
 }
 
-/** Every relation a statement names, anywhere in its tree (reads too), as written. */
-export function relationsIn(sql: string): { schema?: string; name: string }[] | undefined {
-  let tree: unknown;
-  try {
-    tree = parseSync(sql);
-  } catch {
-    return undefined;
-  }
-  const names: { schema?: string; name: string }[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) for (const x of n) walk(x);
-    else if (n && typeof n === 'object') {
-      // A RangeVar's fields, reached whether the tree wraps it ({ RangeVar: ... } where any node may stand) or not (INSERT's relation).
-      const v = n as Node;
-      if (typeof v.relname === 'string') names.push({ schema: v.schemaname, name: v.relname });
-      for (const x of Object.values(n)) walk(x);
-    }
-  };
-  walk(tree);
-  return names;
+/** Every relation a statement's tree names, anywhere (reads too), as written; undefined for no tree. */
+export function relationsIn(tree: Node | undefined): { schema?: string; name: string }[] | undefined {
+  // A RangeVar's fields, reached whether the tree wraps it ({ RangeVar: ... } where any node may stand) or not (INSERT's relation).
+  return tree && collect(tree, (n) => (typeof n.relname === 'string' ? { schema: n.schemaname as string | undefined, name: n.relname } : undefined));
 }

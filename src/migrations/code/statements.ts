@@ -1,9 +1,9 @@
 import type { WireStatement } from '../../db/wire-proxy.js';
-import { parseSync } from 'libpg-query';
 import type { Node } from '../describe.js';
 import { parseMigration } from '../parse.js';
 import type { Migration, Statement } from '../types.js';
 import { historyWrite, relationsIn } from './history-write.js';
+import { collect, treeOf } from './parse-tree.js';
 import type { CapturedMigration } from './split.js';
 import type { CodeTool } from './tools/index.js';
 
@@ -36,48 +36,28 @@ function shapeOf(node: unknown): unknown {
  * one whether the tool binds them ($1 .. $1000, then $1 .. $7) or writes them into the text (psycopg2,
  * ActiveRecord: `IN (1, 2, 3)`); the text itself where the parser refuses it.
  */
-export function sameStatement(sql: string): string {
-  try {
-    return JSON.stringify(shapeOf(parseSync(sql)));
-  } catch {
-    return sql;
-  }
+export function sameStatement(sql: string, tree = treeOf(sql)): string {
+  return tree ? JSON.stringify(shapeOf(tree)) : sql;
 }
 
 /** A transaction's BEGIN, COMMIT or savepoint alone (not `BEGIN; ...` sent as one): the tool's framing, not a migration's statement. */
-export function isControl(w: Pick<WireStatement, 'sql'>): boolean {
-  try {
-    const stmts = parseSync(w.sql).stmts ?? [];
-    return stmts.length === 1 && 'TransactionStmt' in stmts[0].stmt;
-  } catch {
-    return false;
-  }
+function isControl(w: Pick<WireStatement, 'sql'>, tree = treeOf(w.sql)): boolean {
+  const stmts: Node[] = tree?.stmts ?? [];
+  return stmts.length === 1 && 'TransactionStmt' in stmts[0]!.stmt;
 }
 
-/** The functions a statement calls, by name. */
-function functionsIn(sql: string): string[] {
-  const names: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) for (const x of n) walk(x);
-    else if (n && typeof n === 'object') {
-      const call = (n as Node).FuncCall;
-      if (call) names.push((call.funcname as Node[]).at(-1)?.String?.sval ?? '');
-      for (const x of Object.values(n)) walk(x);
-    }
-  };
-  walk(parseSync(sql));
-  return names;
-}
+/** The functions a statement's tree calls, by name. */
+const functionsIn = (tree: Node) => collect(tree, (n) => (n.FuncCall ? ((n.FuncCall.funcname as Node[]).at(-1)?.String?.sval ?? '') : undefined));
 
 /**
  * The tool's own work rather than the migration's: its history and bookkeeping tables, the
  * catalogs, and reads or settings that name no table (a version check, an advisory lock, SET).
  */
-export function isBookkeeping(w: Pick<WireStatement, 'sql'>, tools: readonly CodeTool[]): boolean {
-  const relations = relationsIn(w.sql);
-  if (!relations) return false;
+export function isBookkeeping(w: Pick<WireStatement, 'sql'>, tools: readonly CodeTool[], tree = treeOf(w.sql)): boolean {
+  const relations = relationsIn(tree);
+  if (!tree || !relations) return false;
   // A SELECT of no table is the tool's when every function it calls is one a tool calls for itself (not `SELECT backfill()`).
-  if (!relations.length) return SETTINGS.test(w.sql) || (READS_NOTHING.test(w.sql) && functionsIn(w.sql).every((f) => TOOL_FUNCTIONS.test(f)));
+  if (!relations.length) return SETTINGS.test(w.sql) || (READS_NOTHING.test(w.sql) && functionsIn(tree).every((f) => TOOL_FUNCTIONS.test(f)));
   const own = new Set(tools.flatMap((t) => [t.history, ...t.bookkeeping]));
   return relations.every((r) => own.has(r.name) || CATALOGS.has(r.schema ?? '') || r.name.startsWith('pg_'));
 }
@@ -91,7 +71,7 @@ async function statementOf(w: Pick<WireStatement, 'sql' | 'params'>, migration: 
   const parsed = await parseMigration({ path: migration, format: 'command', name: migration, text: w.sql, noTransaction: false }).catch(() => undefined);
   const all = parsed?.statements ?? [];
   const first = all[0];
-  const reads = READS_NOTHING.test(w.sql) ? (relationsIn(w.sql) ?? []).filter((r) => !CATALOGS.has(r.schema ?? '')) : [];
+  const reads = READS_NOTHING.test(w.sql) ? (relationsIn(treeOf(w.sql)) ?? []).filter((r) => !CATALOGS.has(r.schema ?? '')) : [];
   const targets = all.flatMap((s) => s.targets);
   return {
     file: migration,
@@ -141,8 +121,10 @@ export class MeasuredStatements {
     return (w) => {
       if (recorded) return undefined;
       if (historyWrite(w.sql, w.params, this.tools)?.name === this.migration) recorded = true;
-      if (recorded || isControl(w) || isBookkeeping(w, this.tools)) return undefined;
-      const shape = sameStatement(w.sql);
+      // One parse for what the statement is, on the way to the server: the tool waits for it.
+      const tree = treeOf(w.sql);
+      if (recorded || isControl(w, tree) || isBookkeeping(w, this.tools, tree)) return undefined;
+      const shape = sameStatement(w.sql, tree);
       const known = this.byShape.get(shape);
       if (known) return known;
       const made = statementOf(w, this.migration, this.byShape.size + 1);
