@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { CsvRow } from '../src/results/row.js';
 import { causeInWords } from '../src/measure/slow-write.js';
-import { SAFETY_VERDICTS, writerVerdict } from '../src/results/safety.js';
+import { columnsVerdict, SAFETY_VERDICTS } from '../src/results/safety.js';
 
 const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
@@ -10,8 +10,7 @@ export const SEED_EXPECTED_S = 400;
 export const SEED_FAIL_S = 800;
 
 /** The safety verdict of one bench row. */
-export const rowVerdict = (r: CsvRow) =>
-  writerVerdict({ writerMaxMs: n(r.writer_max_ms), writerBaselineP99Ms: n(r.writer_baseline_p99_ms), writerBlocked: n(r.writer_blocked), operationMs: n(r.mean_ms) });
+export const rowVerdict = (r: CsvRow) => columnsVerdict((column) => n(r[column]));
 
 const fixed = (v: unknown, digits = 1) => (n(v) === undefined ? '' : n(v)!.toFixed(digits));
 const count = (v: unknown) => (n(v) === undefined ? '' : Math.round(n(v)!).toLocaleString('en-US'));

@@ -2,7 +2,7 @@ import { maxOf, mean } from '../core/numbers.js';
 import { num, type ReadRow } from './csv.js';
 import { namer, onLayout } from './names.js';
 import { SAFETY_VERDICTS, type SafetyVerdict } from './safety.js';
-import { rowVerdict } from './writer-harm.js';
+import { rowVerdict } from './safety.js';
 
 /**
  * Table size over its compact size beyond which a backfill counts as bloating it: one UPDATE

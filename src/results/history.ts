@@ -1,8 +1,8 @@
 import { percentile } from '../core/numbers.js';
 import { caseKey, compareRuns, failures, seriesKey, type CompareOptions } from './compare.js';
-import { cellsLabel, num, type ReadRow } from './csv.js';
+import { cellsLabel, type ReadRow } from './csv.js';
 import { POLICY_COLUMNS } from './row.js';
-import { SAFETY_VERDICTS, writerVerdict, type SafetyVerdict } from './safety.js';
+import { rowVerdict, SAFETY_VERDICTS, type SafetyVerdict } from './safety.js';
 
 /** One bench CSV in a history: a release, in the order the releases were made. */
 export interface Release {
@@ -61,7 +61,7 @@ export function safetyHistory(releases: Release[]): { operation: string; verdict
   releases.forEach((release, i) => {
     for (const r of release.rows) {
       if (r.suite === 'setup') continue;
-      const v = writerVerdict({ writerMaxMs: num(r, 'writer_max_ms'), writerBaselineP99Ms: num(r, 'writer_baseline_p99_ms'), writerBlocked: num(r, 'writer_blocked'), operationMs: num(r, 'mean_ms') });
+      const v = rowVerdict(r);
       if (!v) continue;
       const op = [r.suite, r.case === 'backfill' ? '' : r.case, r.strategy, cellsLabel(r, POLICY_COLUMNS)].filter(Boolean).join(' ');
       const row = operations.get(op) ?? releases.map(() => undefined);

@@ -1,3 +1,5 @@
+import { num, type ReadRow } from './csv.js';
+
 /** What the simulated writers saw during one case: the figures a safety verdict reads. */
 export interface WriterFigures {
   writerMaxMs?: number;
@@ -28,3 +30,13 @@ export function writerVerdict(f: WriterFigures): SafetyVerdict | undefined {
   if (max > 100 && max > 10 * baseline) return 'slowed writers';
   return 'no harm seen';
 }
+
+/** The CSV columns a safety verdict reads. */
+type FigureColumn = 'writer_max_ms' | 'writer_baseline_p99_ms' | 'writer_blocked' | 'mean_ms';
+
+/** The verdict of one CSV row, its figures read by `figure`: one mapping of columns to figures for rows written and rows read. */
+export const columnsVerdict = (figure: (column: FigureColumn) => number | undefined) =>
+  writerVerdict({ writerMaxMs: figure('writer_max_ms'), writerBaselineP99Ms: figure('writer_baseline_p99_ms'), writerBlocked: figure('writer_blocked'), operationMs: figure('mean_ms') });
+
+/** The verdict of one row read from a CSV, as the safety table reads it. */
+export const rowVerdict = (r: ReadRow) => columnsVerdict((column) => num(r, column));

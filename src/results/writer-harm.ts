@@ -1,6 +1,6 @@
 import { num, type ReadRow } from './csv.js';
 import { namer, onLayout } from './names.js';
-import { SAFETY_VERDICTS, writerVerdict, type SafetyVerdict } from './safety.js';
+import { rowVerdict, SAFETY_VERDICTS, type SafetyVerdict } from './safety.js';
 
 /** One operation's worst harm to the simulated writers in one release, over its sizes. */
 export interface Harm {
@@ -12,11 +12,6 @@ export interface Harm {
   /** The longest write wait at the worst verdict, and the size it was seen at. */
   worstMs: number;
   worstAtRows: number;
-}
-
-/** The verdict of one row, as the safety table reads it. */
-export function rowVerdict(r: ReadRow): SafetyVerdict | undefined {
-  return writerVerdict({ writerMaxMs: num(r, 'writer_max_ms'), writerBaselineP99Ms: num(r, 'writer_baseline_p99_ms'), writerBlocked: num(r, 'writer_blocked'), operationMs: num(r, 'mean_ms') });
 }
 
 const rank = (v: SafetyVerdict) => SAFETY_VERDICTS.indexOf(v);
