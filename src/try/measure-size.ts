@@ -85,8 +85,7 @@ async function measureScenario(size: SizeContext, url: string, t: FilledTargets,
   const observer = await connect(url, 'pgmb-observer', { instrument: true });
   const watcher = await LockWatcher.open(url);
   try {
-    await applySettings(client, size.settings);
-    if (options.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.round(options.lockTimeoutMs)}`);
+    await applySettings(client, size.settings, options.lockTimeoutMs);
     const ctx: MeasureContext = {
       url,
       client,

@@ -26,9 +26,14 @@ export async function planSettings(client: pg.Client, wanted: ReadonlyMap<string
   return plan;
 }
 
+/** The migration session's settings: production's, then --lock-timeout as a tool that sets it does. */
+function sessionPairs(plan: SettingsPlan, lockTimeoutMs: number | undefined): [name: string, value: string][] {
+  return lockTimeoutMs === undefined ? plan.session : [...plan.session, ['lock_timeout', `${Math.round(lockTimeoutMs)}ms`]];
+}
+
 /** The session's settings as production has them: for the migration's connection, before it runs. */
-export async function applySettings(client: pg.Client, plan: SettingsPlan): Promise<void> {
-  for (const [name, value] of plan.session) await client.query('SELECT set_config($1, $2, false)', [name, value]);
+export async function applySettings(client: pg.Client, plan: SettingsPlan, lockTimeoutMs?: number): Promise<void> {
+  for (const [name, value] of sessionPairs(plan, lockTimeoutMs)) await client.query('SELECT set_config($1, $2, false)', [name, value]);
 }
 
 /**
@@ -36,8 +41,9 @@ export async function applySettings(client: pg.Client, plan: SettingsPlan): Prom
  * (`-c name=value`, spaces and backslashes escaped), --lock-timeout last.
  */
 export function sessionOptions(plan: SettingsPlan, lockTimeoutMs?: number): string {
-  const pairs = [...plan.session, ...(lockTimeoutMs === undefined ? [] : [['lock_timeout', `${Math.round(lockTimeoutMs)}ms`] as [string, string]])];
-  return pairs.map(([n, v]) => `-c ${n}=${v.replace(/([\\ ])/g, '\\$1')}`).join(' ');
+  return sessionPairs(plan, lockTimeoutMs)
+    .map(([n, v]) => `-c ${n}=${v.replace(/([\\ ])/g, '\\$1')}`)
+    .join(' ');
 }
 
 /** The plan as lines for the terminal. */
