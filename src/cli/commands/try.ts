@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { shapeLabel } from '../../fixtures/shape/ddl.js';
 import { readShapeFile } from '../../fixtures/shape/file.js';
@@ -11,6 +11,7 @@ import { INSTALLED_MAJOR, parsePgMajor, PG_MAJORS } from '../../db/postgres-vers
 import { resolveDatabaseUrl } from '../../db/url.js';
 import type { LaunchOptions } from '../../db/launcher.js';
 import { FORMAT_TITLES, MIGRATION_FORMATS } from '../../migrations/index.js';
+import { isDir } from '../../migrations/formats/shared.js';
 import { TRANSACTION_MODES, type TransactionMode } from '../../migrations/types.js';
 import { planTry, shapeTarget, tryTarget } from '../../try/plan.js';
 import { runTry } from '../../try/run.js';
@@ -233,7 +234,7 @@ function longQueryFromShape(options: TryOptions, o: RawOptions, say: Say): TryOp
 /** The terminal's width and whether it takes colour: a TTY, and NO_COLOR unset; a log (CI) gets 120 columns and none. Files are shown from the project root given. */
 function terminalStyle(root: string | undefined): TableStyle {
   const tty = process.stdout.isTTY === true;
-  const dir = root !== undefined && existsSync(root) && statSync(root).isDirectory() ? root : undefined;
+  const dir = root !== undefined && isDir(root) ? root : undefined;
   return { width: tty ? process.stdout.columns || 120 : 120, colour: tty && !process.env.NO_COLOR, root: dir };
 }
 
@@ -270,7 +271,7 @@ function commandSource(paths: string[], o: RawOptions): CommandSource {
   }
   if (!o.command!.trim()) throw new InvalidOptionError('--command', 'is empty');
   const cwd = resolve(o.cwd ?? '.');
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new InvalidOptionError('--cwd', `${o.cwd} is not a folder`);
+  if (!isDir(cwd)) throw new InvalidOptionError('--cwd', `${o.cwd} is not a folder`);
   const tools = o.historyTable === undefined ? CODE_TOOLS : [customTool(o.historyTable), ...CODE_TOOLS];
   return { command: o.command!, cwd, env: Object.fromEntries(parsePairs('--env', o.env, 'NAME=value')), tools, measure: o.measure };
 }

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { MigrationTool } from './format.js';
-import { findFolders, sqlFiles } from './shared.js';
+import { findFolders, isDir, sqlFiles } from './shared.js';
 
 /*
  * Atlas versioned migrations (`atlas migrate apply`), read as Atlas reads a migration directory
@@ -151,6 +151,6 @@ export const atlas: MigrationTool<'atlas'> = {
   locate(root) {
     const configured = findFolders(root, (d) => existsSync(join(d, 'atlas.hcl'))).flatMap((d) => configDirs(join(d, 'atlas.hcl')));
     const summed = findFolders(root, (d) => existsSync(join(d, 'atlas.sum')));
-    return [...new Set([...configured, ...summed])].filter((d) => existsSync(d) && statSync(d).isDirectory());
+    return [...new Set([...configured, ...summed])].filter(isDir);
   },
 };

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isDir } from './shared.js';
 
 /** A setting: a string, or a list (a TOML or YAML array; a properties value stays one string). */
 export type ConfigValue = string | string[];
@@ -165,9 +166,6 @@ export function readConfigFile(file: string): Config | undefined {
 
 /** Folders a walk over a project never enters: dependencies, build output, VCS and editor state. */
 export const SKIPPED = new Set(['node_modules', 'target', 'build', 'dist', 'out', 'vendor', 'bin', 'obj', 'coverage']);
-
-/** Whether `dir` is an existing folder. */
-export const isDir = (dir: string) => existsSync(dir) && statSync(dir).isDirectory();
 
 /** The folders directly in `dir` a walk enters, in name order. */
 function subfolders(dir: string): string[] {

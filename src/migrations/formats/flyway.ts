@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationFileError } from '../errors.js';
-import { type Config, SKIPPED, booleanSetting, isDir, listSetting, projectDirs, readConfigFile, setting, settingsUnder } from './config-files.js';
+import { type Config, SKIPPED, booleanSetting, listSetting, projectDirs, readConfigFile, setting, settingsUnder } from './config-files.js';
 import type { MigrationTool, ToolFile } from './format.js';
 import { flywayTransaction } from './flyway-transactions.js';
-import { lineCol } from './shared.js';
+import { isDir, lineCol } from './shared.js';
 
 /**
  * Flyway's SQL migrations: `V<version>__<description>.sql` in version order (parts split at `.` or

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationFileError } from '../errors.js';
-import { isDir } from './config-files.js';
+import { isDir } from './shared.js';
 import { lineCol } from './shared.js';
 
 /** One entry of a changelog, in document order. */

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MigrationFileError } from '../errors.js';
-import { booleanSetting, isDir, projectDirs, readConfigFile, setting } from './config-files.js';
+import { booleanSetting, projectDirs, readConfigFile, setting } from './config-files.js';
+import { isDir } from './shared.js';
 import type { MigrationTool, ToolFile, ToolMigration } from './format.js';
 import { changelogSqlFiles, isChangelog, masterChangelog } from './liquibase-changelog.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import type { MigrationTool } from './format.js';
-import { byName, byVersion, findFolders, onePerFile } from './shared.js';
+import { byName, byVersion, findFolders, isDir, onePerFile } from './shared.js';
 
 /*
  * sqlx (`sqlx migrate run`, `sqlx::migrate!()`), read as sqlx-core resolves a folder
@@ -76,8 +76,5 @@ export const sqlx: MigrationTool<'sqlx'> = {
     ({ file }) => basename(file).replace(/(\.up)?\.sql$/, ''),
     ({ text }) => ({ text, noTransaction: text.startsWith('-- no-transaction') }),
   ),
-  locate: (root) =>
-    findFolders(root, isSqlxCrate)
-      .map(migrationsDir)
-      .filter((d) => existsSync(d) && statSync(d).isDirectory()),
+  locate: (root) => findFolders(root, isSqlxCrate).map(migrationsDir).filter(isDir),
 };

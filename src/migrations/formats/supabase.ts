@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { MigrationTool } from './format.js';
-import { findFolders, onePerFile } from './shared.js';
+import { findFolders, isDir, onePerFile } from './shared.js';
 
 /*
  * Supabase CLI (`supabase db push`, `supabase migration up`), read as its migration package lists and
@@ -23,7 +23,7 @@ const OLD_INIT = /([0-9]{14})_init\.sql/;
 /** The migrations folder of a `supabase` folder (the one holding config.toml), or undefined. */
 function migrationsOf(supabaseDir: string): string | undefined {
   const dir = join(supabaseDir, 'migrations');
-  return existsSync(join(supabaseDir, 'config.toml')) && existsSync(dir) && statSync(dir).isDirectory() ? dir : undefined;
+  return existsSync(join(supabaseDir, 'config.toml')) && isDir(dir) ? dir : undefined;
 }
 
 /** Given `supabase/migrations` or `supabase` itself: the migrations folder, when config.toml says this is a Supabase project. */
